@@ -1,0 +1,79 @@
+"""Risk endpoints (brand assessment, history) and the stateless triage."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.assessments.schemas import RiskHistory, TriageRequest, TriageResponse
+from api.deps import BrandDep, PrincipalDep, ServicesDep
+from api.engine.schemas import BrandRiskAssessment
+from api.problems import NotFound, problem_responses
+
+router = APIRouter(prefix="/v1", tags=["risk"])
+
+
+@router.get(
+    "/brands/{brand_id}/risk",
+    operation_id="get_brand_risk",
+    responses=problem_responses(NotFound),
+)
+def get_brand_risk(
+    brand: BrandDep,
+    principal: PrincipalDep,
+    services: ServicesDep,
+    at: Annotated[
+        datetime | None,
+        Query(description="Assess as of this instant (default now): replays and backtests."),
+    ] = None,
+) -> BrandRiskAssessment:
+    """The brand's risk score, level, tier, stage, factors and playbook as of `at`."""
+    resolved = services.assessments.resolve_at(_aware(at))
+    return services.assessments.assess(principal.workspace, brand.id, resolved)
+
+
+@router.get(
+    "/brands/{brand_id}/risk/history",
+    operation_id="get_brand_risk_history",
+    responses=problem_responses(NotFound),
+)
+def get_brand_risk_history(
+    brand: BrandDep,
+    principal: PrincipalDep,
+    services: ServicesDep,
+    from_: Annotated[
+        datetime | None, Query(alias="from", description="Default: `to` minus 24 h.")
+    ] = None,
+    to: Annotated[datetime | None, Query(description="Default: now.")] = None,
+    step: Annotated[
+        int, Query(ge=3600, le=7 * 86400, description="Seconds between points (whole hours).")
+    ] = 3600,
+) -> RiskHistory:
+    """Score, tier and stage series for charts, at hour-aligned points."""
+    return services.assessments.history(
+        principal.workspace, brand.id, _aware(from_), _aware(to), step
+    )
+
+
+@router.post("/triage", operation_id="triage_mention", responses=problem_responses(NotFound))
+def triage_mention(
+    body: TriageRequest, principal: PrincipalDep, services: ServicesDep
+) -> TriageResponse:
+    """Triage one mention without storing it, optionally in the context of a brand's risk."""
+    context = None
+    if body.brand_id is not None:
+        brand = services.brands.get(principal, body.brand_id)
+        now = services.assessments.resolve_at(None)
+        context = services.assessments.assess(principal.workspace, brand.id, now)
+    return TriageResponse(triage=services.assessments.triage(body.mention, context))
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """Query instants without an offset are read as UTC (a forgiving default for curl users)."""
+    from datetime import UTC
+
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)

@@ -1,0 +1,100 @@
+"""Brand assessments from stored aggregates, history series, and stateless triage."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from api.aggregates.repository import AggregateRepository, floor_to
+from api.assessments.schemas import RiskHistory, RiskPoint
+from api.engine import BrandRiskAssessment, MentionTriage, assess_brand, triage_mention
+from api.engine.version import MODEL_VERSION
+from api.mentions.canonical import Mention
+from api.problems import InvalidParam, ValidationFailed
+from api.settings import Settings
+
+MAX_HISTORY_POINTS = 500
+
+
+class AssessmentService:
+    def __init__(self, aggregates: AggregateRepository, settings: Settings) -> None:
+        self._aggregates = aggregates
+        self._settings = settings
+
+    def assess(self, workspace: str, brand_id: str, at: datetime) -> BrandRiskAssessment:
+        config = self._settings.engine
+        buckets = self._aggregates.read_buckets(workspace, brand_id, at, config)
+        candidates = self._aggregates.hot_candidates(workspace, brand_id, at, config)
+        return assess_brand(buckets, at=at, config=config, top_candidates=candidates)
+
+    def resolve_at(self, at: datetime | None, now: datetime | None = None) -> datetime:
+        now = now or datetime.now(UTC)
+        if at is None:
+            return now
+        horizon = now + timedelta(seconds=self._settings.future_tolerance_seconds)
+        if at > horizon:
+            raise ValidationFailed(
+                f"at: {at.isoformat()} is in the future; risk is known up to now.",
+                invalid_params=[InvalidParam(name="at", reason="in the future")],
+            )
+        return at.astimezone(UTC)
+
+    def history(
+        self,
+        workspace: str,
+        brand_id: str,
+        start: datetime | None,
+        end: datetime | None,
+        step_seconds: int,
+    ) -> RiskHistory:
+        """Assessments at hour-aligned points: each equals `GET /risk?at=<point>`."""
+        config = self._settings.engine
+        bucket = config.bucket_seconds
+        if step_seconds % bucket:
+            raise ValidationFailed(
+                f"step: must be a multiple of {bucket} seconds (the aggregate bucket width).",
+                invalid_params=[InvalidParam(name="step", reason=f"not a multiple of {bucket}")],
+            )
+        end = floor_to(self.resolve_at(end), bucket)
+        start = floor_to(start.astimezone(UTC), bucket) if start else end - timedelta(days=1)
+        if start > end:
+            raise ValidationFailed(
+                "from: must not be after `to`.",
+                invalid_params=[InvalidParam(name="from", reason="after `to`")],
+            )
+        count = int((end - start).total_seconds()) // step_seconds + 1
+        if count > MAX_HISTORY_POINTS:
+            raise ValidationFailed(
+                f"The range holds {count} points; at most {MAX_HISTORY_POINTS}: widen `step`.",
+                invalid_params=[InvalidParam(name="step", reason="too many points")],
+            )
+        # One read for the whole range; each point sees only the buckets before it.
+        since = start - timedelta(hours=config.history_hours)
+        buckets = self._aggregates.read_buckets(workspace, brand_id, end, config, since=since)
+        points = []
+        for index in range(count):
+            at = start + timedelta(seconds=index * step_seconds)
+            window_start = at - timedelta(hours=config.history_hours)
+            visible = [b for b in buckets if window_start <= b.start < at]
+            assessment = assess_brand(visible, at=at, config=config)
+            points.append(
+                RiskPoint(
+                    at=at,
+                    score=assessment.score,
+                    level=assessment.level,
+                    tier=assessment.tier,
+                    stage=assessment.stage,
+                )
+            )
+        return RiskHistory(
+            brand_id=brand_id, step_seconds=step_seconds, points=points, model_version=MODEL_VERSION
+        )
+
+    def triage(
+        self, mention: Mention, brand_assessment: BrandRiskAssessment | None
+    ) -> MentionTriage:
+        return triage_mention(
+            mention,
+            now=datetime.now(UTC),
+            config=self._settings.engine,
+            brand_assessment=brand_assessment,
+        )

@@ -1,0 +1,94 @@
+"""Every DynamoDB call about brands."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from api.brands.schemas import Brand, BrandSettings
+from api.storage import keys
+from api.storage.codec import from_item, to_attribute, to_item
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+
+class BrandAlreadyExistsError(Exception):
+    pass
+
+
+def _brand_from_item(item: dict[str, Any]) -> Brand:
+    return Brand(
+        id=item["brand_id"],
+        name=item["name"],
+        settings=BrandSettings.model_validate(item.get("settings") or {}),
+        created_at=item["created_at"],
+        updated_at=item["updated_at"],
+    )
+
+
+class BrandRepository:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    def create(self, workspace: str, brand: Brand) -> None:
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=to_item(
+                    {
+                        "PK": keys.workspace_pk(workspace),
+                        "SK": keys.brand_sk(brand.id),
+                        "brand_id": brand.id,
+                        "name": brand.name,
+                        "settings": brand.settings.model_dump(),
+                        "created_at": keys.format_instant(brand.created_at),
+                        "updated_at": keys.format_instant(brand.updated_at),
+                    }
+                ),
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except self._client.exceptions.ConditionalCheckFailedException as error:
+            raise BrandAlreadyExistsError(brand.id) from error
+
+    def get(self, workspace: str, brand_id: str) -> Brand | None:
+        response = self._client.get_item(
+            TableName=self._table,
+            Key=to_item({"PK": keys.workspace_pk(workspace), "SK": keys.brand_sk(brand_id)}),
+        )
+        return _brand_from_item(from_item(response["Item"])) if "Item" in response else None
+
+    def list(
+        self, workspace: str, limit: int, after_brand_id: str | None
+    ) -> tuple[list[Brand], str | None]:
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+            "ExpressionAttributeValues": {
+                ":pk": to_attribute(keys.workspace_pk(workspace)),
+                ":prefix": to_attribute("BRAND#"),
+            },
+            "Limit": limit,
+        }
+        if after_brand_id is not None:
+            request["ExclusiveStartKey"] = to_item(
+                {"PK": keys.workspace_pk(workspace), "SK": keys.brand_sk(after_brand_id)}
+            )
+        response = self._client.query(**request)
+        brands = [_brand_from_item(from_item(item)) for item in response.get("Items", [])]
+        last = response.get("LastEvaluatedKey")
+        return brands, (brands[-1].id if last and brands else None)
+
+    def update(self, workspace: str, brand: Brand) -> None:
+        self._client.update_item(
+            TableName=self._table,
+            Key=to_item({"PK": keys.workspace_pk(workspace), "SK": keys.brand_sk(brand.id)}),
+            UpdateExpression="SET #name = :name, settings = :settings, updated_at = :updated",
+            ConditionExpression="attribute_exists(PK)",
+            ExpressionAttributeNames={"#name": "name"},
+            ExpressionAttributeValues={
+                ":name": to_attribute(brand.name),
+                ":settings": to_attribute(brand.settings.model_dump()),
+                ":updated": to_attribute(keys.format_instant(brand.updated_at)),
+            },
+        )

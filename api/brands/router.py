@@ -1,0 +1,49 @@
+"""Brand endpoints."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from api.brands.schemas import Brand, BrandCreate, BrandList, BrandUpdate
+from api.deps import BrandDep, BrandIdPath, PrincipalDep, ServicesDep
+from api.problems import Conflict, NotFound, problem_responses
+
+router = APIRouter(prefix="/v1/brands", tags=["brands"])
+
+
+@router.post(
+    "",
+    operation_id="create_brand",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(Conflict),
+)
+def create_brand(body: BrandCreate, principal: PrincipalDep, services: ServicesDep) -> Brand:
+    """Create a brand in the caller's workspace; its id is the slug you choose."""
+    return services.brands.create(principal, body)
+
+
+@router.get("", operation_id="list_brands", responses=problem_responses())
+def list_brands(
+    principal: PrincipalDep,
+    services: ServicesDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> BrandList:
+    """List the workspace's brands, by id."""
+    return services.brands.list(principal, limit, cursor)
+
+
+@router.get("/{brand_id}", operation_id="get_brand", responses=problem_responses(NotFound))
+def get_brand(brand: BrandDep) -> Brand:
+    """Get one brand."""
+    return brand
+
+
+@router.patch("/{brand_id}", operation_id="update_brand", responses=problem_responses(NotFound))
+def update_brand(
+    brand_id: BrandIdPath, body: BrandUpdate, principal: PrincipalDep, services: ServicesDep
+) -> Brand:
+    """Rename a brand or change its settings (fields left out stay as they are)."""
+    return services.brands.update(principal, brand_id, body)

@@ -1,0 +1,81 @@
+"""Brand resource shapes: create, update, read, list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+BrandId = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$",
+        description="Slug chosen by the client: lowercase letters, digits, hyphens.",
+        examples=["acme"],
+    ),
+]
+BrandName = Annotated[str, Field(min_length=1, max_length=200, examples=["ACME"])]
+
+
+class BrandSettings(BaseModel):
+    """Per-brand options."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    retention_days: Annotated[
+        int | None,
+        Field(ge=1, le=3650, description="Raw mention retention; defaults to the service setting."),
+    ] = None
+
+
+class BrandCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"id": "acme", "name": "ACME", "settings": {"retention_days": 30}}]
+        },
+    )
+
+    id: BrandId
+    name: BrandName
+    settings: BrandSettings = BrandSettings()
+
+
+class BrandUpdate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"name": "ACME Corp"}]}
+    )
+
+    name: BrandName | None = None
+    settings: BrandSettings | None = None
+
+
+class Brand(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "acme",
+                    "name": "ACME",
+                    "settings": {"retention_days": 30},
+                    "created_at": "2026-03-09T08:00:00Z",
+                    "updated_at": "2026-03-09T08:00:00Z",
+                }
+            ]
+        }
+    )
+
+    id: str
+    name: str
+    settings: BrandSettings
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+
+class BrandList(BaseModel):
+    items: list[Brand]
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` to get the next page; null on the last page."
+    )

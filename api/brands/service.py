@@ -1,0 +1,60 @@
+"""Brand use cases; a brand of another workspace does not exist for the caller."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from api.brands.repository import BrandAlreadyExistsError, BrandRepository
+from api.brands.schemas import Brand, BrandCreate, BrandList, BrandUpdate
+from api.pagination import decode_cursor, encode_cursor
+from api.problems import Conflict, NotFound
+from api.workspaces.service import Principal
+
+
+class BrandService:
+    def __init__(self, repository: BrandRepository) -> None:
+        self._repository = repository
+
+    def create(self, principal: Principal, request: BrandCreate) -> Brand:
+        now = datetime.now(UTC)
+        brand = Brand(
+            id=request.id,
+            name=request.name,
+            settings=request.settings,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            self._repository.create(principal.workspace, brand)
+        except BrandAlreadyExistsError:
+            raise Conflict(f"Brand '{request.id}' already exists in this workspace.") from None
+        return brand
+
+    def get(self, principal: Principal, brand_id: str) -> Brand:
+        brand = self._repository.get(principal.workspace, brand_id)
+        if brand is None:
+            raise NotFound(f"Brand '{brand_id}' does not exist in this workspace.")
+        return brand
+
+    def list(self, principal: Principal, limit: int, cursor: str | None) -> BrandList:
+        after = decode_cursor(cursor, "brand") if cursor else None
+        brands, last = self._repository.list(principal.workspace, limit, after)
+        return BrandList(items=brands, next_cursor=encode_cursor("brand", last) if last else None)
+
+    def update(self, principal: Principal, brand_id: str, request: BrandUpdate) -> Brand:
+        brand = self.get(principal, brand_id)
+        changes = request.model_dump(exclude_unset=True, exclude_none=True)
+        settings = brand.settings
+        if "settings" in changes:
+            settings = settings.model_copy(
+                update=request.settings.model_dump(exclude_unset=True) if request.settings else {}
+            )
+        updated = brand.model_copy(
+            update={
+                "name": request.name or brand.name,
+                "settings": settings,
+                "updated_at": datetime.now(UTC),
+            }
+        )
+        self._repository.update(principal.workspace, updated)
+        return updated

@@ -1,0 +1,34 @@
+"""The risk engine: pure functions, no I/O.
+
+Mentions and aggregates in, triage and assessment out:
+
+- `triage_mention(mention, now=…, config=…)` → `MentionTriage`
+- `mention_counters(mention, triage)` → the counters this mention adds to its time bucket
+- `assess_brand(buckets, at=…, config=…, top_candidates=…)` → `BrandRiskAssessment`
+"""
+
+from api.engine.assessment import assess_brand
+from api.engine.config import EngineConfig
+from api.engine.counters import mention_counters
+from api.engine.schemas import (
+    AggregateBucket,
+    BrandRiskAssessment,
+    MentionTriage,
+    Tier,
+    TopMentionCandidate,
+)
+from api.engine.triage import triage_mention
+from api.engine.version import MODEL_VERSION
+
+__all__ = [
+    "MODEL_VERSION",
+    "AggregateBucket",
+    "BrandRiskAssessment",
+    "EngineConfig",
+    "MentionTriage",
+    "Tier",
+    "TopMentionCandidate",
+    "assess_brand",
+    "mention_counters",
+    "triage_mention",
+]

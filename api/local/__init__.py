@@ -1,0 +1,1 @@
+"""Local runtime helpers (DynamoDB Local, dev server). Never imported by the Lambda handler."""

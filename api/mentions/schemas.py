@@ -1,0 +1,82 @@
+"""Shapes of the mention endpoints; the canonical mention itself lives in `canonical.py`."""
+
+from __future__ import annotations
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from api.engine.schemas import BrandRiskAssessment, MentionTriage, Tier
+from api.mentions.canonical import (
+    MENTION_EXAMPLE,
+    Author,
+    AuthorKind,
+    Engagement,
+    Mention,
+    Network,
+    PostType,
+    ProvidedSentiment,
+    SentimentLabel,
+)
+
+__all__ = [
+    "Author",
+    "AuthorKind",
+    "Engagement",
+    "IngestResponse",
+    "Mention",
+    "MentionBatch",
+    "MentionFilters",
+    "MentionPage",
+    "MentionResult",
+    "Network",
+    "PostType",
+    "ProvidedSentiment",
+    "SentimentLabel",
+    "StoredMention",
+]
+
+
+class MentionBatch(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"mentions": [MENTION_EXAMPLE]}]},
+    )
+
+    mentions: list[Mention] = Field(min_length=1, description="1 to 100 canonical mentions.")
+
+
+class MentionResult(BaseModel):
+    id: str = Field(description="Vigie's id of the mention, stable for a `source` + `external_id`.")
+    external_id: str
+    duplicate: bool = Field(
+        description="True when this mention was already stored: nothing was counted."
+    )
+    triage: MentionTriage
+
+
+class IngestResponse(BaseModel):
+    results: list[MentionResult] = Field(description="One result per mention, in request order.")
+    assessment: BrandRiskAssessment
+
+
+class StoredMention(BaseModel):
+    """A stored mention with the triage computed when it arrived."""
+
+    id: str
+    brand_id: str
+    received_at: AwareDatetime
+    mention: Mention
+    triage: MentionTriage
+
+
+class MentionPage(BaseModel):
+    items: list[StoredMention]
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` to get the next page; null on the last page."
+    )
+
+
+class MentionFilters(BaseModel):
+    since: AwareDatetime | None = None
+    until: AwareDatetime | None = None
+    tier: Tier | None = None
+    network: Network | None = None

@@ -1,0 +1,171 @@
+"""Ingest and read mentions: validate the whole batch, triage, store once, assess the brand."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from api import observability
+from api.assessments.service import AssessmentService
+from api.brands.schemas import Brand
+from api.engine import EngineConfig, mention_counters, triage_mention
+from api.mentions.canonical import Mention
+from api.mentions.repository import MentionRepository, NewMention, StoreBusyError
+from api.mentions.schemas import (
+    IngestResponse,
+    MentionFilters,
+    MentionPage,
+    MentionResult,
+    StoredMention,
+)
+from api.pagination import InvalidCursor, decode_cursor, encode_cursor
+from api.problems import InvalidParam, NotFound, ServiceBusy, ValidationFailed
+from api.settings import Settings
+
+# DynamoDB items are capped at 400 KB; keep a margin for keys, triage and attribute names.
+MAX_STORED_MENTION_BYTES = 300_000
+_LIST_POSITION = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#m_[a-z2-7]{24}$")
+
+
+def mention_id_for(source: str, external_id: str) -> str:
+    """Vigie's id of a mention: the same `source` + `external_id` always gives the same id."""
+    digest = hashlib.sha256(f"{source}\x00{external_id}".encode()).digest()
+    return "m_" + base64.b32encode(digest[:15]).decode().lower()
+
+
+class MentionService:
+    def __init__(
+        self, repository: MentionRepository, assessments: AssessmentService, settings: Settings
+    ) -> None:
+        self._repository = repository
+        self._assessments = assessments
+        self._settings = settings
+
+    @property
+    def _engine(self) -> EngineConfig:
+        return self._settings.engine
+
+    def ingest(
+        self, workspace: str, brand: Brand, mentions: Sequence[Mention], now: datetime | None = None
+    ) -> IngestResponse:
+        received_at = now or datetime.now(UTC)
+        self._reject_invalid_batch(mentions, received_at)
+        retention = brand.settings.retention_days or self._settings.retention_days
+        expires_at = int((received_at + timedelta(days=retention)).timestamp())
+
+        prepared: dict[str, NewMention] = {}
+        order: list[str] = []
+        for mention in mentions:
+            mention_id = mention_id_for(mention.source, mention.external_id)
+            order.append(mention_id)
+            if mention_id in prepared:
+                continue  # a copy inside the same batch: the first one stands for both
+            triage = triage_mention(mention, now=received_at, config=self._engine)
+            prepared[mention_id] = NewMention(
+                mention_id=mention_id,
+                mention=mention,
+                triage=triage,
+                counters=dict(mention_counters(mention, triage)),
+                received_at=received_at,
+                expires_at=expires_at,
+                hot=triage.risk >= self._engine.hot_mention_risk,
+            )
+        try:
+            written = self._repository.store_new(workspace, brand.id, list(prepared.values()))
+            already_stored = [i for i in prepared if i not in written]
+            stored = self._repository.get_many(workspace, brand.id, already_stored)
+        except StoreBusyError:
+            raise ServiceBusy(
+                "The store is throttling; nothing of the failed part was written. "
+                "Retry the same batch: mentions already stored come back as duplicates.",
+                retry_after_seconds=2,
+            ) from None
+
+        observability.count("MentionsStored", len(written))
+        observability.count("DuplicateMentions", len(order) - len(written))
+        results: list[MentionResult] = []
+        seen: set[str] = set()
+        for mention_id in order:
+            new = mention_id in written and mention_id not in seen
+            seen.add(mention_id)
+            triage = (
+                prepared[mention_id].triage
+                if mention_id in written
+                else (
+                    stored[mention_id].triage
+                    if mention_id in stored
+                    else prepared[mention_id].triage
+                )
+            )
+            results.append(
+                MentionResult(
+                    id=mention_id,
+                    external_id=prepared[mention_id].mention.external_id,
+                    duplicate=not new,
+                    triage=triage,
+                )
+            )
+        assessment = self._assessments.assess(workspace, brand.id, received_at)
+        return IngestResponse(results=results, assessment=assessment)
+
+    def _reject_invalid_batch(self, mentions: Sequence[Mention], received_at: datetime) -> None:
+        """Refuse the whole batch before writing anything (a rejected batch stores nothing)."""
+        if len(mentions) > self._settings.max_mentions_per_batch:
+            raise ValidationFailed(
+                f"A batch holds at most {self._settings.max_mentions_per_batch} mentions; "
+                f"got {len(mentions)}.",
+                invalid_params=[InvalidParam(name="mentions", reason="too many mentions")],
+            )
+        horizon = received_at + timedelta(seconds=self._settings.future_tolerance_seconds)
+        problems: list[InvalidParam] = []
+        for index, mention in enumerate(mentions):
+            if mention.published_at > horizon:
+                problems.append(
+                    InvalidParam(
+                        name=f"mentions.{index}.published_at",
+                        reason=(
+                            f"{mention.published_at.isoformat()} is more than "
+                            f"{self._settings.future_tolerance_seconds} s in the future"
+                        ),
+                    )
+                )
+            size = len(mention.model_dump_json(exclude_none=True))
+            if size > MAX_STORED_MENTION_BYTES:
+                problems.append(
+                    InvalidParam(
+                        name=f"mentions.{index}",
+                        reason=f"{size} bytes once serialised; at most {MAX_STORED_MENTION_BYTES}",
+                    )
+                )
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise ValidationFailed(
+                f"{problems[0].name}: {problems[0].reason}{more}", invalid_params=problems
+            )
+
+    def get(self, workspace: str, brand_id: str, mention_id: str) -> StoredMention:
+        stored = (
+            self._repository.get(workspace, brand_id, mention_id) if len(mention_id) <= 64 else None
+        )
+        if stored is None:
+            raise NotFound(f"Mention '{mention_id}' does not exist for brand '{brand_id}'.")
+        return stored
+
+    def list(
+        self,
+        workspace: str,
+        brand_id: str,
+        filters: MentionFilters,
+        limit: int,
+        cursor: str | None,
+    ) -> MentionPage:
+        after = decode_cursor(cursor, "mention") if cursor else None
+        if after is not None and not _LIST_POSITION.fullmatch(after):
+            raise InvalidCursor("The cursor is malformed or belongs to another listing.")
+        items, last = self._repository.list(workspace, brand_id, filters, limit, after)
+        return MentionPage(
+            items=items, next_cursor=encode_cursor("mention", last) if last else None
+        )

@@ -1,0 +1,191 @@
+"""Typed errors rendered as RFC 9457 `application/problem+json`.
+
+Every error a client can cause is a `ProblemError` subclass carrying its status, so routers raise
+types and never build responses by hand; `problem_responses()` declares them in OpenAPI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from http import HTTPStatus
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://vigie.dev/problems/"
+
+
+class InvalidParam(BaseModel):
+    name: str = Field(
+        description="JSON path of the offending field, e.g. `mentions.0.published_at`."
+    )
+    reason: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str = Field(examples=["https://vigie.dev/problems/not-found"])
+    title: str = Field(examples=["Not found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["Brand 'acme' does not exist in this workspace."])
+    instance: str | None = None
+    invalid_params: list[InvalidParam] | None = None
+
+
+class ProblemError(Exception):
+    status: ClassVar[int] = 400
+    slug: ClassVar[str] = "bad-request"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        invalid_params: Sequence[InvalidParam] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.invalid_params = list(invalid_params) if invalid_params else None
+        self.headers = headers or {}
+
+    def to_problem(self, instance: str | None = None) -> Problem:
+        return Problem(
+            type=PROBLEM_TYPE_BASE + self.slug,
+            title=self.title,
+            status=self.status,
+            detail=self.detail,
+            instance=instance,
+            invalid_params=self.invalid_params,
+        )
+
+
+class MalformedJSON(ProblemError):
+    status, slug, title = 400, "malformed-json", "Malformed JSON"
+
+
+class Unauthorized(ProblemError):
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="vigie"'})
+
+
+class NotFound(ProblemError):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class MethodNotAllowed(ProblemError):
+    status, slug, title = 405, "method-not-allowed", "Method not allowed"
+
+
+class Conflict(ProblemError):
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class PayloadTooLarge(ProblemError):
+    status, slug, title = 413, "payload-too-large", "Payload too large"
+
+
+class UnsupportedMediaType(ProblemError):
+    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+
+
+class ValidationFailed(ProblemError):
+    status, slug, title = 422, "validation-failed", "Validation failed"
+
+
+class ServiceBusy(ProblemError):
+    """The store throttled or conflicted past our retries; the failed part wrote nothing."""
+
+    status, slug, title = 503, "service-busy", "Service busy"
+
+    def __init__(self, detail: str, *, retry_after_seconds: int = 1) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after_seconds)})
+
+
+def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        problem.model_dump(exclude_none=True),
+        status_code=problem.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def _loc_to_path(loc: Iterable[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header"}:
+        parts = parts[1:] if parts[0] == "body" else parts
+    return ".".join(parts) or "body"
+
+
+def validation_problem(errors: Sequence[Any]) -> ValidationFailed:
+    params = [
+        InvalidParam(name=_loc_to_path(e.get("loc", ())), reason=str(e.get("msg", "invalid")))
+        for e in errors
+    ]
+    first = params[0] if params else InvalidParam(name="body", reason="invalid")
+    more = f" (and {len(params) - 1} more)" if len(params) > 1 else ""
+    return ValidationFailed(f"{first.name}: {first.reason}{more}", invalid_params=params)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    async def on_problem(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ProblemError)
+        return problem_response(exc.to_problem(request.url.path), exc.headers)
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            error: ProblemError = MalformedJSON(
+                "The request body is not valid JSON: "
+                + "; ".join(str(e.get("ctx", {}).get("error", e.get("msg"))) for e in errors)
+            )
+        else:
+            error = validation_problem(errors)
+        return problem_response(error.to_problem(request.url.path))
+
+    async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        status = HTTPStatus(exc.status_code)
+        slug = status.phrase.lower().replace(" ", "-")
+        problem = Problem(
+            type=PROBLEM_TYPE_BASE + slug,
+            title=status.phrase,
+            status=exc.status_code,
+            detail=str(exc.detail) if exc.detail else status.description,
+            instance=request.url.path,
+        )
+        return problem_response(problem, dict(exc.headers or {}))
+
+    app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+
+
+def problem_responses(*errors: type[ProblemError]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for the errors a route can raise (plus auth and validation)."""
+    declared: dict[int | str, dict[str, Any]] = {}
+    declared_errors: tuple[type[ProblemError], ...] = (Unauthorized, ValidationFailed, *errors)
+    for error in declared_errors:
+        entry = declared.setdefault(
+            error.status,
+            {
+                "model": Problem,
+                "description": error.title,
+                "content": {
+                    PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                },
+            },
+        )
+        if error.title not in entry["description"]:
+            entry["description"] += f" / {error.title}"
+    return declared

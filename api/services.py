@@ -1,0 +1,44 @@
+"""Wiring: one set of repositories and services per process (per Lambda container)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from api.aggregates.repository import AggregateRepository
+from api.assessments.service import AssessmentService
+from api.brands.repository import BrandRepository
+from api.brands.service import BrandService
+from api.mentions.repository import MentionRepository
+from api.mentions.service import MentionService
+from api.settings import Settings
+from api.workspaces.repository import ApiKeyRepository
+from api.workspaces.service import ApiKeyService
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    settings: Settings
+    api_keys: ApiKeyService
+    brands: BrandService
+    mentions: MentionService
+    assessments: AssessmentService
+
+
+def build_services(settings: Settings, client: DynamoDBClient) -> Services:
+    table = settings.table_name
+    aggregates = AggregateRepository(client, table, settings.aggregate_shards)
+    assessments = AssessmentService(aggregates, settings)
+    mentions = MentionRepository(
+        client, table, aggregates, bucket_seconds=settings.engine.bucket_seconds
+    )
+    return Services(
+        settings=settings,
+        api_keys=ApiKeyService(ApiKeyRepository(client, table)),
+        brands=BrandService(BrandRepository(client, table)),
+        mentions=MentionService(mentions, assessments, settings),
+        assessments=assessments,
+    )

@@ -1,0 +1,46 @@
+"""Key builders of the single table (see infra/table.yml for the item catalogue)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def api_key_pk(key_hash: str) -> str:
+    return f"KEY#{key_hash}"
+
+
+def workspace_pk(workspace: str) -> str:
+    return f"WS#{workspace}"
+
+
+def brand_sk(brand_id: str) -> str:
+    return f"BRAND#{brand_id}"
+
+
+def mentions_pk(workspace: str, brand_id: str) -> str:
+    return f"MENTION#{workspace}#{brand_id}"
+
+
+def mention_sk(mention_id: str) -> str:
+    return f"M#{mention_id}"
+
+
+def hot_mentions_pk(workspace: str, brand_id: str) -> str:
+    return f"HOT#{workspace}#{brand_id}"
+
+
+def aggregate_pk(workspace: str, brand_id: str, shard: int) -> str:
+    return f"AGG#{workspace}#{brand_id}#{shard}"
+
+
+def idempotency_pk(workspace: str, key: str) -> str:
+    return f"IDEMPOTENCY#{workspace}#{key}"
+
+
+def time_sort_key(moment: datetime, mention_id: str) -> str:
+    """Sortable `<UTC instant, fixed width>#<id>`: lexical order is time order."""
+    return f"{format_instant(moment)}#{mention_id}"
+
+
+def format_instant(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

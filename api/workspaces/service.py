@@ -1,0 +1,70 @@
+"""Issue and verify workspace-scoped API keys."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from api.problems import Unauthorized, ValidationFailed
+from api.workspaces.repository import ApiKeyRepository
+
+KEY_PREFIX = "vg_"
+WORKSPACE_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+# A key check costs one GetItem; a short per-container cache keeps it off the hot path.
+# Revocation therefore takes effect within this many seconds.
+_CACHE_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: every request acts inside exactly one workspace."""
+
+    workspace: str
+
+
+def hash_api_key(key: str) -> str:
+    # Keys are 256-bit random tokens, so a fast hash is safe (no dictionary to brute-force).
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiKeyService:
+    def __init__(self, repository: ApiKeyRepository) -> None:
+        self._repository = repository
+        self._cache: dict[str, tuple[float, Principal]] = {}
+
+    def create(self, workspace: str) -> str:
+        if not WORKSPACE_PATTERN.fullmatch(workspace):
+            raise ValidationFailed(
+                "workspace must be 1-64 lowercase letters, digits or hyphens, "
+                "starting and ending with a letter or digit"
+            )
+        key = KEY_PREFIX + secrets.token_urlsafe(32)
+        self._repository.put(hash_api_key(key), workspace, key[:10], datetime.now(UTC))
+        return key
+
+    def authenticate(self, authorization: str | None) -> Principal:
+        if not authorization:
+            raise Unauthorized("Missing `Authorization: Bearer <api key>` header.")
+        scheme, _, token = authorization.strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthorized("The Authorization header must be `Bearer <api key>`.")
+        if not token.startswith(KEY_PREFIX) or len(token) > 200:
+            raise Unauthorized("The API key is not valid.")
+        key_hash = hash_api_key(token)
+        now = time.monotonic()
+        cached = self._cache.get(key_hash)
+        if cached and cached[0] > now:
+            return cached[1]
+        stored = self._repository.get(key_hash)
+        if stored is None:
+            raise Unauthorized("The API key is not valid.")
+        principal = Principal(workspace=stored.workspace)
+        if len(self._cache) > 1024:
+            self._cache.clear()
+        self._cache[key_hash] = (now + _CACHE_SECONDS, principal)
+        return principal

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import mention
+
+
+def test_risk_is_the_assessment_object_as_of_now(client: TestClient, brand_id: str) -> None:
+    client.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": [mention("a")]})
+    response = client.get(f"/v1/brands/{brand_id}/risk")
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) >= {
+        "score", "level", "tier", "stage", "factors", "playbook", "window", "as_of",
+        "top_mentions", "model_version",
+    }  # fmt: skip
+    assert set(body["window"]) == {"from", "to"}
+
+
+def test_risk_at_a_past_instant_ignores_later_mentions(client: TestClient, brand_id: str) -> None:
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    url = f"/v1/brands/{brand_id}/risk"
+    empty_then = client.get(url, params={"at": (now - timedelta(hours=3)).isoformat()}).json()
+    batch = [
+        mention(f"m{i}", published_at=(now - timedelta(hours=2, minutes=i)).isoformat())
+        for i in range(30)
+    ]
+    client.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": batch})
+    before = client.get(url, params={"at": (now - timedelta(hours=3)).isoformat()}).json()
+    assert before == empty_then
+    after = client.get(url, params={"at": (now - timedelta(hours=1)).isoformat()}).json()
+    assert after["factors"] != before["factors"] or after["score"] != before["score"]
+
+
+def test_risk_in_the_future_is_a_422(client: TestClient, brand_id: str) -> None:
+    future = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    response = client.get(f"/v1/brands/{brand_id}/risk", params={"at": future})
+    assert response.status_code == 422
+    assert response.json()["invalid_params"][0]["name"] == "at"
+
+
+def test_history_points_equal_risk_at_those_points(client: TestClient, brand_id: str) -> None:
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    batch = [
+        mention(f"m{i}", published_at=(now - timedelta(hours=5, minutes=7 * i)).isoformat())
+        for i in range(20)
+    ]
+    client.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": batch})
+    start, end = now - timedelta(hours=8), now
+    history = client.get(
+        f"/v1/brands/{brand_id}/risk/history",
+        params={"from": start.isoformat(), "to": end.isoformat(), "step": 7200},
+    )
+    assert history.status_code == 200, history.text
+    points = history.json()["points"]
+    assert [p["at"] for p in points] == [
+        (start + timedelta(hours=2 * i)).isoformat().replace("+00:00", "Z") for i in range(5)
+    ]
+    for point in points:
+        risk = client.get(f"/v1/brands/{brand_id}/risk", params={"at": point["at"]}).json()
+        assert (risk["score"], risk["tier"], risk["stage"], risk["level"]) == (
+            point["score"], point["tier"], point["stage"], point["level"],
+        )  # fmt: skip
+
+
+def test_history_refuses_bad_ranges(client: TestClient, brand_id: str) -> None:
+    url = f"/v1/brands/{brand_id}/risk/history"
+    assert client.get(url, params={"step": 5400}).status_code == 422
+    assert client.get(url, params={"step": 60}).status_code == 422
+    now = datetime.now(UTC)
+    inverted = {"from": now.isoformat(), "to": (now - timedelta(days=1)).isoformat()}
+    assert client.get(url, params=inverted).status_code == 422
+    too_long = {"from": (now - timedelta(days=60)).isoformat(), "to": now.isoformat()}
+    response = client.get(url, params=too_long)
+    assert response.status_code == 422
+    assert "at most" in response.json()["detail"]
+
+
+def test_stateless_triage_stores_nothing(client: TestClient, brand_id: str) -> None:
+    response = client.post("/v1/triage", json={"mention": mention("t"), "brand_id": brand_id})
+    assert response.status_code == 200
+    assert response.json()["triage"]["tier"]
+    assert client.get(f"/v1/brands/{brand_id}/mentions").json()["items"] == []
+    unknown = client.post("/v1/triage", json={"mention": mention("t"), "brand_id": "nope"})
+    assert unknown.status_code == 404
+    alone = client.post(
+        "/v1/triage", json={"mention": {"external_id": "x", "published_at": "2026-01-01T00:00:00Z"}}
+    )
+    assert alone.status_code == 200

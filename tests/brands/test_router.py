@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+
+def test_brand_lifecycle_create_get_list_update(client: TestClient) -> None:
+    created = client.post("/v1/brands", json={"id": "acme", "name": "ACME"})
+    assert created.status_code == 201
+    assert created.json()["id"] == "acme"
+    assert client.get("/v1/brands/acme").json()["name"] == "ACME"
+
+    updated = client.patch("/v1/brands/acme", json={"settings": {"retention_days": 30}})
+    assert updated.status_code == 200
+    assert updated.json()["name"] == "ACME"
+    assert updated.json()["settings"]["retention_days"] == 30
+    renamed = client.patch("/v1/brands/acme", json={"name": "ACME Corp"})
+    assert renamed.json()["settings"]["retention_days"] == 30
+    assert client.get("/v1/brands/acme").json()["name"] == "ACME Corp"
+
+
+def test_creating_an_existing_brand_is_a_conflict(client: TestClient, brand_id: str) -> None:
+    response = client.post("/v1/brands", json={"id": brand_id, "name": "Again"})
+    assert response.status_code == 409
+    assert response.headers["content-type"] == "application/problem+json"
+    assert brand_id in response.json()["detail"]
+
+
+def test_brand_id_must_be_a_slug(client: TestClient) -> None:
+    response = client.post("/v1/brands", json={"id": "Not A Slug", "name": "x"})
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["invalid_params"][0]["name"] == "id"
+    assert problem["type"].endswith("/validation-failed")
+
+
+def test_list_brands_pages_with_a_cursor(client: TestClient) -> None:
+    for index in range(5):
+        assert client.post("/v1/brands", json={"id": f"b{index}", "name": "n"}).status_code == 201
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params: dict[str, str | int] = {"limit": 2}
+        if cursor:
+            params["cursor"] = cursor
+        page = client.get("/v1/brands", params=params).json()
+        seen += [brand["id"] for brand in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == ["b0", "b1", "b2", "b3", "b4"]
+
+
+def test_a_forged_cursor_is_a_400_problem(client: TestClient) -> None:
+    response = client.get("/v1/brands", params={"cursor": "not-a-cursor!"})
+    assert response.status_code == 400
+    assert response.json()["type"].endswith("/invalid-cursor")
+
+
+def test_unknown_brand_is_a_404_problem(client: TestClient) -> None:
+    response = client.get("/v1/brands/nope")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "Brand 'nope' does not exist in this workspace."
+
+
+def test_another_workspace_can_neither_read_nor_write_the_brand(
+    app: FastAPI, client: TestClient, brand_id: str
+) -> None:
+    other_key = app.state.services.api_keys.create("other-workspace")
+    with TestClient(app, headers={"Authorization": f"Bearer {other_key}"}) as other:
+        assert other.get(f"/v1/brands/{brand_id}").status_code == 404
+        assert other.patch(f"/v1/brands/{brand_id}", json={"name": "pwned"}).status_code == 404
+        mention = {"external_id": "x", "published_at": "2026-01-01T00:00:00Z"}
+        posted = other.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": [mention]})
+        assert posted.status_code == 404
+        assert other.get(f"/v1/brands/{brand_id}/mentions").status_code == 404
+        assert other.get(f"/v1/brands/{brand_id}/risk").status_code == 404
+        assert other.get(f"/v1/brands/{brand_id}/risk/history").status_code == 404
+        assert brand_id not in [b["id"] for b in other.get("/v1/brands").json()["items"]]
+        # The same slug is free in the other workspace: ids are per workspace.
+        assert other.post("/v1/brands", json={"id": brand_id, "name": "Mine"}).status_code == 201
+    assert client.get(f"/v1/brands/{brand_id}").json()["name"] == "Test brand"
+    assert client.get(f"/v1/brands/{brand_id}/mentions").json()["items"] == []

@@ -1,0 +1,150 @@
+"""Shared fixtures: a real DynamoDB Local for the whole session, one app per session.
+
+Tests isolate themselves by data (a fresh workspace and brand each), not by table: creating a
+table per test would dominate the run time.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.local.dynamodb_local import DynamoDBLocal, free_port
+from api.services import Services
+from api.settings import Settings
+from api.storage.client import create_dynamodb_client
+from api.storage.table import create_table
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+
+@pytest.fixture(scope="session")
+def dynamodb_endpoint() -> Iterator[str]:
+    """DynamoDB Local started by the project's launcher (or VIGIE_TEST_DYNAMODB_ENDPOINT)."""
+    given = os.environ.get("VIGIE_TEST_DYNAMODB_ENDPOINT")
+    if given:
+        yield given
+        return
+    with DynamoDBLocal() as local:
+        yield local.endpoint
+
+
+@pytest.fixture(scope="session")
+def settings(dynamodb_endpoint: str) -> Settings:
+    return Settings(
+        dynamodb_endpoint=dynamodb_endpoint,
+        table_name=f"vigie-test-{uuid.uuid4().hex[:8]}",
+        region="eu-west-3",
+    )
+
+
+@pytest.fixture(scope="session")
+def dynamodb(settings: Settings) -> DynamoDBClient:
+    client = create_dynamodb_client(settings)
+    create_table(client, settings.table_name)
+    return client
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, dynamodb: DynamoDBClient) -> FastAPI:
+    return create_app(settings, dynamodb)
+
+
+@pytest.fixture(scope="session")
+def services(app: FastAPI) -> Services:
+    services: Services = app.state.services
+    return services
+
+
+@pytest.fixture
+def workspace() -> str:
+    return f"ws-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def api_key(services: Services, workspace: str) -> str:
+    return services.api_keys.create(workspace)
+
+
+@pytest.fixture
+def client(app: FastAPI, api_key: str) -> Iterator[TestClient]:
+    """An in-process HTTP client authenticated for a fresh workspace."""
+    with TestClient(app, headers={"Authorization": f"Bearer {api_key}"}) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def brand_id(client: TestClient) -> str:
+    brand = f"brand-{uuid.uuid4().hex[:8]}"
+    response = client.post("/v1/brands", json={"id": brand, "name": "Test brand"})
+    assert response.status_code == 201, response.text
+    return brand
+
+
+class LiveServer:
+    def __init__(self, app: FastAPI) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(app: FastAPI) -> Iterator[LiveServer]:
+    """The app on a real uvicorn socket, for tests where the HTTP stack matters."""
+    server = LiveServer(app)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_client(live_server: LiveServer, api_key: str) -> Iterator[httpx.Client]:
+    with httpx.Client(
+        base_url=live_server.url, headers={"Authorization": f"Bearer {api_key}"}, timeout=30
+    ) as http:
+        yield http
+
+
+def mention(external_id: str, **overrides: Any) -> dict[str, Any]:
+    """A canonical mention payload published a minute ago (tests override what they need)."""
+    from datetime import UTC, datetime, timedelta
+
+    payload: dict[str, Any] = {
+        "external_id": external_id,
+        "source": "test",
+        "network": "twitter",
+        "published_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
+        "text": "My order never arrived and nobody answers",
+        "language": "en",
+        "author": {"handle": "@someone", "followers": 120, "kind": "person"},
+        "engagement": {"likes": 1, "shares": 0, "comments": 0},
+        "sentiment": {"score": -0.6},
+    }
+    payload.update(overrides)
+    return payload

@@ -1,0 +1,126 @@
+"""The Lambda entry, invoked with real API Gateway HTTP API (payload v2) events."""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import json
+import sys
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.settings import Settings, get_settings
+
+
+def http_api_event(
+    method: str, path: str, *, body: Any = None, headers: dict[str, str] | None = None,
+    query: str = "",
+) -> dict[str, Any]:  # fmt: skip
+    """An API Gateway HTTP API v2 event, as API Gateway sends it to Lambda."""
+    raw = json.dumps(body).encode() if body is not None else b""
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": query,
+        "headers": {
+            "accept": "*/*",
+            "content-length": str(len(raw)),
+            "content-type": "application/json",
+            "host": "abc123.execute-api.eu-west-3.amazonaws.com",
+            "user-agent": "curl/8.5.0",
+            "x-forwarded-for": "203.0.113.7",
+            "x-forwarded-port": "443",
+            "x-forwarded-proto": "https",
+            **(headers or {}),
+        },
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "abc123",
+            "domainName": "abc123.execute-api.eu-west-3.amazonaws.com",
+            "domainPrefix": "abc123",
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "203.0.113.7",
+                "userAgent": "curl/8.5.0",
+            },
+            "requestId": "JKJaXmPLvHcESHA=",
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": "09/Mar/2026:08:15:00 +0000",
+            "timeEpoch": 1773044100000,
+        },
+        "body": base64.b64encode(raw).decode() if raw else None,
+        "isBase64Encoded": bool(raw),
+    }
+
+
+class FakeContext:
+    function_name = "vigie-test-api"
+    memory_limit_in_mb = 1024
+    invoked_function_arn = "arn:aws:lambda:eu-west-3:123456789012:function:vigie-test-api"
+    aws_request_id = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
+
+
+@pytest.fixture
+def lambda_module(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+    monkeypatch.setenv("VIGIE_DYNAMODB_ENDPOINT", settings.dynamodb_endpoint or "")
+    monkeypatch.setenv("VIGIE_TABLE_NAME", settings.table_name)
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "VigieTest")
+    get_settings.cache_clear()
+    sys.modules.pop("api.handler", None)
+    yield importlib.import_module("api.handler")
+    sys.modules.pop("api.handler", None)
+    get_settings.cache_clear()
+
+
+def invoke(module: ModuleType, event: dict[str, Any]) -> dict[str, Any]:
+    response: dict[str, Any] = module.handler(event, FakeContext())
+    return response
+
+
+def test_healthz_through_the_lambda_entry(lambda_module: ModuleType) -> None:
+    response = invoke(lambda_module, http_api_event("GET", "/healthz"))
+    assert response["statusCode"] == 200
+    assert json.loads(response["body"]) == {"status": "ok"}
+
+
+def test_lambda_entry_returns_what_the_http_call_returns(
+    lambda_module: ModuleType, client: TestClient, api_key: str, brand_id: str
+) -> None:
+    auth = {"authorization": f"Bearer {api_key}"}
+    mention = {"external_id": "lambda-1", "published_at": "2026-03-09T08:00:00Z", "text": "hello"}
+    posted = invoke(
+        lambda_module,
+        http_api_event(
+            "POST", f"/v1/brands/{brand_id}/mentions", body={"mentions": [mention]}, headers=auth
+        ),
+    )
+    assert posted["statusCode"] == 200
+    assert json.loads(posted["body"])["results"][0]["external_id"] == "lambda-1"
+
+    at = "2026-03-09T12:00:00Z"
+    through_lambda = invoke(
+        lambda_module,
+        http_api_event("GET", f"/v1/brands/{brand_id}/risk", headers=auth, query=f"at={at}"),
+    )
+    through_http = client.get(f"/v1/brands/{brand_id}/risk", params={"at": at})
+    assert through_lambda["statusCode"] == through_http.status_code == 200
+    assert json.loads(through_lambda["body"]) == through_http.json()
+
+    listed = invoke(
+        lambda_module, http_api_event("GET", f"/v1/brands/{brand_id}/mentions", headers=auth)
+    )
+    assert json.loads(listed["body"]) == client.get(f"/v1/brands/{brand_id}/mentions").json()
+
+
+def test_lambda_entry_renders_problems(lambda_module: ModuleType) -> None:
+    response = invoke(lambda_module, http_api_event("GET", "/v1/brands"))
+    assert response["statusCode"] == 401
+    assert response["headers"]["content-type"] == "application/problem+json"
