@@ -9,6 +9,7 @@ from api.aggregates.repository import AggregateRepository
 from api.assessments.service import AssessmentService
 from api.brands.repository import BrandRepository
 from api.brands.service import BrandService
+from api.idempotency import IdempotencyService
 from api.mentions.repository import MentionRepository
 from api.mentions.service import MentionService
 from api.settings import Settings
@@ -26,6 +27,7 @@ class Services:
     brands: BrandService
     mentions: MentionService
     assessments: AssessmentService
+    idempotency: IdempotencyService
 
 
 def build_services(settings: Settings, client: DynamoDBClient) -> Services:
@@ -41,4 +43,5 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
         brands=BrandService(BrandRepository(client, table)),
         mentions=MentionService(mentions, assessments, settings),
         assessments=assessments,
+        idempotency=IdempotencyService(client, table, settings.idempotency_ttl_seconds),
     )

@@ -86,6 +86,14 @@ def client(app: FastAPI, api_key: str) -> Iterator[TestClient]:
 
 
 @pytest.fixture
+def app_client_other(app: FastAPI, services: Services) -> Iterator[TestClient]:
+    """A client of another, fresh workspace (for isolation tests)."""
+    key = services.api_keys.create(f"other-{uuid.uuid4().hex[:10]}")
+    with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as test_client:
+        yield test_client
+
+
+@pytest.fixture
 def brand_id(client: TestClient) -> str:
     brand = f"brand-{uuid.uuid4().hex[:8]}"
     response = client.post("/v1/brands", json={"id": brand, "name": "Test brand"})

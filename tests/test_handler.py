@@ -67,6 +67,9 @@ class FakeContext:
     invoked_function_arn = "arn:aws:lambda:eu-west-3:123456789012:function:vigie-test-api"
     aws_request_id = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
 
+    def get_remaining_time_in_millis(self) -> int:
+        return 28_000
+
 
 @pytest.fixture
 def lambda_module(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
@@ -124,3 +127,15 @@ def test_lambda_entry_renders_problems(lambda_module: ModuleType) -> None:
     response = invoke(lambda_module, http_api_event("GET", "/v1/brands"))
     assert response["statusCode"] == 401
     assert response["headers"]["content-type"] == "application/problem+json"
+
+
+def test_idempotency_key_replays_through_the_lambda_entry(
+    lambda_module: ModuleType, api_key: str, brand_id: str
+) -> None:
+    headers = {"authorization": f"Bearer {api_key}", "idempotency-key": "lambda-retry-1"}
+    batch = {"mentions": [{"external_id": "l-1", "published_at": "2026-03-09T08:00:00Z"}]}
+    event = http_api_event("POST", f"/v1/brands/{brand_id}/mentions", body=batch, headers=headers)
+    first, again = invoke(lambda_module, event), invoke(lambda_module, event)
+    assert first["statusCode"] == again["statusCode"] == 200
+    assert json.loads(again["body"]) == json.loads(first["body"])
+    assert again["headers"]["idempotent-replayed"] == "true"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from api.brands.schemas import Brand, BrandCreate, BrandList, BrandUpdate
 from api.deps import BrandDep, BrandIdPath, PrincipalDep, ServicesDep
+from api.idempotency import REPLAYED_HEADER, IdempotencyKeyHeader, IdempotencyKeyReused
 from api.problems import Conflict, NotFound, problem_responses
 
 router = APIRouter(prefix="/v1/brands", tags=["brands"])
@@ -17,11 +18,29 @@ router = APIRouter(prefix="/v1/brands", tags=["brands"])
     "",
     operation_id="create_brand",
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(Conflict),
+    responses=problem_responses(Conflict, IdempotencyKeyReused),
 )
-def create_brand(body: BrandCreate, principal: PrincipalDep, services: ServicesDep) -> Brand:
+def create_brand(
+    body: BrandCreate,
+    principal: PrincipalDep,
+    services: ServicesDep,
+    request: Request,
+    response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Brand:
     """Create a brand in the caller's workspace; its id is the slug you choose."""
-    return services.brands.create(principal, body)
+    result, replayed = services.idempotency.run(
+        workspace=principal.workspace,
+        operation="create_brand",
+        key=idempotency_key,
+        request_body=body.model_dump_json(),
+        produce=lambda: services.brands.create(principal, body),
+        model=Brand,
+        lambda_context=request.scope.get("aws.context"),
+    )
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return result
 
 
 @router.get("", operation_id="list_brands", responses=problem_responses())

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import AwareDatetime
 
 from api.deps import BrandDep, PrincipalDep, ServicesDep
 from api.engine.schemas import Tier
+from api.idempotency import REPLAYED_HEADER, IdempotencyKeyHeader, IdempotencyKeyReused
 from api.mentions.schemas import (
     IngestResponse,
     MentionBatch,
@@ -17,7 +18,7 @@ from api.mentions.schemas import (
     Network,
     StoredMention,
 )
-from api.problems import NotFound, PayloadTooLarge, ServiceBusy, problem_responses
+from api.problems import Conflict, NotFound, PayloadTooLarge, ServiceBusy, problem_responses
 
 router = APIRouter(prefix="/v1/brands/{brand_id}/mentions", tags=["mentions"])
 
@@ -25,13 +26,32 @@ router = APIRouter(prefix="/v1/brands/{brand_id}/mentions", tags=["mentions"])
 @router.post(
     "",
     operation_id="ingest_mentions",
-    responses=problem_responses(NotFound, PayloadTooLarge, ServiceBusy),
+    responses=problem_responses(
+        NotFound, Conflict, PayloadTooLarge, ServiceBusy, IdempotencyKeyReused
+    ),
 )
 def ingest_mentions(
-    body: MentionBatch, brand: BrandDep, principal: PrincipalDep, services: ServicesDep
+    body: MentionBatch,
+    brand: BrandDep,
+    principal: PrincipalDep,
+    services: ServicesDep,
+    request: Request,
+    response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> IngestResponse:
     """Store 1 to 100 mentions (duplicates count once); return each triage and the brand's risk."""
-    return services.mentions.ingest(principal.workspace, brand, body.mentions)
+    result, replayed = services.idempotency.run(
+        workspace=principal.workspace,
+        operation=f"ingest_mentions#{brand.id}",
+        key=idempotency_key,
+        request_body=body.model_dump_json(),
+        produce=lambda: services.mentions.ingest(principal.workspace, brand, body.mentions),
+        model=IngestResponse,
+        lambda_context=request.scope.get("aws.context"),
+    )
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return result
 
 
 @router.get("", operation_id="list_mentions", responses=problem_responses(NotFound))
