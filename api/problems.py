@@ -122,8 +122,8 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
 def _loc_to_path(loc: Iterable[Any]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in {"body", "query", "path", "header"}:
-        parts = parts[1:] if parts[0] == "body" else parts
-    return ".".join(parts) or "body"
+        parts = parts[1:] or parts
+    return ".".join(parts)
 
 
 def validation_problem(errors: Sequence[Any]) -> ValidationFailed:

@@ -8,7 +8,7 @@ from api.aggregates.repository import AggregateRepository, floor_to
 from api.assessments.schemas import RiskHistory, RiskPoint
 from api.engine import BrandRiskAssessment, MentionTriage, assess_brand, triage_mention
 from api.engine.version import MODEL_VERSION
-from api.mentions.canonical import Mention
+from api.mentions.canonical import EARLIEST_INSTANT, Mention
 from api.problems import InvalidParam, ValidationFailed
 from api.settings import Settings
 
@@ -31,6 +31,11 @@ class AssessmentService:
         if at is None:
             return now
         horizon = now + timedelta(seconds=self._settings.future_tolerance_seconds)
+        if at < EARLIEST_INSTANT:
+            raise ValidationFailed(
+                "at: must be on or after 1970-01-01T00:00:00Z.",
+                invalid_params=[InvalidParam(name="at", reason="before 1970")],
+            )
         if at > horizon:
             raise ValidationFailed(
                 f"at: {at.isoformat()} is in the future; risk is known up to now.",
@@ -55,7 +60,7 @@ class AssessmentService:
                 invalid_params=[InvalidParam(name="step", reason=f"not a multiple of {bucket}")],
             )
         end = floor_to(self.resolve_at(end), bucket)
-        start = floor_to(start.astimezone(UTC), bucket) if start else end - timedelta(days=1)
+        start = floor_to(self.resolve_at(start), bucket) if start else end - timedelta(days=1)
         if start > end:
             raise ValidationFailed(
                 "from: must not be after `to`.",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class Network(StrEnum):
@@ -48,6 +48,7 @@ class SentimentLabel(StrEnum):
     positive = "positive"
 
 
+EARLIEST_INSTANT = datetime(1970, 1, 1, tzinfo=UTC)
 NonNegativeInt = Annotated[int, Field(ge=0, le=10**12)]
 ShortText = Annotated[str, Field(max_length=200)]
 
@@ -124,6 +125,14 @@ class Mention(BaseModel):
         default=None, description="Fields Vigie does not model, kept as sent for audit."
     )
 
+    @field_validator("published_at")
+    @classmethod
+    def _not_before_1970(cls, value: datetime) -> datetime:
+        # Storage keys and TTLs are built from epoch time: older instants are certainly wrong data.
+        if value < EARLIEST_INSTANT:
+            raise ValueError("must be on or after 1970-01-01T00:00:00Z")
+        return value
+
     @model_validator(mode="after")
     def _move_unknown_fields_to_raw(self) -> Mention:
         extra = self.__pydantic_extra__ or {}
@@ -134,6 +143,4 @@ class Mention(BaseModel):
 
     @property
     def published_utc(self) -> datetime:
-        from datetime import UTC
-
         return self.published_at.astimezone(UTC)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.engine.schemas import BrandRiskAssessment, MentionTriage, Tier
 from api.mentions.canonical import (
+    EARLIEST_INSTANT,
     MENTION_EXAMPLE,
     Author,
     AuthorKind,
@@ -16,6 +19,9 @@ from api.mentions.canonical import (
     ProvidedSentiment,
     SentimentLabel,
 )
+from api.problems import InvalidParam
+
+LATEST_INSTANT = datetime(9999, 1, 1, tzinfo=UTC)
 
 __all__ = [
     "Author",
@@ -80,3 +86,15 @@ class MentionFilters(BaseModel):
     until: AwareDatetime | None = None
     tier: Tier | None = None
     network: Network | None = None
+
+    def problems(self) -> list[InvalidParam]:
+        """What makes this time range unusable (out of storage range, or inverted)."""
+        found = [
+            InvalidParam(name=name, reason="must be between 1970 and 9999")
+            for name in ("since", "until")
+            if (value := getattr(self, name)) is not None
+            and not EARLIEST_INSTANT <= value.astimezone(UTC) < LATEST_INSTANT
+        ]
+        if not found and self.since and self.until and self.since > self.until:
+            found.append(InvalidParam(name="since", reason="must not be after `until`"))
+        return found

@@ -162,6 +162,11 @@ class MentionService:
         limit: int,
         cursor: str | None,
     ) -> MentionPage:
+        problems = filters.problems()
+        if problems:
+            raise ValidationFailed(
+                f"{problems[0].name}: {problems[0].reason}", invalid_params=problems
+            )
         after = decode_cursor(cursor, "mention") if cursor else None
         if after is not None and not _LIST_POSITION.fullmatch(after):
             raise InvalidCursor("The cursor is malformed or belongs to another listing.")

@@ -312,3 +312,10 @@ def test_throttling_past_retries_is_a_503_with_retry_after_and_nothing_half_writ
     # Once DynamoDB recovers, the same batch goes through.
     retried = client.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": [mention("a")]})
     assert retried.json()["results"][0]["duplicate"] is False
+
+
+def test_a_mention_published_before_1970_is_refused(client: TestClient, brand_id: str) -> None:
+    old = mention("old", published_at="1969-12-31T23:59:59Z")
+    response = client.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": [old]})
+    assert response.status_code == 422
+    assert response.json()["invalid_params"][0]["name"] == "mentions.0.published_at"

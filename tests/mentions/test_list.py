@@ -95,3 +95,16 @@ def test_invalid_list_parameters_are_problems(client: TestClient, brand_id: str)
     brand_cursor = client.get("/v1/brands", params={"limit": 1}).json()["next_cursor"]
     if brand_cursor:
         assert client.get(url, params={"cursor": brand_cursor}).status_code == 400
+
+
+def test_out_of_range_or_inverted_time_filters_are_422(client: TestClient, brand_id: str) -> None:
+    url = f"/v1/brands/{brand_id}/mentions"
+    inverted = client.get(url, params={"since": at(60), "until": at(0)})
+    assert inverted.status_code == 422
+    assert inverted.json()["invalid_params"][0]["name"] == "since"
+    ancient = client.get(url, params={"since": "0005-01-01T00:00:00Z"})
+    assert ancient.status_code == 422
+    assert (
+        client.get(f"/v1/brands/{brand_id}/risk", params={"at": "0005-01-01T00:00:00Z"}).status_code
+        == 422
+    )
