@@ -43,12 +43,11 @@ class BrandService:
 
     def update(self, principal: Principal, brand_id: str, request: BrandUpdate) -> Brand:
         brand = self.get(principal, brand_id)
-        changes = request.model_dump(exclude_unset=True, exclude_none=True)
         settings = brand.settings
-        if "settings" in changes:
-            settings = settings.model_copy(
-                update=request.settings.model_dump(exclude_unset=True) if request.settings else {}
-            )
+        if request.settings is not None:
+            # PATCH semantics down to each setting: fields left out keep their value.
+            changed = request.settings.model_dump(exclude_unset=True)
+            settings = settings.model_copy(update=changed)
         updated = brand.model_copy(
             update={
                 "name": request.name or brand.name,

@@ -87,24 +87,19 @@ class MentionService:
         observability.count("MentionsStored", len(written))
         observability.count("DuplicateMentions", len(order) - len(written))
         results: list[MentionResult] = []
-        seen: set[str] = set()
+        reported: set[str] = set()
         for mention_id in order:
-            new = mention_id in written and mention_id not in seen
-            seen.add(mention_id)
-            triage = (
-                prepared[mention_id].triage
-                if mention_id in written
-                else (
-                    stored[mention_id].triage
-                    if mention_id in stored
-                    else prepared[mention_id].triage
-                )
-            )
+            # Only the first copy of a mention written by this call is new; the others, and
+            # those stored before, report the triage stored with the first copy.
+            is_new = mention_id in written and mention_id not in reported
+            reported.add(mention_id)
+            first = prepared[mention_id]
+            triage = stored[mention_id].triage if mention_id in stored else first.triage
             results.append(
                 MentionResult(
                     id=mention_id,
-                    external_id=prepared[mention_id].mention.external_id,
-                    duplicate=not new,
+                    external_id=first.mention.external_id,
+                    duplicate=not is_new,
                     triage=triage,
                 )
             )
