@@ -1,0 +1,496 @@
+"""Sentiment fallback for mentions sent without one (SPEC §2.1): a lexicon and rules, FR and EN.
+
+The model is VADER-like, written for Vigie and for Lambda (plain Python, data files shipped in the
+package, loaded once at import):
+
+- valences in [-4, 4] from hand-written lexicons (`lexicons/sentiment_{fr,en,symbols}.txt`), with
+  phrases (`toujours pas`, `still waiting`), stems (`arnaqu*`) and French inflections;
+- negation of the next words (`ne … pas`, `jamais`, `sans`, `not`, `never`, `n't`) and colloquial
+  French post-negation (`j'aime pas`), applied once however many negators the clause holds;
+- intensifiers and dampeners (`très`, `vraiment`, `un peu`, `very`, `kind of`), ALL CAPS and
+  stretched words (`nuuul`), exclamation marks;
+- contrast (`mais`, `but`): what follows weighs more than what precedes;
+- emoji and emoticons, split hashtags (`#ServiceClientNul`, `#worstservice`).
+
+The sum is squashed into [-1, 1]; `label_for_score` cuts it into three labels. Sarcasm is not
+handled here: risk topics are scored apart so that it cannot hide them (SPEC §3).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Final
+
+from api.engine.language import detect_language
+from api.engine.text import fold, strip_urls
+from api.mentions.canonical import SentimentLabel
+
+__all__ = [
+    "NEGATIVE_BELOW",
+    "POSITIVE_ABOVE",
+    "SENTIMENT_LANGUAGES",
+    "label_for_score",
+    "score_sentiment",
+]
+
+# Label cut points on the score (VADER's). On the DEFT 2017 train split any cut between 0 and 0.1
+# scores within 0.002 macro-F1 while wider ones lose (±0.25: -0.02): a lexicon hit is rare enough
+# in a post to be the signal, so one mild word is enough to leave `neutral`.
+NEGATIVE_BELOW: Final = -0.05
+POSITIVE_ABOVE: Final = 0.05
+
+# Languages with their own lexicon; any other (or an undetected one) is scored with both.
+SENTIMENT_LANGUAGES: Final = frozenset({"fr", "en"})
+
+# Rule weights from VADER (Hutto & Gilbert, 2014), fitted on human ratings of social-media text.
+# Kept as published: on the DEFT train split, halving or doubling them moves macro-F1 by < 0.002
+# (coverage of the lexicon is what matters there). Stretched words (`nuuul`) are ours, below caps.
+_NEGATION_SCALAR: Final = -0.74
+_BOOST: Final = 0.293
+_CAPS_BOOST: Final = 0.733
+_STRETCH_BOOST: Final = 0.4
+_EXCLAMATION_BOOST: Final = 0.292
+_MAX_EXCLAMATIONS: Final = 4
+_BEFORE_CONTRAST: Final = 0.5
+_AFTER_CONTRAST: Final = 1.5
+# Squashing constant: a sum of 4 (one strong word, emphasised) lands near 0.72.
+_ALPHA: Final = 15.0
+# Negators and intensifiers act on words up to this far after them (VADER's window).
+_WINDOW: Final = 3
+_BOOST_DECAY: Final = (1.0, 0.95, 0.9)
+# A stem shorter than this matches too many unrelated words.
+_MIN_STEM: Final = 3
+
+_NEGATORS: Final = frozenset(
+    {
+        # French: `ne`/`n'` alone is enough to negate (`je ne l'aime pas` has `pas` after the verb).
+        "ne", "n", "pas", "jamais", "rien", "aucun", "aucune", "sans", "ni", "nullement", "guere",
+        # English: `n't` is rewritten `not` before tokenising; bare forms are common in posts.
+        "not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot",
+        "dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "cant", "couldnt", "wont",
+        "wouldnt", "shouldnt", "havent", "hasnt", "hadnt", "aint", "nope",
+    }
+)  # fmt: skip
+# Colloquial French drops `ne`: in `j'aime pas` the negator follows the word it negates.
+_POST_NEGATORS: Final = frozenset({"pas", "jamais"})
+
+_BOOSTERS: Final = MappingProxyType(
+    {
+        **dict.fromkeys(
+            (
+                "tres", "trop", "vraiment", "tellement", "hyper", "ultra", "mega", "super",
+                "grave", "completement", "totalement", "absolument", "extremement", "vachement",
+                "franchement", "carrement", "profondement", "enormement", "particulierement",
+                "terriblement", "incroyablement", "sacrement", "archi", "putain", "plus",
+                "very", "really", "so", "too", "extremely", "totally", "absolutely", "completely",
+                "utterly", "incredibly", "highly", "hugely", "deeply", "seriously", "truly",
+                "especially", "particularly", "exceptionally", "remarkably", "ridiculously",
+                "insanely", "terribly", "awfully", "fucking", "freaking", "bloody", "damn", "most",
+                "such", "quite",
+            ),
+            _BOOST,
+        ),
+        **dict.fromkeys(
+            (
+                "peu", "assez", "plutot", "legerement", "moyennement", "relativement", "presque",
+                "slightly", "somewhat", "kinda", "sorta", "barely", "hardly", "fairly", "rather",
+                "marginally", "partly", "bit", "little", "almost",
+            ),
+            -_BOOST,
+        ),
+    }
+)  # fmt: skip
+# Two-word dampeners (`kind of bad`); the lexicon gives the pair itself no valence.
+_BOOSTER_PAIRS: Final = MappingProxyType({("kind", "of"): -_BOOST, ("sort", "of"): -_BOOST})
+# Words with a valence of their own that act as intensifiers before another sentiment word
+# (`super lent`, `terribly slow`): there they lend their force, not their sign.
+_DUAL_BOOSTERS: Final = frozenset(
+    {"super", "grave", "terriblement", "incroyablement", "putain", "terribly", "incredibly",
+     "awfully", "ridiculously", "bloody", "damn", "fucking"}
+)  # fmt: skip
+_CONTRASTS: Final = frozenset(
+    {"mais", "cependant", "pourtant", "toutefois", "neanmoins", "but", "however"}
+)
+
+_LEXICON_DIR: Final = resources.files("api.engine.lexicons")
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    words: Mapping[str, float]
+    stems: Mapping[str, float]
+    # first token → (phrase tokens, valence, negation already inside), longest phrases first
+    phrases: Mapping[str, tuple[tuple[tuple[str, ...], float, bool], ...]]
+
+
+def _normalise(text: str) -> str:
+    # `fold` leaves the ligatures whole; French writes `cœur`, posts write `coeur`.
+    if text.isascii():
+        return text.lower()
+    return fold(text).replace("œ", "oe").replace("æ", "ae")
+
+
+@lru_cache(maxsize=65536)
+def _word_form(word: str) -> tuple[str, float]:
+    """Folded form of a word as written, with its stretch emphasis (`nuuul`); words repeat a lot."""
+    folded = _normalise(word)
+    return folded, _STRETCH_BOOST if _STRETCH.search(folded) is not None else 0.0
+
+
+def _read_entries(name: str) -> list[tuple[str, float]]:
+    entries: list[tuple[str, float]] = []
+    for line in _LEXICON_DIR.joinpath(name).read_text("utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        entry, value = line.rsplit(None, 1)
+        entries.append((entry, float(value)))
+    return entries
+
+
+def _build_lexicon(entries: Iterable[tuple[str, float]]) -> _Lexicon:
+    words: dict[str, float] = {}
+    stems: dict[str, float] = {}
+    phrases: dict[str, list[tuple[tuple[str, ...], float, bool]]] = {}
+    for raw, value in entries:
+        entry = _normalise(raw)
+        if " " in entry:
+            parts = tuple(entry.split())
+            phrases.setdefault(parts[0], []).append((parts, value, not _NEGATORS.isdisjoint(parts)))
+        elif entry.endswith("*"):
+            stems.setdefault(entry[:-1], value)
+        else:
+            words.setdefault(entry, value)
+    return _Lexicon(
+        words=MappingProxyType(words),
+        stems=MappingProxyType(stems),
+        phrases=MappingProxyType(
+            {
+                first: tuple(sorted(found, key=lambda item: (-len(item[0]), item[0])))
+                for first, found in phrases.items()
+            }
+        ),
+    )
+
+
+_FR_ENTRIES: Final = _read_entries("sentiment_fr.txt")
+_EN_ENTRIES: Final = _read_entries("sentiment_en.txt")
+# Unknown language: English first on a clash (`hate`, `rage`), the rarer French reading loses.
+_LEXICONS: Final = MappingProxyType(
+    {
+        "fr": _build_lexicon(_FR_ENTRIES),
+        "en": _build_lexicon(_EN_ENTRIES),
+        "*": _build_lexicon([*_EN_ENTRIES, *_FR_ENTRIES]),
+    }
+)
+_SYMBOLS: Final = MappingProxyType(dict(_read_entries("sentiment_symbols.txt")))
+_EMOJI: Final = MappingProxyType({s: v for s, v in _SYMBOLS.items() if len(s) == 1})
+_EMOTICONS: Final = MappingProxyType({s: v for s, v in _SYMBOLS.items() if len(s) > 1})
+
+
+def _hashtag_vocabulary() -> frozenset[str]:
+    lexicon = _LEXICONS["*"]
+    phrase_words = {
+        word for found in lexicon.phrases.values() for parts, _, _ in found for word in parts
+    }
+    glue = (
+        "the my your our this that of for is was are it me you we ever service customer "
+        "le la les de du des mon ma mes ton ta vous nous un une et est client"
+    )
+    words = {*lexicon.words, *phrase_words, *_NEGATORS, *_BOOSTERS, *glue.split()}
+    return frozenset(word for word in words if len(word) > 1)
+
+
+# Hashtags are segmented into these (`#worstserviceever` → worst service ever).
+_VOCABULARY: Final = _hashtag_vocabulary()
+
+
+def _emoticon_pattern(emoticon: str) -> str:
+    escaped = re.escape(emoticon)
+    # `xD` must not fire inside `fixDate`, nor `:p` at the start of `:pour`.
+    before = r"(?<![^\W_])" if emoticon[0].isalnum() else ""
+    after = r"(?![^\W_])" if emoticon[-1].isalnum() else ""
+    return before + escaped + after
+
+
+_TOKEN: Final = re.compile(
+    r"(?P<handle>@\w+)"
+    r"|(?P<hashtag>#[^\W_][\w]*)"
+    r"|(?P<emoticon>"
+    + "|".join(_emoticon_pattern(e) for e in sorted(_EMOTICONS, key=lambda e: (-len(e), e)))
+    + r")"
+    r"|(?P<word>[^\W\d_]+)"
+    r"|(?P<exclamation>!+)"
+    r"|(?P<stop>[.,;:?()\[\]\n\"\u2026]+|\s[-\u2013\u2014]\s)"
+    r"|(?P<emoji>[" + "".join(re.escape(e) for e in sorted(_EMOJI)) + r"])"
+)
+# `n't` becomes a word of its own; `can't`/`won't` keep a readable stem.
+_CONTRACTIONS: Final = (
+    (re.compile(r"\b(ca)n['\u2019]t\b", re.IGNORECASE), r"\1n not"),
+    (re.compile(r"\bwon['\u2019]t\b", re.IGNORECASE), "will not"),
+    (re.compile(r"n['\u2019]t\b", re.IGNORECASE), " not"),
+)
+_CAMEL: Final = re.compile(r"[A-ZÀ-Þ]?[a-zß-ÿ]+|[A-ZÀ-Þ]+(?![a-zß-ÿ])|\d+")
+_STRETCH: Final = re.compile(r"([a-z])\1{2,}")
+_LAUGH: Final = re.compile(r"(?:a?h[aei]){2,}h?|(?:ah){2,}|lo+l|mdr+|x?ptdr+|lmf?ao+|hihi(?:hi)*")
+
+# Tokens: a folded word, or one of these markers.
+_STOP: Final = "\x00stop"
+_SYMBOL: Final = "\x00symbol"
+
+
+@dataclass(frozen=True, slots=True)
+class _Tokens:
+    words: list[str]
+    # token index → valence of the emoji or emoticon there
+    symbols: dict[int, float]
+    # token index → emphasis boost (ALL CAPS among lower-case words, or stretched like `nuuul`)
+    emphasis: dict[int, float]
+    exclamations: int
+
+
+def _split_hashtag(tag: str) -> list[str]:
+    parts = _CAMEL.findall(tag)
+    if len(parts) > 1:
+        return [_normalise(p) for p in parts]
+    return list(_segment(_normalise(tag)))
+
+
+@lru_cache(maxsize=4096)
+def _segment(word: str) -> tuple[str, ...]:
+    """Split a glued hashtag into known words (fewest pieces), or keep it whole."""
+    if word in _VOCABULARY or len(word) > 30:
+        return (word,)
+    # best[i]: fewest-pieces split of word[:i]; ties keep the earliest split (deterministic).
+    best: list[tuple[str, ...] | None] = [None] * (len(word) + 1)
+    best[0] = ()
+    for end in range(2, len(word) + 1):
+        for start in range(max(0, end - 15), end - 1):
+            head = best[start]
+            if head is not None and word[start:end] in _VOCABULARY:
+                candidate = (*head, word[start:end])
+                current = best[end]
+                if current is None or len(candidate) < len(current):
+                    best[end] = candidate
+    found = best[len(word)]
+    return found if found is not None and len(found) <= 4 else (word,)
+
+
+def _tokenise(text: str) -> _Tokens:
+    text = strip_urls(text)
+    if "'" in text or "\u2019" in text:
+        for pattern, replacement in _CONTRACTIONS:
+            text = pattern.sub(replacement, text)
+    words: list[str] = []
+    symbols: dict[int, float] = {}
+    emphasis: dict[int, float] = {}
+    exclamations = 0
+    lower_words = 0
+    caps_words: list[int] = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        value = match.group()
+        if kind == "word":
+            if len(value) > 1 and value.isupper():
+                caps_words.append(len(words))
+            else:
+                lower_words += 1
+            folded, stretched = _word_form(value)
+            if stretched:
+                emphasis[len(words)] = stretched
+            words.append(folded)
+        elif kind == "hashtag":
+            words.extend(_split_hashtag(value[1:]))
+        elif kind == "emoji":
+            symbols[len(words)] = _EMOJI[value]
+            words.append(_SYMBOL)
+        elif kind == "emoticon":
+            symbols[len(words)] = _EMOTICONS[value]
+            words.append(_SYMBOL)
+        elif kind == "exclamation":
+            exclamations += len(value)
+            words.append(_STOP)
+        elif kind == "stop":
+            words.append(_STOP)
+        # handles carry no sentiment and are not words of the sentence
+    # Capitals stress a word only against lower-case neighbours: an all-caps post is just loud.
+    if caps_words and lower_words:
+        for index in caps_words:
+            emphasis[index] = _CAPS_BOOST
+    return _Tokens(words, symbols, emphasis, exclamations)
+
+
+def _inflections(word: str) -> Iterable[str]:
+    """Dictionary forms to try for an inflected word (plural, feminine), most likely first."""
+    if len(word) > 3 and word[-1] in "sx":
+        singular = word[:-1]
+        yield singular
+        if word.endswith("aux"):
+            yield word[:-3] + "al"
+        if word.endswith("ies"):
+            yield word[:-3] + "y"
+        if word.endswith("es"):
+            yield word[:-2]
+        word = singular
+    if len(word) > 3 and word.endswith("e"):
+        yield word[:-1]
+        for feminine, masculine in (("euse", "eux"), ("ive", "if"), ("elle", "el"),
+                                    ("enne", "en"), ("ere", "er"), ("ee", "e")):  # fmt: skip
+            if word.endswith(feminine):
+                yield word[: -len(feminine)] + masculine
+
+
+@lru_cache(maxsize=65536)
+def _valence(word: str, lexicon_key: str) -> float:
+    lexicon = _LEXICONS[lexicon_key]
+    found = lexicon.words.get(word)
+    if found is not None:
+        return found
+    for form in _inflections(word):
+        found = lexicon.words.get(form)
+        if found is not None:
+            return found
+    stems = lexicon.stems
+    for end in range(len(word), _MIN_STEM - 1, -1):
+        found = stems.get(word[:end])
+        if found is not None:
+            return found
+    if _LAUGH.fullmatch(word):
+        return lexicon.words.get("haha", 0.0)
+    collapsed = _STRETCH.sub(r"\1\1", word)
+    if collapsed != word:
+        # `cooool` → `cool`, `nuuuul` → `nul`: try doubled letters, then single ones.
+        return _valence(collapsed, lexicon_key) or _valence(_STRETCH.sub(r"\1", word), lexicon_key)
+    return 0.0
+
+
+def _lexicon_key(text: str, language: str | None) -> str:
+    if language is None:
+        language = detect_language(text)
+    if language is None:
+        return "*"
+    primary = language.split("-", 1)[0].split("_", 1)[0].lower()
+    return primary if primary in SENTIMENT_LANGUAGES else "*"
+
+
+def _negated(words: list[str], index: int, length: int, muted: set[int]) -> bool:
+    for back in range(1, _WINDOW + 1):
+        position = index - back
+        if position < 0 or words[position] == _STOP:
+            break
+        if words[position] in _NEGATORS and position not in muted:
+            return True
+    after = index + length
+    return after < len(words) and words[after] in _POST_NEGATORS
+
+
+def _boost(words: list[str], index: int) -> float:
+    total = 0.0
+    for back in range(1, _WINDOW + 1):
+        position = index - back
+        if position < 0 or words[position] == _STOP:
+            break
+        increment = _BOOSTERS.get(words[position])
+        if increment is None and position > 0:
+            increment = _BOOSTER_PAIRS.get((words[position - 1], words[position]))
+        if increment is not None:
+            total += increment * _BOOST_DECAY[back - 1]
+    return total
+
+
+def score_sentiment(text: str, language: str | None) -> float:
+    """Sentiment of `text` in [-1, 1] (0.0 when nothing in it carries sentiment).
+
+    `language` is a BCP-47 tag (`fr`, `en-GB`…); None detects it, and a language without a
+    lexicon (or an undetectable one) is scored with the French and English lexicons together.
+    A caller that already ran `detect_language` in vain passes `"und"` to skip a second try.
+    """
+    if not text or text.isspace():
+        return 0.0
+    tokens = _tokenise(text)
+    words = tokens.words
+    if not words:
+        return 0.0
+    key = _lexicon_key(text, language)
+    phrases = _LEXICONS[key].phrases
+    emphasis = tokens.emphasis
+
+    values: list[float] = []
+    # Negators a phrase has already used up (`pas de souci`, `sans doute`, `pas mal de`): they do
+    # not negate the words after the phrase. One that ends it (`toujours pas`, `still not`) does.
+    muted: set[int] = set()
+    contrast_at = -1
+    count = len(words)
+    index = 0
+    while index < count:
+        word = words[index]
+        if word == _STOP:
+            index += 1
+            continue
+        if word == _SYMBOL:
+            # Emoji express the author's mood directly: no negation or intensifier applies.
+            values.append(tokens.symbols[index])
+            index += 1
+            continue
+        if contrast_at < 0 and word in _CONTRASTS:
+            contrast_at = len(values)
+
+        length = 1
+        valence = 0.0
+        self_negated = False
+        candidates = phrases.get(word)
+        if candidates is not None:
+            for parts, phrase_valence, has_negator in candidates:
+                if tuple(words[index : index + len(parts)]) == parts:
+                    length, valence, self_negated = len(parts), phrase_valence, has_negator
+                    if has_negator:
+                        last = index + length - 1
+                        muted.update(range(index, last if parts[-1] in _NEGATORS else last + 1))
+                    break
+        if length == 1:
+            valence = _valence(word, key)
+        if valence == 0.0:
+            index += length
+            continue
+        if length == 1 and word in _DUAL_BOOSTERS and index + 1 < count:
+            following = words[index + 1]
+            if following not in (_STOP, _SYMBOL) and _valence(following, key) != 0.0:
+                index += 1
+                continue
+
+        sign = 1.0 if valence > 0 else -1.0
+        stress = max((emphasis.get(i, 0.0) for i in range(index, index + length)), default=0.0)
+        valence += sign * (stress + _boost(words, index))
+        if not self_negated and _negated(words, index, length, muted):
+            valence *= _NEGATION_SCALAR
+        values.append(valence)
+        index += length
+
+    if not values:
+        return 0.0
+    if contrast_at >= 0:
+        total = _BEFORE_CONTRAST * math.fsum(values[:contrast_at]) + _AFTER_CONTRAST * math.fsum(
+            values[contrast_at:]
+        )
+    else:
+        total = math.fsum(values)
+    if total and tokens.exclamations:
+        total += math.copysign(
+            _EXCLAMATION_BOOST * min(tokens.exclamations, _MAX_EXCLAMATIONS), total
+        )
+    return round(total / math.sqrt(total * total + _ALPHA), 4)
+
+
+def label_for_score(score: float) -> SentimentLabel:
+    """Three-way label of a sentiment score, cut at `NEGATIVE_BELOW` and `POSITIVE_ABOVE`."""
+    if score < NEGATIVE_BELOW:
+        return SentimentLabel.negative
+    if score > POSITIVE_ABOVE:
+        return SentimentLabel.positive
+    return SentimentLabel.neutral
