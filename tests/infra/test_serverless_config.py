@@ -1,0 +1,270 @@
+"""serverless.yml against the code it deploys: handler, table, IAM grants, environment, locks.
+
+Static checks, no AWS and no Node: scripts/check-deploy packages the service for real.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from api.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVERLESS_YML = ROOT / "serverless.yml"
+TABLE_YML = ROOT / "infra" / "table.yml"
+TABLE = "VigieTable"
+TABLE_ARN = {"Fn::GetAtt": [TABLE, "Arn"]}
+
+# Code that never runs in the Lambda: it acts with a developer's credentials, not the function's
+# role (table bootstrap, the `vigie` console, DynamoDB Local tooling).
+LOCAL_ONLY = ("api/cli.py", "api/storage/table.py", "api/local/")
+
+# DynamoDB client method -> IAM actions it needs.
+ACTIONS_BY_CALL = {
+    "get_item": {"dynamodb:GetItem"},
+    "batch_get_item": {"dynamodb:BatchGetItem"},
+    "transact_get_items": {"dynamodb:GetItem"},
+    "query": {"dynamodb:Query"},
+    "scan": {"dynamodb:Scan"},
+    "put_item": {"dynamodb:PutItem"},
+    "update_item": {"dynamodb:UpdateItem"},
+    "delete_item": {"dynamodb:DeleteItem"},
+    "batch_write_item": {"dynamodb:BatchWriteItem"},
+    "describe_table": {"dynamodb:DescribeTable"},
+    # TransactWriteItems is no IAM action: each action inside it is authorised on its own.
+    "transact_write_items": set(),
+}
+ACTIONS_BY_TRANSACTION_ITEM = {
+    "Put": "dynamodb:PutItem",
+    "Update": "dynamodb:UpdateItem",
+    "Delete": "dynamodb:DeleteItem",
+    "ConditionCheck": "dynamodb:ConditionCheckItem",
+}
+# Powertools idempotency reads, writes, updates and deletes its records through its own client.
+POWERTOOLS_IDEMPOTENCY_ACTIONS = {
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+}
+
+_CALL = re.compile(r"\.(" + "|".join(ACTIONS_BY_CALL) + r")\(")
+_TRANSACTION_ITEM = re.compile(r"""["'](Put|Update|Delete|ConditionCheck)["']\s*:""")
+_FILE_VARIABLE = re.compile(r"^\$\{file\((?P<path>[^)]+)\)\}$")
+
+
+@cache
+def serverless_config() -> dict[str, Any]:
+    """serverless.yml as YAML; `${…}` variables stay strings, `${file(…)}` resources are read."""
+    config: dict[str, Any] = yaml.safe_load(SERVERLESS_YML.read_text())
+    return config
+
+
+def included_resources() -> dict[str, Any]:
+    resources: dict[str, Any] = {}
+    for entry in serverless_config()["resources"]:
+        match = _FILE_VARIABLE.match(entry) if isinstance(entry, str) else None
+        document = yaml.safe_load((ROOT / match["path"]).read_text()) if match else entry
+        resources |= document.get("Resources", {})
+    return resources
+
+
+def table_definition() -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(TABLE_YML.read_text())
+    return document
+
+
+def statements() -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = serverless_config()["provider"]["iam"]["role"]["statements"]
+    return found
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def index_arn(index: str) -> dict[str, Any]:
+    return {"Fn::Join": ["/", [TABLE_ARN, "index", index]]}
+
+
+def index_names() -> set[str]:
+    properties = table_definition()["Resources"][TABLE]["Properties"]
+    return {index["IndexName"] for index in properties.get("GlobalSecondaryIndexes", [])}
+
+
+def lambda_sources() -> list[Path]:
+    return [
+        path
+        for path in sorted((ROOT / "api").rglob("*.py"))
+        if not path.relative_to(ROOT).as_posix().startswith(LOCAL_ONLY)
+    ]
+
+
+def actions_used_by_code() -> dict[str, set[str]]:
+    """IAM action -> the files whose DynamoDB calls need it."""
+    sources = {path.relative_to(ROOT).as_posix(): path.read_text() for path in lambda_sources()}
+    # Transaction items are often built away from the call: look for them everywhere.
+    uses_transactions = any(".transact_write_items(" in source for source in sources.values())
+    used: dict[str, set[str]] = {}
+    for relative, source in sources.items():
+        needed = {action for call in _CALL.findall(source) for action in ACTIONS_BY_CALL[call]}
+        if uses_transactions:
+            needed |= {ACTIONS_BY_TRANSACTION_ITEM[k] for k in _TRANSACTION_ITEM.findall(source)}
+        if "DynamoDBPersistenceLayer(" in source:
+            needed |= POWERTOOLS_IDEMPOTENCY_ACTIONS
+        for action in needed:
+            used.setdefault(action, set()).add(relative)
+    return used
+
+
+def test_iam_statements_allow_only_named_dynamodb_actions() -> None:
+    for statement in statements():
+        assert statement["Effect"] == "Allow"
+        for action in as_list(statement["Action"]):
+            assert "*" not in action, f"wildcard action {action} in {statement.get('Sid')}"
+            assert action.startswith("dynamodb:"), action
+        assert "NotAction" not in statement
+        assert "NotResource" not in statement
+
+
+def test_iam_statements_name_only_the_table_and_its_indexes() -> None:
+    allowed = [TABLE_ARN, *(index_arn(index) for index in sorted(index_names()))]
+    for statement in statements():
+        for resource in as_list(statement["Resource"]):
+            assert resource in allowed, f"{statement.get('Sid')} grants on {resource}"
+            assert "*" not in str(resource)
+
+
+def test_indexes_are_only_queried() -> None:
+    for statement in statements():
+        if any(resource != TABLE_ARN for resource in as_list(statement["Resource"])):
+            assert as_list(statement["Action"]) == ["dynamodb:Query"]
+
+
+def test_every_index_of_the_table_can_be_queried() -> None:
+    granted = [resource for statement in statements() for resource in statement["Resource"]]
+    for index in index_names():
+        assert index_arn(index) in granted, f"no Query grant on index {index}"
+
+
+def test_granted_actions_are_exactly_those_the_code_uses() -> None:
+    used = actions_used_by_code()
+    granted = {
+        action
+        for statement in statements()
+        if TABLE_ARN in as_list(statement["Resource"])
+        for action in as_list(statement["Action"])
+    }
+    missing = {action: sorted(used[action]) for action in set(used) - granted}
+    assert not missing, f"add to serverless.yml provider.iam (used, not granted): {missing}"
+    unused = granted - set(used)
+    assert not unused, f"remove from serverless.yml provider.iam (granted, never used): {unused}"
+
+
+def test_no_full_table_scan_on_a_request_path() -> None:
+    assert "dynamodb:Scan" not in actions_used_by_code(), "SPEC §4: no scans on request paths"
+
+
+def test_handler_path_exists_and_exports_handler() -> None:
+    handler = serverless_config()["functions"]["api"]["handler"]
+    module_path, _, attribute = handler.rpartition(".")
+    source = ROOT / f"{module_path}.py"
+    assert source.is_file(), f"{handler}: no {source.relative_to(ROOT)}"
+    tree = ast.parse(source.read_text())
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    assigned = {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    assert attribute in functions or attribute in assigned, f"{source.name} has no `{attribute}`"
+    if attribute in functions:
+        assert len(functions[attribute].args.args) == 2, "a Lambda handler takes (event, context)"
+
+
+def test_function_serves_every_path_of_the_http_api() -> None:
+    events = serverless_config()["functions"]["api"]["events"]
+    assert sorted(event["httpApi"] for event in events) == ["ANY /", "ANY /{proxy+}"]
+
+
+def test_table_is_included_from_infra() -> None:
+    assert "${file(infra/table.yml)}" in serverless_config()["resources"]
+    assert included_resources()[TABLE]["Type"] == "AWS::DynamoDB::Table"
+
+
+def test_shared_table_definition_keeps_its_contract() -> None:
+    """The local bootstrap and the code rely on these names (api/storage/); yaml.safe_load
+    reading it at all means no CloudFormation `!` tags crept in."""
+    table = table_definition()["Resources"][TABLE]
+    properties = table["Properties"]
+    assert table["DeletionPolicy"] == "Retain"
+    assert [key["AttributeName"] for key in properties["KeySchema"]] == ["PK", "SK"]
+    assert index_names() == {"GSI1", "GSI2"}
+    assert properties["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+
+
+def test_package_is_the_build_script_output() -> None:
+    script = (ROOT / "scripts" / "build-lambda.sh").read_text()
+    match = re.search(r"^ARTIFACT=\$BUILD_DIR/(\S+)$", script, re.MULTILINE)
+    assert match is not None
+    assert serverless_config()["package"]["artifact"] == f".build/{match[1]}"
+
+
+def test_environment_is_read_by_settings() -> None:
+    environment = serverless_config()["provider"]["environment"]
+    assert environment["VIGIE_TABLE_NAME"] == {"Ref": TABLE}
+    fields = set(Settings.model_fields)
+    for name in environment:
+        if name.startswith("VIGIE_"):
+            assert name.removeprefix("VIGIE_").lower() in fields, f"{name}: no such setting"
+    assert {
+        "VIGIE_REGION",
+        "VIGIE_RETENTION_DAYS",
+        "POWERTOOLS_SERVICE_NAME",
+        "POWERTOOLS_METRICS_NAMESPACE",
+        "POWERTOOLS_LOG_LEVEL",
+        "LOG_LEVEL",
+    } <= set(environment)
+    assert "VIGIE_DYNAMODB_ENDPOINT" not in environment, "AWS has no endpoint override"
+
+
+@pytest.mark.parametrize("stage", ["default", "dev", "ci", "prod"])
+def test_log_retention_is_a_value_cloudwatch_accepts(stage: str) -> None:
+    params = serverless_config()["params"]
+    retention = params.get(stage, {}).get("logRetentionInDays")
+    retention = retention or params["default"]["logRetentionInDays"]
+    assert retention in {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096}
+
+
+def test_lambda_wheels_match_the_runtime_and_architecture() -> None:
+    provider = serverless_config()["provider"]
+    lock = (ROOT / "requirements" / "lambda.txt").read_text()
+    target = next(line for line in lock.splitlines() if line.startswith("# pip-target: "))
+    assert provider["runtime"] == "python3.12"
+    assert "--python-version 3.12" in target
+    assert "--abi cp312" in target
+    platforms = re.findall(r"--platform (\S+)", target)
+    assert platforms
+    assert all(platform.endswith(f"_{provider['architecture']}") for platform in platforms)
+
+
+def test_lock_files_are_in_sync_with_their_inputs() -> None:
+    """requirements/lambda.txt follows pyproject.toml's dependencies (tools.txt, tools.in)."""
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "lock-requirements.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
