@@ -2,9 +2,11 @@
 
 Mentions and aggregates in, triage and assessment out:
 
-- `triage_mention(mention, now=…, config=…)` → `MentionTriage`
+- `triage_mention(mention, now=…, config=…, brand_assessment=None)` → `MentionTriage`
 - `mention_counters(mention, triage)` → the counters this mention adds to its time bucket
 - `assess_brand(buckets, at=…, config=…, top_candidates=…)` → `BrandRiskAssessment`
+
+The model is described in `docs/risk-model.md`; every weight is an `EngineConfig` field.
 """
 
 from api.engine.assessment import assess_brand
@@ -13,7 +15,13 @@ from api.engine.counters import mention_counters
 from api.engine.schemas import (
     AggregateBucket,
     BrandRiskAssessment,
+    Factor,
+    Level,
     MentionTriage,
+    Moderation,
+    PlaybookAction,
+    Reason,
+    Stage,
     Tier,
     TopMentionCandidate,
 )
@@ -25,7 +33,13 @@ __all__ = [
     "AggregateBucket",
     "BrandRiskAssessment",
     "EngineConfig",
+    "Factor",
+    "Level",
     "MentionTriage",
+    "Moderation",
+    "PlaybookAction",
+    "Reason",
+    "Stage",
     "Tier",
     "TopMentionCandidate",
     "assess_brand",

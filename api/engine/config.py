@@ -143,10 +143,26 @@ class EngineConfig(BaseModel):
     severe_topic_min: Fraction = Field(
         default=0.8, description="Topics at or above this severity are severe (safety, health…)."
     )
-    severe_concern_min: Fraction = Field(
-        default=0.5,
-        description="A severe topic counts as at least this much negativity, so sarcasm or a "
-        "wrong sentiment score cannot hide it.",
+    major_topics: list[str] = Field(
+        default_factory=lambda: ["outage"],
+        description="Topics that call for leadership only once the press or an influencer with "
+        "real reach carries them (a large outage), not on customers' reach alone.",
+    )
+    criticism_min_negativity: Fraction = Field(
+        default=0.2,
+        description="A negative mention is a criticism to answer from this negativity on.",
+    )
+    spam_promo_terms_min: int = Field(
+        default=3, ge=1, description="Promotion terms that make spam even without a link."
+    )
+    spam_links_min: int = Field(
+        default=4, ge=1, description="Links (shorteners count twice) that make a link dump."
+    )
+    fast_network_virality: Fraction = Field(
+        default=0.9, description="Networks at or above this virality are named as fast."
+    )
+    hidden_risk_factor: Fraction = Field(
+        default=0.5, description="Risk multiplier of posts that moderation hides."
     )
     risk_exposure_floor: Fraction = Field(
         default=0.35,
@@ -157,7 +173,7 @@ class EngineConfig(BaseModel):
         description="Risk points added to a negative mention on the topic of a running crisis.",
     )
     tier_risk_floor_executive: int = Field(default=60, ge=0, le=100)
-    tier_risk_floor_respond: int = Field(default=30, ge=0, le=100)
+    tier_risk_floor_respond: int = Field(default=40, ge=0, le=100)
     tier_risk_floor_private: int = Field(default=30, ge=0, le=100)
 
     # --- mention deadlines --------------------------------------------------------------------
@@ -238,11 +254,29 @@ class EngineConfig(BaseModel):
     topic_scale: Positive = Field(
         default=6.0, description="Recent severity-weighted topic mentions for ~63% of points."
     )
+    brand_topic_min_mass: Positive = Field(
+        default=0.5, description="Severity-weighted recent mentions for a topic to be listed."
+    )
     spread_min_mentions: Positive = Field(
         default=1.0, description="Recent negative mentions for a network to count in the spread."
     )
     spread_networks_max: int = Field(
         default=4, ge=2, description="Networks carrying criticism for full cross-network points."
+    )
+    press_author_multiplier: Positive = Field(
+        default=2.0, description="A press mention counts as this many influencer mentions."
+    )
+    percolation_scale: Positive = Field(
+        default=1.0, description="Recent press mentions for ~63% of the percolation points."
+    )
+    spread_percolation_share: Fraction = Field(
+        default=0.4, description="Share of the spread points that rewards social-to-press moves."
+    )
+    executive_mentions_scale: Positive = Field(
+        default=1.0, description="Recent executive-tier mentions for ~63% of their points."
+    )
+    mentions_executive_share: Fraction = Field(
+        default=0.6, description="Share of the mention-tier points from executive-tier mentions."
     )
     mentions_scale: Positive = Field(
         default=10.0, description="Recent respond-tier mentions for ~63% of their points."
@@ -264,8 +298,17 @@ class EngineConfig(BaseModel):
         description="Recent (decayed) severe-topic mentions that, with fast spread, press or "
         "influencers, call for a leadership statement.",
     )
+    severe_floor_mentions: Positive = Field(
+        default=0.5,
+        description="Recent (decayed) severe-topic mentions that keep the brand out of `watch`.",
+    )
     severe_spike_min: Fraction = Field(
         default=0.5, description="Spike strength that counts as fast spread of a severe issue."
+    )
+    misinformation_share_max: Fraction = Field(
+        default=0.3,
+        description="When false-claim markers reach this share of the severe-topic mentions, the "
+        "wave is answered with facts, not by the leadership (unless press/influencers carry it).",
     )
     amplifier_mentions_min: Positive = Field(
         default=0.5, description="Recent negative press or influencer mentions that amplify."
@@ -300,7 +343,13 @@ class EngineConfig(BaseModel):
         default=1.0, description="Back within this z-score of the baseline: resolved."
     )
     resolved_ratio: Fraction = Field(
-        default=0.2, description="Or back below this share of the episode's peak: resolved."
+        default=0.1, description="Or back below this share of the episode's peak: resolved."
+    )
+    near_peak_ratio: Fraction = Field(
+        default=0.85, description="A wave falling fast but above this share of its peak: peak."
+    )
+    cold_start_factor: Positive = Field(
+        default=2.0, description="Absolute stage bars are this much stricter before warm-up."
     )
     episode_memory_hours: int = Field(
         default=48, ge=1, description="How long a past episode keeps the stage out of `quiet`."

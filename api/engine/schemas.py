@@ -112,6 +112,13 @@ class BrandRiskAssessment(BaseModel):
     as_of: AwareDatetime
     top_mentions: list[str]
     model_version: str
+    topics: list[str] = Field(
+        default_factory=list,
+        description="Risk topics driving the recent negative activity, most weighty first.",
+    )
+    reasons: list[Reason] = Field(
+        default_factory=list, description="Why this tier and this stage, one sentence each."
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,14 +29,22 @@ def tokens(text: str) -> list[str]:
 
 
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "Œ": "oe", "Æ": "ae", "ß": "ss"})
+_CLAUSE_END = re.compile(r"[.,;:!?…()\[\]{}\n\r]+")
+CLAUSE_BREAK = "|"
+"""Placed between clauses by `match_words`, so a phrase never spans punctuation."""
 
 
 def match_words(text: str) -> list[str]:
     """Words for lexicon matching: `tokens`, ligatures expanded and hyphenated words split.
 
-    Splitting `hors-service` into `hors service` lets one lexicon entry match both spellings.
+    Splitting `hors-service` into `hors service` lets one lexicon entry match both spellings;
+    `CLAUSE_BREAK` between clauses keeps "burnt, my fault" from reading as "burnt my".
     """
     words: list[str] = []
-    for token in tokens(text.translate(_LIGATURES)):
-        words.extend(part for part in token.split("-") if part)
+    for clause in _CLAUSE_END.split(strip_urls(text.translate(_LIGATURES))):
+        clause_words = [part for token in tokens(clause) for part in token.split("-") if part]
+        if clause_words:
+            if words:
+                words.append(CLAUSE_BREAK)
+            words.extend(clause_words)
     return words

@@ -1,0 +1,264 @@
+"""The factors of the brand risk score: each a value, its points out of 100, and a sentence.
+
+Every factor reads recency-weighted sums of the window's counters (half-life
+`recent_half_life_hours`), so the cost depends on the number of buckets, never on the number of
+mentions. Each factor is bounded by its weight and grows with negative signal, so the score is
+bounded and monotone in it. The volume-type factors (spike, audience, engagement, virality,
+cross-network spread, answered mentions) are muted by the *negativity gate*: the negative share
+of recent mentions, negatives weighing `negativity_weight` (3.3) times praise. A successful
+campaign makes volume jump but keeps that share low, so it is not a crisis.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from api.engine import counters as names
+from api.engine.config import EngineConfig
+from api.engine.risk import is_severe
+from api.engine.scales import ramp, saturating
+from api.engine.schemas import Factor, Tier
+from api.engine.series import RecentSums
+from api.engine.spike import Baseline, SpikeReading
+
+_SOCIAL_EXCLUDED = frozenset({"news"})
+
+
+@dataclass(frozen=True, slots=True)
+class BrandSignals:
+    """What the tier rules read, beyond the score."""
+
+    score: int
+    negative_gate: float
+    spike_strength: float
+    executive_mentions: float
+    executive_mentions_in_window: float
+    public_mentions: float
+    private_mentions: float
+    severe_mentions: float
+    major_mentions: float
+    misinformation_mentions: float
+    amplifiers: float
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FactorSheet:
+    factors: list[Factor]
+    signals: BrandSignals
+
+
+def weighted_negative_share(negative: float, positive: float, config: EngineConfig) -> float:
+    """Share of negative volume once negativity weighs `negativity_weight` times praise."""
+    weighted = config.negativity_weight * negative
+    total = weighted + positive
+    return weighted / total if total > 0 else 0.0
+
+
+def negative_gate(negative: float, positive: float, config: EngineConfig) -> float:
+    """0 while praise dominates, 1 once the weighted negative share is high enough."""
+    share = weighted_negative_share(negative, positive, config)
+    return ramp(share, config.negative_share_low, config.negative_share_high)
+
+
+def gated_negative_series(
+    negative: Sequence[float], positive: Sequence[float], config: EngineConfig
+) -> list[float]:
+    """Hourly negative volume, muted in the hours where praise dominates (a campaign)."""
+    return [n * negative_gate(n, p, config) for n, p in zip(negative, positive, strict=True)]
+
+
+def brand_factors(
+    sums: RecentSums, baseline: Baseline, spike: SpikeReading, config: EngineConfig
+) -> FactorSheet:
+    negative, positive = sums[names.NEGATIVE_WEIGHT], sums[names.POSITIVE_WEIGHT]
+    share = weighted_negative_share(negative, positive, config)
+    gate = negative_gate(negative, positive, config)
+    negative_rate = sums.rate(names.NEGATIVE_WEIGHT)
+    factors = [
+        _spike_factor(spike, baseline, gate, config),
+        _share_factor(share, negative_rate, config),
+        _audience_factor(sums, gate, config),
+        _engagement_factor(sums, gate, config),
+        _virality_factor(sums, gate, config),
+        _author_factor(sums, config),
+    ]
+    topic_factor, topics, severe, major = _topic_factor(sums, gate, config)
+    factors.append(topic_factor)
+    factors.append(_spread_factor(sums, gate, config))
+    factors.append(_mentions_factor(sums, gate, config))
+    score = max(0, min(100, round(sum(factor.contribution for factor in factors))))
+    return FactorSheet(
+        factors=factors,
+        signals=BrandSignals(
+            score=score,
+            negative_gate=gate,
+            spike_strength=spike.strength,
+            executive_mentions=sums[names.TIER_COUNTERS[Tier.executive_statement]],
+            executive_mentions_in_window=sums.window.get(
+                names.TIER_COUNTERS[Tier.executive_statement], 0.0
+            ),
+            public_mentions=sums[names.TIER_COUNTERS[Tier.respond_publicly]],
+            private_mentions=sums[names.TIER_COUNTERS[Tier.move_to_private]],
+            severe_mentions=severe,
+            major_mentions=major,
+            misinformation_mentions=sums[names.topic_counter("misinformation")],
+            amplifiers=sums[names.PRESS_ISSUE] + sums[names.INFLUENCER_ISSUE],
+            topics=topics,
+        ),
+    )
+
+
+def _factor(name: str, value: float, points: float, detail: str) -> Factor:
+    return Factor(name=name, value=round(value, 3), contribution=round(points, 2), detail=detail)
+
+
+def _spike_factor(
+    spike: SpikeReading, baseline: Baseline, gate: float, config: EngineConfig
+) -> Factor:
+    points = config.weight_spike * spike.strength * gate
+    if not baseline.warm:
+        detail = (
+            f"Warming up: {baseline.history_hours:.0f} h of history, "
+            f"{config.warmup_hours} h needed before a spike is reported."
+        )
+    else:
+        detail = (
+            f"Last hour: {spike.volume:.1f} negative mentions (intensity-weighted) against a "
+            f"baseline of {baseline.mean:.1f} ± {baseline.deviation:.1f} (z = {spike.z:.1f})."
+        )
+        if spike.strength > 0 and gate < 1:
+            detail += f" Muted to {gate:.0%}: most recent mentions are not negative."
+    return _factor("volume_spike", spike.z, points, detail)
+
+
+def _share_factor(share: float, negative_rate: float, config: EngineConfig) -> Factor:
+    points = (
+        config.weight_negative_share
+        * ramp(share, config.negative_share_low, 1.0)
+        * ramp(negative_rate, 0.0, config.share_min_volume)
+    )
+    detail = (
+        f"{share:.0%} of recent mentions are negative once negativity weighs "
+        f"{config.negativity_weight:g} times praise ({negative_rate:.1f} negative per hour)."
+    )
+    return _factor("negative_share", share, points, detail)
+
+
+def _audience_factor(sums: RecentSums, gate: float, config: EngineConfig) -> Factor:
+    audience = sums[names.NEGATIVE_AUDIENCE]
+    points = (
+        config.weight_audience
+        * ramp(math.log10(1 + audience), config.audience_log_low, config.audience_log_high)
+        * gate
+    )
+    detail = f"Negative mentions recently reached an audience of about {audience:,.0f}."
+    return _factor("audience", audience, points, detail)
+
+
+def _engagement_factor(sums: RecentSums, gate: float, config: EngineConfig) -> Factor:
+    velocity = sums.rate(names.NEGATIVE_REACTIONS)
+    points = (
+        config.weight_engagement
+        * ramp(math.log10(1 + velocity), config.engagement_log_low, config.engagement_log_high)
+        * gate
+    )
+    detail = f"Negative mentions gather about {velocity:,.0f} reactions per hour."
+    return _factor("engagement_velocity", velocity, points, detail)
+
+
+def _virality_factor(sums: RecentSums, gate: float, config: EngineConfig) -> Factor:
+    per_network = sums.with_prefix(names.NEGATIVE_NETWORK_PREFIX)
+    viral = sum(
+        config.network_virality.get(network, 0.5) * value for network, value in per_network.items()
+    )
+    points = config.weight_virality * saturating(viral, config.virality_scale) * gate
+    fastest = sorted(
+        per_network, key=lambda n: (-config.network_virality.get(n, 0.5), -per_network[n], n)
+    )[:2]
+    where = f" (mostly on {', '.join(fastest)})" if fastest else ""
+    detail = (
+        f"Virality-weighted negative volume {viral:.1f}{where}: X spreads faster than Facebook."
+    )
+    return _factor("network_virality", viral, points, detail)
+
+
+def _author_factor(sums: RecentSums, config: EngineConfig) -> Factor:
+    press = sums[names.PRESS_ISSUE]
+    influencers = sums[names.INFLUENCER_ISSUE]
+    points = config.weight_authors * saturating(
+        config.press_author_multiplier * press + influencers, config.author_scale
+    )
+    detail = (
+        f"Journalists and media: {press:.1f}, influencers: {influencers:.1f} recent mentions "
+        "carrying the issue."
+    )
+    return _factor("author_kinds", press + influencers, points, detail)
+
+
+def _topic_factor(
+    sums: RecentSums, gate: float, config: EngineConfig
+) -> tuple[Factor, tuple[str, ...], float, float]:
+    weights: dict[str, float] = {}
+    severe = 0.0
+    major = 0.0
+    major_topics = set(config.major_topics)
+    for topic, count in sums.with_prefix(names.TOPIC_PREFIX).items():
+        severity = config.topic_severity.get(topic, 0.0)
+        if is_severe(topic, config):
+            # Severe topics count whatever the sentiment: sarcasm cannot hide them.
+            severe += count
+            weights[topic] = severity * count
+        else:
+            weights[topic] = severity * count * gate
+        if topic in major_topics:
+            major += count * gate
+    mass = sum(weights.values())
+    points = config.weight_topics * saturating(mass, config.topic_scale)
+    ranked = tuple(
+        topic
+        for topic, weight in sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+        if weight >= config.brand_topic_min_mass
+    )[:5]
+    detail = (
+        f"Risk topics: {', '.join(ranked)} (severity-weighted mass {mass:.1f})."
+        if ranked
+        else "No risk topic stands out in recent mentions."
+    )
+    return _factor("risk_topics", mass, points, detail), ranked, severe, major
+
+
+def _spread_factor(sums: RecentSums, gate: float, config: EngineConfig) -> Factor:
+    per_network = sums.with_prefix(names.NEGATIVE_NETWORK_PREFIX)
+    carrying = sorted(n for n, v in per_network.items() if v >= config.spread_min_mentions)
+    social = [n for n in carrying if n not in _SOCIAL_EXCLUDED]
+    press = sums[names.PRESS_ISSUE]
+    percolation = saturating(press, config.percolation_scale) if social else 0.0
+    cross_network = ramp(len(carrying), 1, config.spread_networks_max) * gate
+    share = config.spread_percolation_share
+    points = config.weight_spread * ((1 - share) * cross_network + share * percolation)
+    detail = (
+        f"Criticism carried by {len(carrying)} network(s)"
+        + (f" ({', '.join(carrying)})" if carrying else "")
+        + ("; it has percolated from social networks to the press." if percolation >= 0.5 else ".")
+    )
+    return _factor("spread", len(carrying) + percolation, points, detail)
+
+
+def _mentions_factor(sums: RecentSums, gate: float, config: EngineConfig) -> Factor:
+    executive = sums[names.TIER_COUNTERS[Tier.executive_statement]]
+    answered = (
+        sums[names.TIER_COUNTERS[Tier.respond_publicly]]
+        + sums[names.TIER_COUNTERS[Tier.move_to_private]]
+    )
+    points = config.weight_mentions * (
+        config.mentions_executive_share * saturating(executive, config.executive_mentions_scale)
+        + (1 - config.mentions_executive_share) * gate * saturating(answered, config.mentions_scale)
+    )
+    detail = (
+        f"Recent mentions calling for the leadership: {executive:.1f}; "
+        f"for an answer: {answered:.1f}."
+    )
+    return _factor("mention_tiers", executive + answered, points, detail)

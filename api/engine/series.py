@@ -1,0 +1,133 @@
+"""Aggregate buckets turned into what the assessment reads: an hourly series aligned on `at`, and
+recency-weighted sums of every counter over the window.
+
+Buckets are aligned on the clock (10:00-11:00) while `at` can fall anywhere (10:40, with a
+partial bucket), so the series is resampled on trailing hours ending at `at` — [at-1h, at),
+[at-2h, at-1h)… — spreading each bucket's counts evenly over the time it covers. The newest
+sample is then always one full hour, whatever the minute of `at`, and a replay that shifts a
+stream by any amount sees the same shape.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from api.engine.config import EngineConfig
+from api.engine.schemas import AggregateBucket
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """A bucket as ages before `at`, in seconds: it covers ages (newest_age, oldest_age]."""
+
+    newest_age: float
+    oldest_age: float
+    bucket: AggregateBucket
+
+
+def _spans(buckets: Iterable[AggregateBucket], at: datetime) -> list[_Span]:
+    spans: list[_Span] = []
+    for bucket in buckets:
+        oldest_age = (at - bucket.start).total_seconds()
+        if oldest_age <= 0:
+            continue  # a bucket from after `at` is none of this assessment's business
+        # The partial bucket ends at `at` rounded up to 5 minutes: its counts belong before `at`.
+        newest_age = max(0.0, oldest_age - max(bucket.seconds, 0))
+        if newest_age >= oldest_age:
+            newest_age = max(0.0, oldest_age - 1.0)
+        spans.append(_Span(newest_age, oldest_age, bucket))
+    return spans
+
+
+def period_seconds(config: EngineConfig) -> int:
+    return max(1, config.bucket_seconds)
+
+
+def periods_in(hours: float, config: EngineConfig) -> int:
+    return max(1, math.ceil(hours * 3600 / period_seconds(config)))
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentInputs:
+    """The buckets of one assessment, read once."""
+
+    spans: tuple[_Span, ...]
+    at: datetime
+    config: EngineConfig
+
+    @classmethod
+    def of(
+        cls, buckets: Sequence[AggregateBucket], at: datetime, config: EngineConfig
+    ) -> AssessmentInputs:
+        return cls(tuple(_spans(buckets, at)), at, config)
+
+    def hourly(self, counter: str) -> list[float]:
+        """`counter` per trailing period over the history, oldest first, newest = [at-1h, at)."""
+        period = float(period_seconds(self.config))
+        count = periods_in(self.config.history_hours, self.config)
+        series = [0.0] * count
+        for span in self.spans:
+            value = span.bucket.counters.get(counter, 0.0)
+            if not value:
+                continue
+            width = span.oldest_age - span.newest_age
+            back = int(span.newest_age // period)
+            # A bucket is at most one period wide: it straddles two trailing periods at most.
+            while back < count and back * period < span.oldest_age:
+                overlap = min(span.oldest_age, (back + 1) * period) - max(
+                    span.newest_age, back * period
+                )
+                series[count - 1 - back] += value * overlap / width
+                back += 1
+        return series
+
+    def recent_sums(self) -> RecentSums:
+        """Every counter summed over the window, each bucket weighted by its recency."""
+        config = self.config
+        window_seconds = config.window_hours * 3600.0
+        decay = math.log(2) / (config.recent_half_life_hours * 3600.0)
+        totals: dict[str, float] = {}
+        window_totals: dict[str, float] = {}
+        for span in self.spans:
+            middle = (span.newest_age + span.oldest_age) / 2
+            if middle > window_seconds:
+                continue
+            weight = math.exp(-decay * middle)
+            for name, value in span.bucket.counters.items():
+                totals[name] = totals.get(name, 0.0) + weight * value
+                window_totals[name] = window_totals.get(name, 0.0) + value
+        # Hours of activity the weights amount to: turns weighted sums into rates per hour.
+        period = float(period_seconds(config))
+        weighted_hours = sum(
+            math.exp(-decay * (back + 0.5) * period) * period / 3600.0
+            for back in range(periods_in(config.window_hours, config))
+        )
+        return RecentSums(totals, window_totals, weighted_hours)
+
+
+@dataclass(frozen=True, slots=True)
+class RecentSums:
+    """Recency-weighted counter sums over the window (half-life `recent_half_life_hours`)."""
+
+    weighted: dict[str, float]
+    window: dict[str, float]
+    """Plain sums over the window, for the record."""
+    weighted_hours: float
+
+    def __getitem__(self, name: str) -> float:
+        return self.weighted.get(name, 0.0)
+
+    def rate(self, name: str) -> float:
+        """Recent rate per hour of a counter."""
+        return self[name] / self.weighted_hours if self.weighted_hours else 0.0
+
+    def with_prefix(self, prefix: str) -> dict[str, float]:
+        # Sorted, so float sums over the group do not depend on the order storage returned.
+        return {
+            name[len(prefix) :]: value
+            for name, value in sorted(self.weighted.items())
+            if name.startswith(prefix)
+        }

@@ -1,0 +1,242 @@
+"""Everything the triage reads from one mention, resolved once: sentiment, language, topics,
+moderation, audience, reactions, network virality, author kind and how much data was missing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from api.engine.config import EngineConfig
+from api.engine.moderation import ModerationVerdict, moderate
+from api.engine.schemas import ResolvedSentiment, SentimentOrigin
+from api.engine.text import match_words
+from api.engine.topics import TopicFindings, find_topics
+from api.mentions.canonical import AuthorKind, Mention, Network, PostType, SentimentLabel
+
+# Long articles are read up to here: risk words appear early, and the cost of a triage must stay
+# bounded whatever a tool sends (the canonical mention allows 40,000 characters).
+MAX_ANALYSED_CHARS = 8_000
+
+_PRESS_KINDS = frozenset({AuthorKind.journalist, AuthorKind.media})
+_THREAD_POST_TYPES = frozenset({PostType.reply, PostType.comment})
+
+
+@dataclass(frozen=True, slots=True)
+class MentionSignals:
+    """What one mention says and how far it can travel."""
+
+    sentiment: ResolvedSentiment
+    language: str | None
+    findings: TopicFindings
+    moderation: ModerationVerdict
+    audience: int
+    """Followers or tool-estimated reach, whichever is larger."""
+    reactions: float
+    """Likes + weighted shares, comments and views."""
+    virality: float
+    """How fast the network spreads posts, 0-1."""
+    author_kind: AuthorKind
+    verified: bool
+    press: bool
+    influencer: bool
+    exposure: float
+    """Audience, reactions and author weight on a log scale, adjusted by virality, 0-1."""
+    visible: bool
+    real_reach: bool
+    in_thread: bool
+    missing: tuple[str, ...]
+    """What the listening tool did not send: text, author, engagement, sentiment, language."""
+    confidence: float
+
+    @property
+    def negativity(self) -> float:
+        return max(0.0, -self.sentiment.score)
+
+    @property
+    def positivity(self) -> float:
+        return max(0.0, self.sentiment.score)
+
+    @property
+    def negative(self) -> bool:
+        return self.sentiment.label is SentimentLabel.negative
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return tuple(self.findings.topics)
+
+
+def mention_signals(mention: Mention, config: EngineConfig) -> MentionSignals:
+    text = _analysed_text(mention)
+    language = mention.language or (_detect_language(text) if text else None)
+    sentiment = resolve_sentiment(mention, text, language, config)
+    words = match_words(text)
+    findings = find_topics(words, text)
+    verdict = moderate(words, text, findings, config)
+
+    kind = author_kind(mention)
+    verified = bool(mention.author and mention.author.verified)
+    audience = audience_of(mention)
+    reactions = _weighted_reactions(mention, config)
+    virality = config.network_virality.get(mention.network.value, 0.5)
+    press = is_press(mention)
+    influencer = kind is AuthorKind.influencer or (
+        verified and audience >= config.influencer_audience
+    )
+    exposure = _exposure(audience, reactions, kind, verified, virality, config)
+    missing = _missing_data(mention, text, language)
+    return MentionSignals(
+        sentiment=sentiment,
+        language=language,
+        findings=findings,
+        moderation=verdict,
+        audience=audience,
+        reactions=reactions,
+        virality=virality,
+        author_kind=kind,
+        verified=verified,
+        press=press,
+        influencer=influencer,
+        exposure=exposure,
+        visible=(
+            press
+            or influencer
+            or reactions >= config.visible_reactions
+            or audience >= config.visible_audience
+        ),
+        real_reach=(
+            reactions >= config.real_reach_reactions or audience >= config.real_reach_audience
+        ),
+        in_thread=mention.post_type in _THREAD_POST_TYPES or mention.parent_external_id is not None,
+        missing=missing,
+        confidence=_confidence(missing, config),
+    )
+
+
+def author_kind(mention: Mention) -> AuthorKind:
+    return mention.author.kind if mention.author else AuthorKind.unknown
+
+
+def audience_of(mention: Mention) -> int:
+    """Followers or the tool's estimated reach, whichever is larger."""
+    followers = (mention.author.followers or 0) if mention.author else 0
+    return max(followers, mention.reach or 0)
+
+
+def is_press(mention: Mention) -> bool:
+    """Written by a journalist or a media outlet, or published as a news article."""
+    return (
+        author_kind(mention) in _PRESS_KINDS
+        or mention.network is Network.news
+        or mention.post_type is PostType.article
+    )
+
+
+def resolve_sentiment(
+    mention: Mention, text: str, language: str | None, config: EngineConfig
+) -> ResolvedSentiment:
+    """The tool's sentiment when it sent one (completing a lone score or label), else computed."""
+    provided = mention.sentiment
+    if provided is not None and provided.score is not None:
+        label = provided.label or _label_for_score(provided.score)
+        return ResolvedSentiment(score=provided.score, label=label, origin=SentimentOrigin.provided)
+    if provided is not None and provided.label is not None:
+        score = {
+            SentimentLabel.negative: -config.label_only_score,
+            SentimentLabel.neutral: 0.0,
+            SentimentLabel.positive: config.label_only_score,
+        }[provided.label]
+        return ResolvedSentiment(score=score, label=provided.label, origin=SentimentOrigin.provided)
+    score = _score_text(text, language) if text else 0.0
+    return ResolvedSentiment(
+        score=score, label=_label_for_score(score), origin=SentimentOrigin.computed
+    )
+
+
+def _analysed_text(mention: Mention) -> str:
+    parts = [part for part in (mention.title, mention.text) if part and part.strip()]
+    return "\n".join(parts)[:MAX_ANALYSED_CHARS]
+
+
+def _weighted_reactions(mention: Mention, config: EngineConfig) -> float:
+    engagement = mention.engagement
+    if engagement is None:
+        return 0.0
+    return (
+        engagement.likes
+        + config.share_weight * engagement.shares
+        + config.comment_weight * engagement.comments
+        + config.view_weight * engagement.views
+    )
+
+
+def _exposure(
+    audience: int,
+    reactions: float,
+    kind: AuthorKind,
+    verified: bool,
+    virality: float,
+    config: EngineConfig,
+) -> float:
+    audience_part = min(1.0, math.log10(1 + audience) / config.audience_log_max)
+    reactions_part = min(1.0, math.log10(1 + reactions) / config.reactions_log_max)
+    author_part = max(
+        config.author_weight.get(kind.value, 0.0), config.verified_weight if verified else 0.0
+    )
+    base = (
+        config.exposure_audience_weight * audience_part
+        + config.exposure_reactions_weight * reactions_part
+        + config.exposure_author_weight * author_part
+    )
+    network_factor = 1.0 - config.virality_mix + config.virality_mix * virality
+    return min(1.0, base * network_factor)
+
+
+def _missing_data(mention: Mention, text: str, language: str | None) -> tuple[str, ...]:
+    missing: list[str] = []
+    if not text:
+        missing.append("text")
+    if mention.author is None or (
+        mention.author.followers is None and mention.author.kind is AuthorKind.unknown
+    ):
+        missing.append("author")
+    if mention.engagement is None:
+        missing.append("engagement")
+    if mention.sentiment is None or (
+        mention.sentiment.score is None and mention.sentiment.label is None
+    ):
+        missing.append("sentiment")
+    if language is None:
+        missing.append("language")
+    return tuple(missing)
+
+
+def _confidence(missing: tuple[str, ...], config: EngineConfig) -> float:
+    penalties = {
+        "text": config.confidence_missing_text,
+        "author": config.confidence_missing_author,
+        "engagement": config.confidence_missing_engagement,
+        "sentiment": config.confidence_computed_sentiment,
+        "language": config.confidence_unknown_language,
+    }
+    penalty = sum(penalties[item] for item in missing)
+    return round(max(config.confidence_min, 1.0 - penalty), 2)
+
+
+def _score_text(text: str, language: str | None) -> float:
+    # Imported on first use: the lexicons load only when a tool sends no sentiment.
+    from api.engine.sentiment import score_sentiment
+
+    return max(-1.0, min(1.0, score_sentiment(text, language)))
+
+
+def _label_for_score(score: float) -> SentimentLabel:
+    from api.engine.sentiment import label_for_score
+
+    return label_for_score(score)
+
+
+def _detect_language(text: str) -> str | None:
+    from api.engine.language import detect_language
+
+    return detect_language(text)

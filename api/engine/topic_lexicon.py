@@ -1,0 +1,327 @@
+"""French and English vocabulary of the risk topics and of the playbook's cues.
+
+General vocabulary only, written by hand from the crisis-management playbook (SPEC §1): what
+people write when something is dangerous, illegal, discriminatory, leaked, down, broken, late…
+Ambiguous single words (`fire`, `recall`, `plante`, `défaut`) only appear inside phrases that
+disambiguate them, because a false severe topic escalates a harmless mention. Syntax: see
+`api.engine.lexicon`.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+
+def term_list(block: str) -> tuple[str, ...]:
+    """Comma- or line-separated entries; `#` starts a comment line."""
+    entries: list[str] = []
+    for line in block.splitlines():
+        if line.strip().startswith("#"):
+            continue
+        entries.extend(entry.strip() for entry in line.split(",") if entry.strip())
+    return tuple(entries)
+
+
+TOPIC_TERMS: Final[dict[str, tuple[str, ...]]] = {
+    "safety": term_list(
+        """
+        # en
+        dangerous, danger, hazard*, unsafe, not safe, isn t safe, safety issue*, safety problem*,
+        safety concern*, safety risk*, safety recall*, product recall*, recalled, must recall,
+        issue a recall, recall notice, injur*, injured, hurt my, got hurt, got burned, burned my,
+        burnt my, severe burns, burn injur*, caught fire, catch fire, catches fire,
+        burst into flames, fire hazard, risk of explosion, explosion risk, electrocut*,
+        electric shock*, car crash*, car accident*, serious accident*, fatal accident*,
+        fatal crash*, fatalit*, was killed, were killed, got killed, killed in, killed by, deadly,
+        deaths, death of, death toll, caused a death, someone died, people died, child died,
+        someone dies, could die, could have died, almost died, nearly died, choking,
+        choke hazard, pieces of glass, shards, sharp edge*, unintended acceleration,
+        sudden acceleration
+        # fr
+        dangereux, dangereuse, dangereuses, mise en danger, danger de mort, blesse, blessee,
+        blesses, blessees, blessure*, brulure*, gravement brule*, s est brule*, me suis brule*,
+        incendie, incendies, pris feu, prend feu, prendre feu, risque d explosion, electrocut*,
+        accident mortel, accidents mortels, un accident, grave accident, accident de la route,
+        accident de voiture, un mort, des morts, trouve la mort, deces, rappel produit,
+        rappel de produit*, rappel massif, rappel de securite, rappel conso, rappel des vehicule*,
+        probleme de securite, probleme* de securite, question de securite, risque d etouffement,
+        etouffement, morceaux de verre, bris de verre, eclats de verre, acceleration involontaire
+        """
+    ),
+    "health": term_list(
+        """
+        # en
+        food poisoning, poisoned, poisoning, got sick, sick after, made me sick, made us sick,
+        made my kid sick, fell ill, vomit*, diarrh*, nausea, hospital, hospitals, hospitalized,
+        hospitalised, emergency room, allergic reaction*, anaphyla*, allergen*, skin rash,
+        got a rash, rashes, infection*, contaminat*, bacteria, salmonella, listeria, e coli, mold,
+        moldy, mould, mouldy, toxic chemical*, toxic substance*, toxic ingredient*, toxic fumes,
+        toxin*, carcinogen*, cancer*, health risk*, health hazard*, health issue*, side effect*
+        # fr
+        intoxication*, intoxique*, tombe malade, tombee malade, tombes malades, rendu malade,
+        rendue malade, rendus malades, enfant malade, vomi*, diarrhee*, nausee*, hopital, hopitaux,
+        hospitalise*, aux urgences, allergi*, reaction allergique, choc anaphylactique,
+        plaques rouges, contamin*, bacterie*, salmonelle*, moisi*, moisissure*,
+        substance* toxique*, produit* toxique*, ingredient* toxique*, emanation* toxique*,
+        cancerigene*, risque sanitaire, scandale sanitaire, alerte sanitaire, effet* secondaire*,
+        perturbateur* endocrinien*
+        """
+    ),
+    "legal": term_list(
+        """
+        # en
+        lawsuit*, sue, sued, suing, class action, in court, to court, court case*, court order*,
+        lawyer*, attorney*, illegal*, unlawful, fraud*, investigat*, regulator*, authorities,
+        called the police, call the police, criminal charge*, criminal complaint*,
+        filed a complaint, file a complaint, consumer protection, breach of contract, violat*,
+        fined, subpoena*, indict*, prosecut*, counterfeit*
+        # fr
+        proces, poursuite* judiciaire*, en justice, action collective, action de groupe, tribunal,
+        tribunaux, avocat*, illegal*, illicite*, fraude*, escroquerie*, enquete*, porter plainte,
+        porte plainte, deposer plainte, depose plainte, plainte contre, plainte deposee,
+        gendarmerie, appeler la police, dgccrf, condamne*, amende*, mise en demeure, prud hommes,
+        penal*, infraction*, contrefacon*
+        """
+    ),
+    "discrimination": term_list(
+        """
+        # en
+        racis*, sexis*, misogyn*, homophob*, transphob*, xenophob*, antisemit*, islamophob*,
+        discriminat*, bigot*, ableis*, blackface, sexual harass*, racial profiling, slur, slurs
+        # fr
+        discrimin*, harcelement sexuel, harcelement moral, grossophob*, validis*, profilage racial,
+        delit de facies, propos deplace*
+        """
+    ),
+    "privacy": term_list(
+        """
+        # en
+        data breach*, security breach*, data leak*, leaked data, personal data,
+        personal information, customer data, user data, privacy, gdpr, without consent,
+        without my consent, without our consent, spying, spy on, hacked, hackers, identity theft,
+        phishing
+        # fr
+        fuite de donnees, fuite des donnees, fuites de donnees, donnees personnelles,
+        donnees client*, donnees des client*, vie privee, rgpd, cnil, sans consentement,
+        sans mon consentement, sans notre consentement, piratage, pirate, hacke*, espionn*,
+        usurpation d identite, hameconnage
+        """
+    ),
+    "outage": term_list(
+        """
+        # en
+        outage*, is down, are down, was down, went down, still down, down again, down for,
+        down since, site down, server down, servers down, offline, not loading, won t load,
+        can t log in, cannot log in, can t login, can t connect, cannot connect, unable to connect,
+        error 500, 500 error, service unavailable, power failure, power outage, blackout, downtime,
+        no service
+        # fr
+        panne, pannes, hors service, hors ligne, inaccessible*, site indisponible,
+        service indisponible, appli indisponible, application indisponible, plante depuis,
+        plante encore, plante tout, ca plante, tout plante, qui plante, impossible de se connecter,
+        impossible de me connecter, impossible de commander, impossible de payer,
+        impossible d acceder, coupure de courant, coupure d electricite, coupure reseau,
+        coupure internet, coupure de service, plus de reseau, pas de reseau, aucun reseau,
+        erreur 500
+        """
+    ),
+    "product_defect": term_list(
+        """
+        # en
+        broken, broke, defect*, faulty, malfunction*, stopped working, doesn t work, does not work,
+        not working, don t work, poor quality, bad quality, cheap quality, fell apart, falls apart,
+        damaged, cracked, crash*, glitch*, bug, bugs, buggy, leaking, leaks, rusty, expired,
+        spoiled, rotten
+        # fr
+        casse, cassee, casses, defectueu*, defaut de fabrication, un defaut, des defauts,
+        ne marche plus, ne marche pas, ne fonctionne pas, ne fonctionne plus, mauvaise qualite,
+        qualite deplorable, qualite mediocre, abime*, endommage*, fissure*, rouille*, perime*,
+        pourri*, fuit, se decolle, bugue*, beug*
+        """
+    ),
+    "customer_service": term_list(
+        """
+        # en
+        customer service, customer support, support team, no answer, no response, no reply,
+        nobody answers, no one answers, nobody responds, no one responds, never answered,
+        never responded, on hold, hung up, rude, unhelpful, impolite, disrespectful, staff,
+        employee*, still waiting, ignored, ignoring, ghosted, useless support, complaint,
+        complained, harass*, spam calls
+        # fr
+        service client, service apres vente, sav, personne ne repond, personne ne me repond,
+        aucune reponse, pas de reponse, sans reponse, injoignable*, raccroche*, impoli*, malpoli*,
+        pas aimable, desagreable*, mal parle, mal recu, mepris*, vendeur, vendeuse, personnel,
+        employe*, conseiller*, hotline, reclamation*, toujours rien, resilier, resiliation,
+        harcel*, demarchage
+        """
+    ),
+    "delivery": term_list(
+        """
+        # en
+        delivery, delivered, shipping, shipment, package, parcel, arrived late, delivered late,
+        late delivery, delay*, never arrived, not arrived, hasn t arrived, not delivered,
+        never delivered, lost package, tracking
+        # fr
+        livraison*, pas livre, jamais livre, non livre, colis, retard*, jamais arrive*,
+        toujours pas arrive*, pas arrive*, pas recu, jamais recu, transporteur, expedition, expedie*
+        """
+    ),
+    "order": term_list(
+        """
+        # en
+        my order, order number, order no, order id, my purchase, my package, my parcel
+        # fr
+        ma commande, mon colis, numero de commande, commande n, commande numero, ma livraison,
+        mon achat
+        """
+    ),
+    "account": term_list(
+        """
+        # en
+        my account, account email, account number, password, locked out, account locked,
+        account suspended, account closed, my profile, username, subscription, membership
+        # fr
+        mon compte, compte bloque, compte suspendu, compte ferme, identifiant*, mot de passe,
+        mon profil, abonnement, numero client, espace client
+        """
+    ),
+    "billing": term_list(
+        """
+        # en
+        charged twice, double charged, charged me, overcharged, billing, bill, invoice*, refund*,
+        debited, direct debit, money back, reimburs*, chargeback
+        # fr
+        debite*, preleve*, prelevement*, facture*, facturation, rembourse*, paye deux fois,
+        double paiement, trop percu
+        """
+    ),
+    "booking": term_list(
+        """
+        # en
+        my booking, booking number, reservation, my reservation, my flight, flight cancelled,
+        flight canceled, my ticket, my room, my stay
+        # fr
+        ma reservation, reservation, mon vol, vol annule, mon billet, ma chambre, mon sejour
+        """
+    ),
+    "personal_data": term_list(
+        """
+        # en
+        my email, my e mail, my phone number, my address, in my profile, dm me, sent you a dm,
+        my details
+        # fr
+        mon email, mon mail, mon adresse, mon numero, en mp, en dm, par mp, mes coordonnees
+        """
+    ),
+    "price": term_list(
+        """
+        # en
+        too expensive, overpriced, price*, pricing, rip off, ripoff, expensive, price hike*,
+        price increase*, hidden fee*
+        # fr
+        trop cher, tres cher, vraiment cher, hyper cher, si cher, plus cher, prix, tarif*, hausse,
+        augmentation, arnaque*, frais caches, hors de prix
+        """
+    ),
+    "misinformation": term_list(
+        """
+        # en: the marks of a claim spread in bad faith, not the claim itself
+        share before, before they delete, before it gets deleted, before this gets deleted,
+        they don t want you to know, what they aren t telling, wake up people,
+        do your own research, hoax, conspiracy, gives you cancer, gives people cancer,
+        causes cancer
+        # fr
+        partagez avant, avant que ce soit supprime, avant suppression,
+        ils ne veulent pas que vous sachiez, on nous cache, on vous cache, ce qu on ne vous dit pas,
+        reveillez vous, faites tourner, complot*, canular, intox, donne le cancer,
+        provoque le cancer
+        """
+    ),
+}
+
+# A hazard is often told as "<component> <failure>" with words in between ("the brake pedal got
+# stuck"): both parts anywhere in the mention make it a safety topic.
+SAFETY_COMPONENT_TERMS: Final[tuple[str, ...]] = term_list(
+    """
+    brake*, pedal*, accelerator*, steering, airbag*, tire, tires, tyre, tyres, wheel, seatbelt*,
+    seat belt*, frein*, pedale*, accelerateur*, direction assistee, pneu*, roue, ceinture*
+    """
+)
+
+SAFETY_FAILURE_TERMS: Final[tuple[str, ...]] = term_list(
+    """
+    fail*, stuck, sticking, sticks, jammed, jamming, blew, burst, came off, detach*, locked,
+    caught fire, bloque*, defaillan*, lache*, coince*, pris feu
+    """
+)
+
+# A device that catches fire or explodes ("the battery exploded in my hand").
+DEVICE_TERMS: Final[tuple[str, ...]] = term_list(
+    """
+    battery, batteries, charger*, phone, phones, laptop*, scooter*, vape*, e cig*, bottle,
+    pressure cooker*, appliance*, heater*, batterie*, chargeur*, telephone*, portable*,
+    trottinette*, bouteille*, cocotte*, appareil*, radiateur*
+    """
+)
+DEVICE_FAILURE_TERMS: Final[tuple[str, ...]] = term_list(
+    """
+    explod*, exploded, blew up, caught fire, overheat*, melted, smoking, sparks, a explose,
+    explose dans, explose en, pris feu, surchauffe*, fondu, fume, etincelle*
+    """
+)
+
+# Data named together with its loss ("they sold our data", "mes données ont fuité").
+DATA_TERMS: Final[tuple[str, ...]] = term_list(
+    """
+    data, personal information, passwords, card details, credit card*, bank details, donnees,
+    informations personnelles, mots de passe, carte* bancaire*, coordonnees bancaires
+    """
+)
+DATA_LOSS_TERMS: Final[tuple[str, ...]] = term_list(
+    """
+    leak*, sold, selling, sells, stolen, breach*, exposed, hacked, revend*, vendu*, vendent,
+    vole*, fuite*, fuit, pirate*, expose*, dans la nature
+    """
+)
+
+# A protected group named together with an offence ("comments about women … disgusting").
+DISCRIMINATION_GROUP_TERMS: Final[tuple[str, ...]] = term_list(
+    """
+    women, woman, female, females, girls, black people, gay, gays, lesbian*, lgbt*, transgender,
+    trans people, muslim*, jew, jews, jewish, disabled, disabilit*, wheelchair*, immigrant*,
+    migrant*, minorit*, asian*, arab, arabs, african*, latino*, latina*, hispanic*, religion*,
+    ethnic*, skin colo*, femme, femmes, filles, homosexuel*, handicap*, musulman*, juif*, juive*,
+    immigre*, etranger*, arabe, arabes, couleur de peau, origine ethnique, origine etrangere
+    """
+)
+
+DISCRIMINATION_OFFENCE_TERMS: Final[tuple[str, ...]] = term_list(
+    """
+    disgusting, offensive, offended, insulting, shameful, degrading, demeaning, mocking, humiliat*,
+    excluded, refused because, denied because, boycott*, degoutant*, choquant*, honteu*, insultant*,
+    degradant*, humiliant*, mepris*, exclu, exclue, exclus, exclues
+    """
+)
+
+# Several people share the problem: the answer belongs in public, not in DMs.
+COLLECTIVE_TERMS: Final[tuple[str, ...]] = term_list(
+    """
+    everyone, for everyone, everybody, all of us, many of us, not the only one, not just me,
+    thousands, hundreds, testimon*, all customers, every customer, tout le monde, pour tous,
+    nous sommes nombreux, on est nombreux, pas le seul, pas la seule, temoignage*, des centaines,
+    des milliers, tous les clients, plein de gens, beaucoup de gens
+    """
+)
+
+# Words that name what a criticism is about: with them, a rude post is still criticism and is
+# kept; without them (and without a topic), an insult is only an insult.
+CRITICISM_TARGET_TERMS: Final[tuple[str, ...]] = term_list(
+    """
+    product*, service*, order*, ad, ads, advert*, campaign*, logo*, app, apps, website*, site,
+    price*, staff, store*, shop*, quality, customer*, policy, policies, ceo, boss, management,
+    statement*, comments, remark*, packaging, recipe*, taste*, support, update*, feature*, produit*,
+    commande*, pub, pubs, publicite*, campagne*, appli*, prix, magasin*, boutique*, qualite,
+    client*, politique*, pdg, patron*, direction, declaration*, propos, commentaire*, remarque*,
+    emballage*, recette*, gout*, mise a jour, fonctionnalite*, livraison*, vendeu*, personnel
+    """
+)

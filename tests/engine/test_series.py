@@ -1,0 +1,55 @@
+"""Buckets resampled on trailing hours aligned on `at`, and recency-weighted sums."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from api.engine.series import AssessmentInputs
+from tests.engine.factories import CONFIG, NOW, bucket
+
+
+def test_on_the_hour_each_bucket_is_one_sample() -> None:
+    inputs = AssessmentInputs.of([bucket(2, {"n": 4}), bucket(1, {"n": 6})], NOW, CONFIG)
+    series = inputs.hourly("n")
+    assert len(series) == CONFIG.history_hours
+    assert series[-2:] == [4.0, 6.0]
+
+
+def test_mid_hour_the_last_sample_is_the_trailing_hour() -> None:
+    at = NOW + timedelta(minutes=30)
+    # 6 in the last full hour (half of it is within the trailing hour), 3 in the partial one.
+    buckets = [bucket(1.5, {"n": 6}, at=at), bucket(0.5, {"n": 3}, at=at, seconds=1800)]
+    series = AssessmentInputs.of(buckets, at, CONFIG).hourly("n")
+    assert series[-1] == pytest.approx(3 + 3)
+    assert series[-2] == pytest.approx(3)
+
+
+def test_a_partial_bucket_rounded_past_at_counts_before_at() -> None:
+    at = NOW + timedelta(minutes=2)
+    partial = bucket(2 / 60, {"n": 5}, at=at, seconds=300)  # ends at at + 3 min
+    assert AssessmentInputs.of([partial], at, CONFIG).hourly("n")[-1] == pytest.approx(5)
+
+
+def test_buckets_after_at_are_ignored() -> None:
+    series = AssessmentInputs.of([bucket(-1, {"n": 5})], NOW, CONFIG).hourly("n")
+    assert sum(series) == 0
+
+
+def test_recent_sums_weigh_recent_hours_more_and_stay_in_the_window() -> None:
+    inputs = AssessmentInputs.of(
+        [bucket(30, {"n": 100}), bucket(12, {"n": 1}), bucket(1, {"n": 1})], NOW, CONFIG
+    )
+    sums = inputs.recent_sums()
+    assert sums.window["n"] == 2  # the bucket 30 h ago is outside the 24 h window
+    assert 1 < sums["n"] < 2
+    assert sums.rate("n") > 0
+    assert sums["missing"] == 0.0
+
+
+def test_prefixed_counters_are_grouped() -> None:
+    sums = AssessmentInputs.of(
+        [bucket(1, {"neg_net_twitter": 2, "neg_net_news": 1, "n": 3})], NOW, CONFIG
+    ).recent_sums()
+    assert set(sums.with_prefix("neg_net_")) == {"twitter", "news"}
