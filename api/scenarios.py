@@ -8,7 +8,7 @@ see the same buckets and give the same assessments.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -264,9 +264,22 @@ def replay_in_memory(
         if aggregates.add(mention, triage, mention_counters(mention, triage)):
             triages.setdefault(mention.external_id, triage)
 
+    return report_for(scenario, shifted, now, lambda at: aggregates.assess(at, config), triages)
+
+
+def report_for(
+    scenario: Scenario,
+    shifted: Scenario,
+    now: datetime,
+    assess: Callable[[datetime], BrandRiskAssessment],
+    triages: Mapping[str, MentionTriage],
+) -> ScenarioReport:
+    """Evaluate a replayed scenario: `assess(at)` gives the assessment at a shifted check time,
+    `triages` the triage each external_id got. Shared by the in-memory and the HTTP replays.
+    """
     check_results = []
     for original, check in zip(scenario.checks, shifted.checks, strict=True):
-        assessment = aggregates.assess(check.at, config)
+        assessment = assess(check.at)
         check_results.append(
             AssessmentCheckResult(
                 at=check.at,

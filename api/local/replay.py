@@ -1,81 +1,105 @@
 """`vigie replay`: push a scenario (or JSON-lines) file through a running API, as SPEC §6 says.
 
 Timestamps are shifted by one offset so the stream ends now; mentions go in time order, in batches;
-`GET /risk?at=` is read at every check time (shifted the same way) and printed.
+`GET /risk?at=` is read at every check time (shifted the same way). The checks are evaluated by
+the same code as the in-memory replay (`api.scenarios`).
 """
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
+from pydantic import TypeAdapter
+
+from api.engine import BrandRiskAssessment, MentionTriage
+from api.mentions.canonical import Mention
+from api.scenarios import (
+    Scenario,
+    ScenarioBrand,
+    ScenarioReport,
+    load_scenario,
+    report_for,
+    shifted_to_end_at,
+)
+
+_MENTIONS = TypeAdapter(list[Mention])
 
 
-def _parse_instant(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+class ReplayError(RuntimeError):
+    pass
 
 
-def load_stream(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str | None]:
-    """Mentions, checks and the brand name of a scenario file or a JSON-lines file."""
-    text = path.read_text()
+def load_stream(path: Path, brand_id: str) -> Scenario:
+    """A scenario file, or a JSON-lines file of canonical mentions (a scenario without checks)."""
     if path.suffix == ".jsonl":
-        mentions = [json.loads(line) for line in text.splitlines() if line.strip()]
-        return mentions, [], None
-    document = json.loads(text)
-    return document["mentions"], document.get("checks", []), document.get("brand", {}).get("name")
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        mentions = _MENTIONS.validate_json("[" + ",".join(lines) + "]")
+        return Scenario(brand=ScenarioBrand(id=brand_id, name=brand_id), mentions=mentions)
+    return load_scenario(path)
+
+
+def replay_through_api(
+    http: httpx.Client, scenario: Scenario, brand_id: str, *, batch_size: int = 100
+) -> tuple[ScenarioReport, BrandRiskAssessment]:
+    """Replay through the HTTP API; return the report and the assessment at the stream's end."""
+    now = datetime.now(UTC)
+    shifted = shifted_to_end_at(scenario, now)
+    created = http.post("/v1/brands", json={"id": brand_id, "name": scenario.brand.name})
+    if created.status_code not in (201, 409):
+        raise ReplayError(f"cannot create brand {brand_id}: {created.status_code} {created.text}")
+    ordered = sorted(shifted.mentions, key=lambda m: m.published_at)
+    triages: dict[str, MentionTriage] = {}
+    for start in range(0, len(ordered), batch_size):
+        batch = [
+            m.model_dump(mode="json", exclude_none=True)
+            for m in ordered[start : start + batch_size]
+        ]
+        response = http.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": batch})
+        if response.status_code != 200:
+            raise ReplayError(f"batch at {start} refused: {response.status_code} {response.text}")
+        for result in response.json()["results"]:
+            triages.setdefault(
+                result["external_id"], MentionTriage.model_validate(result["triage"])
+            )
+
+    def assess(at: datetime) -> BrandRiskAssessment:
+        response = http.get(f"/v1/brands/{brand_id}/risk", params={"at": at.isoformat()})
+        if response.status_code != 200:
+            raise ReplayError(f"risk at {at}: {response.status_code} {response.text}")
+        return BrandRiskAssessment.model_validate(response.json())
+
+    return report_for(scenario, shifted, now, assess, triages), assess(now)
 
 
 def replay_file(path: Path, brand_id: str, url: str, api_key: str, batch_size: int) -> int:
-    mentions, checks, brand_name = load_stream(path)
-    if not mentions:
+    scenario = load_stream(path, brand_id)
+    if not scenario.mentions:
         print("nothing to replay")
         return 1
-    mentions.sort(key=lambda m: _parse_instant(m["published_at"]))
-    offset = datetime.now(UTC) - _parse_instant(mentions[-1]["published_at"])
-    for mention in mentions:
-        mention["published_at"] = (_parse_instant(mention["published_at"]) + offset).isoformat()
     headers = {"Authorization": f"Bearer {api_key}"}
     with httpx.Client(base_url=url, headers=headers, timeout=60) as http:
-        created = http.post("/v1/brands", json={"id": brand_id, "name": brand_name or brand_id})
-        if created.status_code not in (201, 409):
-            print(f"cannot create brand {brand_id}: {created.status_code} {created.text}")
+        try:
+            report, final = replay_through_api(http, scenario, brand_id, batch_size=batch_size)
+        except ReplayError as error:
+            print(f"vigie replay: {error}")
             return 1
-        for start in range(0, len(mentions), batch_size):
-            batch = mentions[start : start + batch_size]
-            response = http.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": batch})
-            if response.status_code != 200:
-                print(f"batch at {start} refused: {response.status_code} {response.text}")
-                return 1
-        print(f"replayed {len(mentions)} mentions into brand {brand_id}")
-        moments = [(_parse_instant(c["at"]) + offset, c) for c in checks]
-        if not moments:
-            moments = [(datetime.now(UTC), {})]
-        failures = 0
-        for at, check in moments:
-            assessment = http.get(f"/v1/brands/{brand_id}/risk", params={"at": at.isoformat()})
-            body = assessment.json()
-            verdict = _verdict(check, body)
-            failures += verdict != "ok"
-            print(
-                f"{at.isoformat()}  score={body['score']:>3}  level={body['level']:<8} "
-                f"tier={body['tier']:<20} stage={body['stage']:<9} {verdict}"
-            )
-    return 1 if failures else 0
-
-
-def _verdict(check: dict[str, Any], assessment: dict[str, Any]) -> str:
-    if not check:
-        return ""
-    problems = []
-    if "tier" in check and assessment["tier"] not in check["tier"]:
-        problems.append(f"tier not in {check['tier']}")
-    if "stage" in check and assessment["stage"] not in check["stage"]:
-        problems.append(f"stage not in {check['stage']}")
-    if "score_min" in check and assessment["score"] < check["score_min"]:
-        problems.append(f"score < {check['score_min']}")
-    if "score_max" in check and assessment["score"] > check["score_max"]:
-        problems.append(f"score > {check['score_max']}")
-    return "ok" if not problems else "FAILED: " + "; ".join(problems)
+    print(f"replayed {len(scenario.mentions)} mentions into brand {brand_id}")
+    for check in report.checks:
+        verdict = "ok" if not check.failures else "FAILED: " + "; ".join(check.failures)
+        print(
+            f"{check.at.isoformat()}  score={check.score:>3}  level={check.level:<8} "
+            f"tier={check.tier.value:<20} stage={check.stage.value:<9} {verdict}  ({check.why})"
+        )
+    for mention_check in report.mention_checks:
+        verdict = (
+            "ok" if not mention_check.failures else "FAILED: " + "; ".join(mention_check.failures)
+        )
+        tier = mention_check.tier.value if mention_check.tier else "-"
+        print(f"mention {mention_check.external_id}: tier={tier} {verdict}")
+    print(
+        f"now: score={final.score} level={final.level.value} tier={final.tier.value} "
+        f"stage={final.stage.value}"
+    )
+    return 0 if report.passed else 1
