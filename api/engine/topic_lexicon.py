@@ -35,7 +35,8 @@ TOPIC_TERMS: Final[dict[str, tuple[str, ...]]] = {
         fatal crash*, fatalit*, was killed, were killed, got killed, killed in, killed by, deadly,
         deaths, death of, death toll, caused a death, someone died, people died, child died,
         someone dies, could die, could have died, almost died, nearly died, choking,
-        choke hazard, pieces of glass, shards, sharp edge*, unintended acceleration,
+        choke hazard, pieces of glass, glass found, found glass, broken glass, shards,
+        sharp edge*, recalls its, recalls their, recalls all, unintended acceleration,
         sudden acceleration
         # fr
         dangereux, dangereuse, dangereuses, mise en danger, danger de mort, blesse, blessee,
