@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from fastapi import FastAPI
+from botocore.exceptions import ClientError
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 
+from api.aggregates.repository import StoreBusyError, is_throttling
 from api.assessments.router import router as assessments_router
 from api.brands.router import router as brands_router
+from api.hooks.router import router as hooks_router
 from api.limits import BodySizeLimit
 from api.mentions.router import router as mentions_router
-from api.problems import install_problem_handlers
+from api.openapi import customize_openapi
+from api.problems import ServiceBusy, install_problem_handlers, problem_response
 from api.services import Services, build_services
 from api.settings import Settings, get_settings
 from api.storage.client import create_dynamodb_client
@@ -18,11 +24,24 @@ from api.storage.client import create_dynamodb_client
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
+
+class Health(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
+
+    status: Literal["ok"]
+
+
 DESCRIPTION = """Vigie ("the lookout") receives brand mentions from social listening tools and
 answers two questions: how much danger is the brand in right now, and what should we do —
 `watch`, `respond_publicly`, `move_to_private` or `executive_statement`, with a deadline.
 
-Errors are RFC 9457 `application/problem+json` documents."""
+- **Authentication**: `Authorization: Bearer <api key>`. A key belongs to one workspace; a brand
+  of another workspace answers 404.
+- **Errors**: RFC 9457 `application/problem+json` documents (`Problem`); `invalid_params` gives
+  the JSON path of each offending field.
+- **Idempotency**: re-sending a mention (same `source` + `external_id`) stores and counts
+  nothing; an `Idempotency-Key` header on a POST replays the first response.
+- **Pagination**: lists answer a `next_cursor`; pass it back as `cursor` for the next page."""
 
 
 def create_app(settings: Settings | None = None, client: DynamoDBClient | None = None) -> FastAPI:
@@ -36,47 +55,53 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
             {"name": "brands", "description": "Brands watched by a workspace."},
             {"name": "mentions", "description": "Mentions pushed by listening tools."},
             {"name": "risk", "description": "Brand risk assessments and mention triage."},
+            {"name": "hooks", "description": "Webhook receivers for listening tools."},
             {"name": "health", "description": "Liveness."},
         ],
+        license_info={"name": "Apache-2.0", "identifier": "Apache-2.0"},
         separate_input_output_schemas=False,
     )
     services: Services = build_services(settings, client or create_dynamodb_client(settings))
     app.state.services = services
     install_problem_handlers(app)
+    install_store_busy_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(brands_router)
     app.include_router(mentions_router)
     app.include_router(assessments_router)
+    app.include_router(hooks_router)
 
-    @app.get("/healthz", operation_id="healthz", tags=["health"])
-    async def healthz() -> dict[str, str]:
+    @app.get(
+        "/healthz",
+        operation_id="healthz",
+        tags=["health"],
+        summary="Liveness",
+        response_description="The service is up.",
+    )
+    async def healthz() -> Health:
         """Liveness probe (no authentication, no database call)."""
-        return {"status": "ok"}
+        return Health(status="ok")
 
-    _declare_security(app)
+    customize_openapi(app)
     return app
 
 
-def _declare_security(app: FastAPI) -> None:
-    """Declare the bearer API key scheme on every /v1 operation of the OpenAPI document."""
-    original = app.openapi
+def install_store_busy_handlers(app: FastAPI) -> None:
+    """DynamoDB throttling that outlasts our retries is a 503 with Retry-After, never a 500.
 
-    def openapi() -> dict[str, object]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = original()
-        components = schema.setdefault("components", {})
-        components.setdefault("securitySchemes", {})["apiKey"] = {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "A workspace API key (`vigie api-key create --workspace NAME`).",
-        }
-        for path, operations in schema.get("paths", {}).items():
-            if not path.startswith("/v1"):
-                continue
-            for operation in operations.values():
-                operation["security"] = [{"apiKey": []}]
-        app.openapi_schema = schema
-        return schema
+    Repositories raise StoreBusyError after their own retries; a raw throttling ClientError can
+    still escape from calls botocore alone retries (key and brand lookups).
+    """
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    async def on_store_busy(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, ClientError) and not is_throttling(exc):
+            raise exc
+        error = ServiceBusy(
+            "DynamoDB is throttling this brand; nothing was half-written. Retry the same request "
+            "after Retry-After seconds.",
+            retry_after_seconds=2,
+        )
+        return problem_response(error.to_problem(request.url.path), error.headers)
+
+    app.add_exception_handler(StoreBusyError, on_store_busy)
+    app.add_exception_handler(ClientError, on_store_busy)

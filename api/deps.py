@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Header, Path, Request, Security
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.brands.schemas import Brand
+from api.problems import InvalidParam, ValidationFailed
 from api.services import Services
 from api.settings import Settings
 from api.workspaces.service import Principal
@@ -27,8 +31,19 @@ def get_settings_dep(services: ServicesDep) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
+# Declares the bearer scheme in OpenAPI on exactly the operations that take an API key; the
+# raw header is what `authenticate` reads, to say precisely what is wrong with it.
+api_key_scheme = HTTPBearer(
+    scheme_name="apiKey",
+    bearerFormat="vg_<token>",
+    description="A workspace API key (`vigie api-key create --workspace NAME`).",
+    auto_error=False,
+)
+
+
 def get_principal(
     services: ServicesDep,
+    _scheme: Annotated[HTTPAuthorizationCredentials | None, Security(api_key_scheme)],
     authorization: Annotated[
         str | None, Header(description="`Bearer <api key>`", include_in_schema=False)
     ] = None,
@@ -37,6 +52,47 @@ def get_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def reject_unknown_query_parameters(request: Request, principal: PrincipalDep) -> None:
+    """A misspelt filter (`?tiers=watch`) must not silently list everything: it is a 422.
+
+    Depends on the principal so that a caller without a key hears 401 first.
+    """
+    del principal
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not request.query_params:
+        return
+    unknown = sorted(set(request.query_params) - _query_parameter_names(route))
+    if unknown:
+        names = ", ".join(f"`{name}`" for name in unknown)
+        raise ValidationFailed(
+            f"Unknown query parameter {names}: this operation takes "
+            + (", ".join(f"`{n}`" for n in sorted(_query_parameter_names(route))) or "none"),
+            invalid_params=[
+                InvalidParam(name=name, reason="unknown query parameter") for name in unknown
+            ],
+        )
+
+
+# By endpoint function (routes are not hashable): its parameters are what the route accepts.
+_QUERY_PARAMETER_NAMES: dict[Callable[..., Any], frozenset[str]] = {}
+
+
+def _query_parameter_names(route: APIRoute) -> frozenset[str]:
+    names = _QUERY_PARAMETER_NAMES.get(route.endpoint)
+    if names is None:
+        found: set[str] = set()
+        pending = [route.dependant]
+        while pending:
+            dependant = pending.pop()
+            found.update(param.alias for param in dependant.query_params)
+            pending.extend(dependant.dependencies)
+        names = _QUERY_PARAMETER_NAMES[route.endpoint] = frozenset(found)
+    return names
+
+
+StrictQuery = Depends(reject_unknown_query_parameters)
 
 BrandIdPath = Annotated[
     str,

@@ -9,12 +9,25 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from typing import Annotated
+
+from fastapi import Query
 
 from api.problems import ProblemError
+
+PageLimit = Annotated[int, Query(ge=1, le=100, description="Items per page, 1 to 100.")]
+PageCursor = Annotated[
+    str | None,
+    Query(
+        max_length=2048,
+        description="The `next_cursor` of the previous page; leave out for the first page.",
+    ),
+]
 
 
 class InvalidCursor(ProblemError):
     status, slug, title = 400, "invalid-cursor", "Invalid cursor"
+    example_detail = "The cursor is malformed or belongs to another listing."
 
 
 def encode_cursor(kind: str, position: str) -> str:

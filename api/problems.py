@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://vigie.dev/problems/"
@@ -42,6 +43,9 @@ class ProblemError(Exception):
     status: ClassVar[int] = 400
     slug: ClassVar[str] = "bad-request"
     title: ClassVar[str] = "Bad request"
+    # What the OpenAPI document shows for this error (`problem_responses`).
+    example_detail: ClassVar[str] = "The request is not valid."
+    example_invalid_params: ClassVar[tuple[InvalidParam, ...]] = ()
 
     def __init__(
         self,
@@ -68,10 +72,12 @@ class ProblemError(Exception):
 
 class MalformedJSON(ProblemError):
     status, slug, title = 400, "malformed-json", "Malformed JSON"
+    example_detail = "The request body is not valid JSON: EOF while parsing a value at line 1"
 
 
 class Unauthorized(ProblemError):
     status, slug, title = 401, "unauthorized", "Unauthorized"
+    example_detail = "Missing `Authorization: Bearer <api key>` header."
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="vigie"'})
@@ -79,32 +85,47 @@ class Unauthorized(ProblemError):
 
 class NotFound(ProblemError):
     status, slug, title = 404, "not-found", "Not found"
+    example_detail = "Brand 'acme' does not exist in this workspace."
 
 
 class MethodNotAllowed(ProblemError):
     status, slug, title = 405, "method-not-allowed", "Method not allowed"
+    example_detail = "Method Not Allowed"
 
 
 class Conflict(ProblemError):
     status, slug, title = 409, "conflict", "Conflict"
+    example_detail = "Brand 'acme' already exists in this workspace."
 
 
 class PayloadTooLarge(ProblemError):
     status, slug, title = 413, "payload-too-large", "Payload too large"
+    example_detail = "The request body exceeds 1048576 bytes."
 
 
 class UnsupportedMediaType(ProblemError):
     status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+    example_detail = "The request body must be `application/json`."
 
 
 class ValidationFailed(ProblemError):
     status, slug, title = 422, "validation-failed", "Validation failed"
+    example_detail = (
+        "mentions.0.published_at: 2999-01-01T00:00:00+00:00 is more than 300 s in the future"
+    )
+    example_invalid_params = (
+        InvalidParam(
+            name="mentions.0.published_at",
+            reason="2999-01-01T00:00:00+00:00 is more than 300 s in the future",
+        ),
+    )
 
 
 class ServiceBusy(ProblemError):
     """The store throttled or conflicted past our retries; the failed part wrote nothing."""
 
     status, slug, title = 503, "service-busy", "Service busy"
+    example_detail = "The store is throttling; retry after the delay in `Retry-After`."
 
     def __init__(self, detail: str, *, retry_after_seconds: int = 1) -> None:
         super().__init__(detail, headers={"Retry-After": str(retry_after_seconds)})
@@ -164,28 +185,95 @@ def install_problem_handlers(app: FastAPI) -> None:
             detail=str(exc.detail) if exc.detail else status.description,
             instance=request.url.path,
         )
-        return problem_response(problem, dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
+            # Starlette lists only the methods of the first route matching the path; RFC 9110
+            # wants every method the resource supports (e.g. GET and POST on /v1/brands).
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return problem_response(problem, headers)
 
     app.add_exception_handler(ProblemError, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    scope = dict(request.scope)
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
+
+
+def problem_example(error: type[ProblemError], instance: str = "/v1/brands/acme") -> dict[str, Any]:
+    """The problem document an `error` of this type renders to, with its example detail."""
+    return Problem(
+        type=PROBLEM_TYPE_BASE + error.slug,
+        title=error.title,
+        status=error.status,
+        detail=error.example_detail,
+        instance=instance,
+        invalid_params=list(error.example_invalid_params) or None,
+    ).model_dump(exclude_none=True)
+
+
+# Headers that always come with a status (`ProblemError.headers`), documented on the response.
+PROBLEM_HEADERS: dict[int, dict[str, Any]] = {
+    401: {
+        "WWW-Authenticate": {
+            "description": "The authentication scheme to use: `Bearer`.",
+            "schema": {"type": "string"},
+        }
+    },
+    503: {
+        "Retry-After": {
+            "description": "Seconds to wait before retrying the same request.",
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    },
+}
+
+
 def problem_responses(*errors: type[ProblemError]) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` entries for the errors a route can raise (plus auth and validation)."""
+    """OpenAPI `responses` entries for the errors a route can raise (plus auth, validation and
+    503: any DynamoDB call may be throttled), each as `application/problem+json` with one example
+    per error type.
+
+    Errors common to every request that has a JSON body (malformed JSON, oversized body) are
+    added by `api.openapi.customize_openapi`, which sees the route's body.
+    """
     declared: dict[int | str, dict[str, Any]] = {}
-    declared_errors: tuple[type[ProblemError], ...] = (Unauthorized, ValidationFailed, *errors)
-    for error in declared_errors:
+    declared_errors: tuple[type[ProblemError], ...] = (
+        Unauthorized,
+        ValidationFailed,
+        *errors,
+        ServiceBusy,
+    )
+    for error in dict.fromkeys(declared_errors):  # keep order, drop repeats
         entry = declared.setdefault(
             error.status,
             {
-                "model": Problem,
+                "model": Problem,  # registers the schema; its application/json twin is dropped
                 "description": error.title,
                 "content": {
-                    PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                    PROBLEM_MEDIA_TYPE: {
+                        "schema": {"$ref": "#/components/schemas/Problem"},
+                        "examples": {},
+                    }
                 },
             },
         )
+        if error.status in PROBLEM_HEADERS:
+            entry["headers"] = PROBLEM_HEADERS[error.status]
         if error.title not in entry["description"]:
             entry["description"] += f" / {error.title}"
+        entry["content"][PROBLEM_MEDIA_TYPE]["examples"][error.slug] = {
+            "summary": error.title,
+            "value": problem_example(error),
+        }
     return declared

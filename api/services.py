@@ -9,6 +9,8 @@ from api.aggregates.repository import AggregateRepository
 from api.assessments.service import AssessmentService
 from api.brands.repository import BrandRepository
 from api.brands.service import BrandService
+from api.hooks.repository import HookRepository
+from api.hooks.service import HookService
 from api.idempotency import IdempotencyService
 from api.mentions.repository import MentionRepository
 from api.mentions.service import MentionService
@@ -27,6 +29,7 @@ class Services:
     brands: BrandService
     mentions: MentionService
     assessments: AssessmentService
+    hooks: HookService
     idempotency: IdempotencyService
 
 
@@ -37,11 +40,14 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
     mentions = MentionRepository(
         client, table, aggregates, bucket_seconds=settings.engine.bucket_seconds
     )
+    brands = BrandService(BrandRepository(client, table))
+    mention_service = MentionService(mentions, assessments, settings)
     return Services(
         settings=settings,
         api_keys=ApiKeyService(ApiKeyRepository(client, table)),
-        brands=BrandService(BrandRepository(client, table)),
-        mentions=MentionService(mentions, assessments, settings),
+        brands=brands,
+        mentions=mention_service,
         assessments=assessments,
+        hooks=HookService(HookRepository(client, table), brands, mention_service, settings),
         idempotency=IdempotencyService(client, table, settings.idempotency_ttl_seconds),
     )

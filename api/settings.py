@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.engine.config import EngineConfig
@@ -35,7 +35,56 @@ class Settings(BaseSettings):
     future_tolerance_seconds: Annotated[int, Field(ge=0)] = 300
     idempotency_ttl_seconds: Annotated[int, Field(ge=60)] = 24 * 3600
 
+    # Inbound webhooks (api/hooks). The master key from which every hook signing secret is derived
+    # (HMAC-SHA256 KDF): without it, only `url_token` hook sources can be registered.
+    secrets_key: SecretStr | None = Field(
+        default=None,
+        description="At least 32 random characters, e.g. `openssl rand -base64 32`.",
+    )
+    # Standard Webhooks' tolerance is 5 minutes; a smaller window is allowed, a larger one is not.
+    hook_timestamp_tolerance_seconds: Annotated[int, Field(ge=30, le=300)] = 300
+    # How long a delivery id (`webhook-id`, or an HMAC signature) is remembered to refuse replays:
+    # longer than the senders' retry schedules (Standard Webhooks senders retry for about 1.5 days).
+    hook_delivery_ttl_seconds: Annotated[int, Field(ge=600, le=30 * 24 * 3600)] = 3 * 24 * 3600
+    public_base_url: str | None = Field(
+        default=None,
+        description="Base URL printed in receiver URLs (custom domain); default: the request's.",
+    )
+
     engine: EngineConfig = EngineConfig()
+
+    @field_validator("secrets_key")
+    @classmethod
+    def _refuse_placeholder_secrets_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        raw = value.get_secret_value()
+        if not raw:
+            return None
+        lowered = raw.lower()
+        if (
+            len(raw) < 32
+            or len(set(raw)) < 10
+            or any(word in lowered for word in _PLACEHOLDER_WORDS)
+        ):
+            raise ValueError(
+                "VIGIE_SECRETS_KEY must be at least 32 random characters "
+                "(e.g. `openssl rand -base64 32`), not a placeholder"
+            )
+        return value
+
+
+_PLACEHOLDER_WORDS = (
+    "changeme",
+    "change-me",
+    "change_me",
+    "placeholder",
+    "example",
+    "secret",
+    "password",
+    "xxxxxx",
+    "todo",
+)
 
 
 @lru_cache

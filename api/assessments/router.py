@@ -8,16 +8,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.assessments.schemas import RiskHistory, TriageRequest, TriageResponse
-from api.deps import BrandDep, PrincipalDep, ServicesDep
+from api.deps import BrandDep, PrincipalDep, ServicesDep, StrictQuery
 from api.engine.schemas import BrandRiskAssessment
 from api.problems import NotFound, problem_responses
+from api.types import QueryInstant
 
-router = APIRouter(prefix="/v1", tags=["risk"])
+router = APIRouter(prefix="/v1", tags=["risk"], dependencies=[StrictQuery])
 
 
 @router.get(
     "/brands/{brand_id}/risk",
     operation_id="get_brand_risk",
+    response_description="The brand's risk assessment as of `at`.",
     responses=problem_responses(NotFound),
 )
 def get_brand_risk(
@@ -25,18 +27,19 @@ def get_brand_risk(
     principal: PrincipalDep,
     services: ServicesDep,
     at: Annotated[
-        datetime | None,
+        QueryInstant | None,
         Query(description="Assess as of this instant (default now): replays and backtests."),
     ] = None,
 ) -> BrandRiskAssessment:
     """The brand's risk score, level, tier, stage, factors and playbook as of `at`."""
     resolved = services.assessments.resolve_at(_aware(at))
-    return services.assessments.assess(principal.workspace, brand.id, resolved)
+    return services.assessments.assess(principal.workspace, brand.id, resolved, live=at is None)
 
 
 @router.get(
     "/brands/{brand_id}/risk/history",
     operation_id="get_brand_risk_history",
+    response_description="The series, oldest point first.",
     responses=problem_responses(NotFound),
 )
 def get_brand_risk_history(
@@ -44,11 +47,17 @@ def get_brand_risk_history(
     principal: PrincipalDep,
     services: ServicesDep,
     from_: Annotated[
-        datetime | None, Query(alias="from", description="Default: `to` minus 24 h.")
+        QueryInstant | None, Query(alias="from", description="Default: `to` minus 24 h.")
     ] = None,
-    to: Annotated[datetime | None, Query(description="Default: now.")] = None,
+    to: Annotated[QueryInstant | None, Query(description="Default: now.")] = None,
     step: Annotated[
-        int, Query(ge=3600, le=7 * 86400, description="Seconds between points (whole hours).")
+        int,
+        Query(
+            ge=3600,
+            le=7 * 86400,
+            multiple_of=3600,
+            description="Seconds between points (whole hours).",
+        ),
     ] = 3600,
 ) -> RiskHistory:
     """Score, tier and stage series for charts, at hour-aligned points."""
@@ -57,7 +66,12 @@ def get_brand_risk_history(
     )
 
 
-@router.post("/triage", operation_id="triage_mention", responses=problem_responses(NotFound))
+@router.post(
+    "/triage",
+    operation_id="triage_mention",
+    response_description="The mention's triage (nothing is stored).",
+    responses=problem_responses(NotFound),
+)
 def triage_mention(
     body: TriageRequest, principal: PrincipalDep, services: ServicesDep
 ) -> TriageResponse:
@@ -65,8 +79,7 @@ def triage_mention(
     context = None
     if body.brand_id is not None:
         brand = services.brands.get(principal, body.brand_id)
-        now = services.assessments.resolve_at(None)
-        context = services.assessments.assess(principal.workspace, brand.id, now)
+        context = services.assessments.current(principal.workspace, brand.id)
     return TriageResponse(triage=services.assessments.triage(body.mention, context))
 
 

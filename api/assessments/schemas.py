@@ -6,6 +6,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.brands.schemas import BrandId
 from api.engine.schemas import Level, MentionTriage, Stage, Tier
+from api.examples import TRIAGE_EXAMPLE
 from api.mentions.canonical import Mention
 
 
@@ -18,6 +19,34 @@ class RiskPoint(BaseModel):
 
 
 class RiskHistory(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "brand_id": "acme",
+                    "step_seconds": 3600,
+                    "points": [
+                        {
+                            "at": "2026-03-09T07:00:00Z",
+                            "score": 12,
+                            "level": "low",
+                            "tier": "watch",
+                            "stage": "quiet",
+                        },
+                        {
+                            "at": "2026-03-09T08:00:00Z",
+                            "score": 71,
+                            "level": "high",
+                            "tier": "executive_statement",
+                            "stage": "growing",
+                        },
+                    ],
+                    "model_version": "2026.11.0",
+                }
+            ]
+        }
+    )
+
     brand_id: str
     step_seconds: int
     points: list[RiskPoint]
@@ -50,4 +79,6 @@ class TriageRequest(BaseModel):
 
 
 class TriageResponse(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"triage": TRIAGE_EXAMPLE}]})
+
     triage: MentionTriage

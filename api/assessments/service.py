@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 from api.aggregates.repository import AggregateRepository, floor_to
@@ -15,16 +16,37 @@ from api.settings import Settings
 MAX_HISTORY_POINTS = 500
 
 
+# How long a brand's latest assessment serves as triage context in this container: a crisis is
+# not over in a minute, and a fresh read per ingest batch would double its DynamoDB reads.
+CONTEXT_SECONDS = 60.0
+
+
 class AssessmentService:
     def __init__(self, aggregates: AggregateRepository, settings: Settings) -> None:
         self._aggregates = aggregates
         self._settings = settings
+        self._latest: dict[tuple[str, str], tuple[float, BrandRiskAssessment]] = {}
 
-    def assess(self, workspace: str, brand_id: str, at: datetime) -> BrandRiskAssessment:
+    def assess(
+        self, workspace: str, brand_id: str, at: datetime, *, live: bool = False
+    ) -> BrandRiskAssessment:
+        """The brand's assessment as of `at`; `live` when `at` is the present moment."""
         config = self._settings.engine
-        buckets = self._aggregates.read_buckets(workspace, brand_id, at, config)
+        buckets = self._aggregates.read_buckets(workspace, brand_id, at, config, live=live)
         candidates = self._aggregates.hot_candidates(workspace, brand_id, at, config)
-        return assess_brand(buckets, at=at, config=config, top_candidates=candidates)
+        assessment = assess_brand(buckets, at=at, config=config, top_candidates=candidates)
+        if live:
+            if len(self._latest) > 1024:
+                self._latest.clear()
+            self._latest[(workspace, brand_id)] = (time.monotonic() + CONTEXT_SECONDS, assessment)
+        return assessment
+
+    def current(self, workspace: str, brand_id: str) -> BrandRiskAssessment:
+        """The brand's assessment now, for triage in context (at most CONTEXT_SECONDS old)."""
+        cached = self._latest.get((workspace, brand_id))
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        return self.assess(workspace, brand_id, datetime.now(UTC), live=True)
 
     def resolve_at(self, at: datetime | None, now: datetime | None = None) -> datetime:
         now = now or datetime.now(UTC)

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from api.brands.schemas import Brand, BrandCreate, BrandList, BrandUpdate
-from api.deps import BrandDep, BrandIdPath, PrincipalDep, ServicesDep
+from api.deps import BrandDep, BrandIdPath, PrincipalDep, ServicesDep, StrictQuery
 from api.idempotency import REPLAYED_HEADER, IdempotencyKeyHeader, IdempotencyKeyReused
+from api.pagination import InvalidCursor, PageCursor, PageLimit
 from api.problems import Conflict, NotFound, problem_responses
 
-router = APIRouter(prefix="/v1/brands", tags=["brands"])
+router = APIRouter(prefix="/v1/brands", tags=["brands"], dependencies=[StrictQuery])
 
 
 @router.post(
     "",
     operation_id="create_brand",
+    response_description="The brand, as created.",
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(Conflict, IdempotencyKeyReused),
 )
@@ -43,24 +43,39 @@ def create_brand(
     return result
 
 
-@router.get("", operation_id="list_brands", responses=problem_responses())
+@router.get(
+    "",
+    operation_id="list_brands",
+    response_description="One page of the workspace's brands.",
+    responses=problem_responses(InvalidCursor),
+)
 def list_brands(
     principal: PrincipalDep,
     services: ServicesDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    limit: PageLimit = 50,
+    cursor: PageCursor = None,
 ) -> BrandList:
     """List the workspace's brands, by id."""
     return services.brands.list(principal, limit, cursor)
 
 
-@router.get("/{brand_id}", operation_id="get_brand", responses=problem_responses(NotFound))
+@router.get(
+    "/{brand_id}",
+    operation_id="get_brand",
+    response_description="The brand.",
+    responses=problem_responses(NotFound),
+)
 def get_brand(brand: BrandDep) -> Brand:
     """Get one brand."""
     return brand
 
 
-@router.patch("/{brand_id}", operation_id="update_brand", responses=problem_responses(NotFound))
+@router.patch(
+    "/{brand_id}",
+    operation_id="update_brand",
+    response_description="The brand, as updated.",
+    responses=problem_responses(NotFound),
+)
 def update_brand(
     brand_id: BrandIdPath, body: BrandUpdate, principal: PrincipalDep, services: ServicesDep
 ) -> Brand:

@@ -6,6 +6,8 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from api.types import JsonNumber
+
 BrandId = Annotated[
     str,
     Field(
@@ -25,8 +27,8 @@ class BrandSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     retention_days: Annotated[
-        int | None,
-        Field(ge=1, le=3650, description="Raw mention retention; defaults to the service setting."),
+        Annotated[int, Field(ge=1, le=3650), JsonNumber] | None,
+        Field(description="Raw mention retention; defaults to the service setting."),
     ] = None
 
 
@@ -75,6 +77,25 @@ class Brand(BaseModel):
 
 
 class BrandList(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {
+                            "id": "acme",
+                            "name": "ACME",
+                            "settings": {"retention_days": 30},
+                            "created_at": "2026-03-09T08:00:00Z",
+                            "updated_at": "2026-03-09T08:00:00Z",
+                        }
+                    ],
+                    "next_cursor": "eyJrIjoiYnJhbmQiLCJwIjoiYWNtZSJ9",
+                }
+            ]
+        }
+    )
+
     items: list[Brand]
     next_cursor: str | None = Field(
         default=None, description="Pass as `cursor` to get the next page; null on the last page."

@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
+
+from api.types import Instant, JsonNumber
 
 
 class Network(StrEnum):
@@ -49,7 +51,7 @@ class SentimentLabel(StrEnum):
 
 
 EARLIEST_INSTANT = datetime(1970, 1, 1, tzinfo=UTC)
-NonNegativeInt = Annotated[int, Field(ge=0, le=10**12)]
+NonNegativeInt = Annotated[int, Field(ge=0, le=10**12), JsonNumber]
 ShortText = Annotated[str, Field(max_length=200)]
 
 
@@ -59,7 +61,7 @@ class Author(BaseModel):
     handle: ShortText | None = None
     name: ShortText | None = None
     followers: NonNegativeInt | None = None
-    verified: bool | None = None
+    verified: Annotated[bool, Strict()] | None = None
     kind: AuthorKind = AuthorKind.unknown
 
 
@@ -77,7 +79,7 @@ class ProvidedSentiment(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    score: Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False)] | None = None
+    score: Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False), JsonNumber] | None = None
     label: SentimentLabel | None = None
 
 
@@ -108,7 +110,13 @@ class Mention(BaseModel):
         "api"
     )
     network: Network = Network.other
-    published_at: AwareDatetime
+    published_at: Annotated[
+        Instant,
+        Field(
+            description="When it was published (RFC 3339, with an offset). The past is "
+            "accepted (backfill) back to 1970; at most 5 minutes in the future."
+        ),
+    ]
     text: Annotated[str, Field(max_length=40_000)] | None = None
     title: Annotated[str, Field(max_length=2_000)] | None = None
     url: Annotated[str, Field(max_length=2_048)] | None = None

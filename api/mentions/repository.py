@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from api.aggregates.repository import AggregateRepository, add_counters, bucket_sort_keys
+from api.aggregates.repository import (
+    THROTTLING_ERRORS,
+    AggregateRepository,
+    StoreBusyError,
+    add_counters,
+    bucket_sort_keys,
+    is_throttling,
+    pause_before_retry,
+)
 from api.engine.schemas import MentionTriage
 from api.mentions.canonical import Mention
 from api.mentions.schemas import MentionFilters, StoredMention
@@ -38,20 +46,6 @@ _RETRYABLE_CANCELLATIONS = frozenset(
         "RequestLimitExceeded",
     }
 )
-_THROTTLING_ERRORS = frozenset(
-    {
-        "ThrottlingException",
-        "ProvisionedThroughputExceededException",
-        "RequestLimitExceeded",
-        "TransactionInProgressException",
-        "InternalServerError",
-        "ServiceUnavailable",
-    }
-)
-
-
-class StoreBusyError(Exception):
-    """DynamoDB kept throttling or conflicting past our retries; the failed part wrote nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +110,10 @@ class MentionRepository:
         remaining = list(chunk)
         attempt = 0
         while remaining:
-            shard = random.randrange(self._aggregates.shards)
+            # Shard 0 first: a quiet brand keeps one item per bucket (cheap to read). Only when
+            # writers collide (a viral brand, concurrent batches) do retries spread the
+            # counters over the other shards.
+            shard = 0 if attempt == 0 else random.randrange(self._aggregates.shards)
             actions = self._transaction(workspace, brand_id, remaining, shard)
             try:
                 self._client.transact_write_items(
@@ -140,7 +137,7 @@ class MentionRepository:
                         continue
                     if not any(reason in _RETRYABLE_CANCELLATIONS for reason in reasons):
                         raise
-                elif code not in _THROTTLING_ERRORS:
+                elif code not in THROTTLING_ERRORS:
                     raise
             attempt += 1
             if attempt >= self._max_attempts:
@@ -220,14 +217,19 @@ class MentionRepository:
             ]
             request: Any = {self._table: {"Keys": request_keys, "ConsistentRead": True}}
             for attempt in range(self._max_attempts):
-                response = self._client.batch_get_item(RequestItems=request)
-                for raw in response.get("Responses", {}).get(self._table, []):
-                    stored = _stored_mention(brand_id, raw)
-                    found[stored.id] = stored
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-                time.sleep(random.uniform(0, min(1.0, 0.02 * 2**attempt)))
+                try:
+                    response = self._client.batch_get_item(RequestItems=request)
+                except ClientError as error:
+                    if not is_throttling(error):
+                        raise
+                else:
+                    for raw in response.get("Responses", {}).get(self._table, []):
+                        stored = _stored_mention(brand_id, raw)
+                        found[stored.id] = stored
+                    request = response.get("UnprocessedKeys") or {}
+                    if not request:
+                        break
+                pause_before_retry(attempt)
             if request:
                 raise StoreBusyError("DynamoDB left keys unprocessed past our retries")
         return found
@@ -270,7 +272,11 @@ class MentionRepository:
             request["FilterExpression"] = " AND ".join(conditions)
         if names:
             request["ExpressionAttributeNames"] = names
-        if after is not None:
+        if after is not None and after < lower:
+            return [], None  # the cursor is already past the oldest instant asked for
+        if after is not None and after <= upper:
+            # (A cursor newer than `until` comes before every item in range: start at the top.
+            # DynamoDB refuses a start key outside the key condition's range.)
             mention_id = after.rsplit("#", 1)[-1]
             request["ExclusiveStartKey"] = to_item(
                 {"PK": pk, "SK": keys.mention_sk(mention_id), "GSI1PK": pk, "GSI1SK": after}

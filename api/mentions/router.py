@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import AwareDatetime
 
-from api.deps import BrandDep, PrincipalDep, ServicesDep
+from api.deps import BrandDep, PrincipalDep, ServicesDep, StrictQuery
 from api.engine.schemas import Tier
+from api.examples import MENTION_ID_EXAMPLE
 from api.idempotency import REPLAYED_HEADER, IdempotencyKeyHeader, IdempotencyKeyReused
 from api.mentions.schemas import (
     IngestResponse,
@@ -18,14 +18,20 @@ from api.mentions.schemas import (
     Network,
     StoredMention,
 )
+from api.pagination import InvalidCursor, PageCursor, PageLimit
 from api.problems import Conflict, NotFound, PayloadTooLarge, ServiceBusy, problem_responses
+from api.types import Instant
 
-router = APIRouter(prefix="/v1/brands/{brand_id}/mentions", tags=["mentions"])
+router = APIRouter(
+    prefix="/v1/brands/{brand_id}/mentions", tags=["mentions"], dependencies=[StrictQuery]
+)
 
 
 @router.post(
     "",
     operation_id="ingest_mentions",
+    response_description="One result per mention, in request order, and the brand's risk after "
+    "the batch.",
     responses=problem_responses(
         NotFound, Conflict, PayloadTooLarge, ServiceBusy, IdempotencyKeyReused
     ),
@@ -54,26 +60,45 @@ def ingest_mentions(
     return result
 
 
-@router.get("", operation_id="list_mentions", responses=problem_responses(NotFound))
+@router.get(
+    "",
+    operation_id="list_mentions",
+    response_description="One page of mentions, newest first.",
+    responses=problem_responses(NotFound, InvalidCursor),
+)
 def list_mentions(
     brand: BrandDep,
     principal: PrincipalDep,
     services: ServicesDep,
-    since: Annotated[AwareDatetime | None, Query(description="Published at or after.")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="Published at or before.")] = None,
-    tier: Annotated[Tier | None, Query()] = None,
-    network: Annotated[Network | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    since: Annotated[Instant | None, Query(description="Published at or after.")] = None,
+    until: Annotated[Instant | None, Query(description="Published at or before.")] = None,
+    tier: Annotated[Tier | None, Query(description="Only mentions triaged at this tier.")] = None,
+    network: Annotated[
+        Network | None, Query(description="Only mentions from this network.")
+    ] = None,
+    limit: PageLimit = 50,
+    cursor: PageCursor = None,
 ) -> MentionPage:
     """List a brand's mentions, newest first, with filters and cursor pagination."""
     filters = MentionFilters(since=since, until=until, tier=tier, network=network)
     return services.mentions.list(principal.workspace, brand.id, filters, limit, cursor)
 
 
-@router.get("/{mention_id}", operation_id="get_mention", responses=problem_responses(NotFound))
+@router.get(
+    "/{mention_id}",
+    operation_id="get_mention",
+    response_description="The stored mention and its triage.",
+    responses=problem_responses(NotFound),
+)
 def get_mention(
-    mention_id: Annotated[str, Path(max_length=64, examples=["m_k3v7q2x9d4h6j8n2p5r7t3w9"])],
+    mention_id: Annotated[
+        str,
+        Path(
+            max_length=64,
+            description="Vigie's id of the mention (`m_…`).",
+            examples=[MENTION_ID_EXAMPLE],
+        ),
+    ],
     brand: BrandDep,
     principal: PrincipalDep,
     services: ServicesDep,

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.engine.schemas import BrandRiskAssessment, MentionTriage, Tier
+from api.examples import INGEST_RESPONSE_EXAMPLE, STORED_MENTION_EXAMPLE
 from api.mentions.canonical import (
     EARLIEST_INSTANT,
     MENTION_EXAMPLE,
@@ -47,7 +48,9 @@ class MentionBatch(BaseModel):
         json_schema_extra={"examples": [{"mentions": [MENTION_EXAMPLE]}]},
     )
 
-    mentions: list[Mention] = Field(min_length=1, description="1 to 100 canonical mentions.")
+    mentions: list[Mention] = Field(
+        min_length=1, max_length=100, description="1 to 100 canonical mentions."
+    )
 
 
 class MentionResult(BaseModel):
@@ -60,12 +63,16 @@ class MentionResult(BaseModel):
 
 
 class IngestResponse(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [INGEST_RESPONSE_EXAMPLE]})
+
     results: list[MentionResult] = Field(description="One result per mention, in request order.")
     assessment: BrandRiskAssessment
 
 
 class StoredMention(BaseModel):
     """A stored mention with the triage computed when it arrived."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [STORED_MENTION_EXAMPLE]})
 
     id: str
     brand_id: str
@@ -75,6 +82,18 @@ class StoredMention(BaseModel):
 
 
 class MentionPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [STORED_MENTION_EXAMPLE],
+                    "next_cursor": "eyJrIjoibWVudGlvbiIsInAiOiIyMDI2LTAzLTA5VDA4OjE1OjAw"
+                    "LjAwMDAwMFojbV8zdmNpbXRqdm5jZmhlcmIyY2lsdnNscTUifQ",
+                }
+            ]
+        }
+    )
+
     items: list[StoredMention]
     next_cursor: str | None = Field(
         default=None, description="Pass as `cursor` to get the next page; null on the last page."

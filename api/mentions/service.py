@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from api import observability
+from api.aggregates.repository import StoreBusyError
 from api.assessments.service import AssessmentService
 from api.brands.schemas import Brand
 from api.engine import EngineConfig, mention_counters, triage_mention
 from api.mentions.canonical import Mention
-from api.mentions.repository import MentionRepository, NewMention, StoreBusyError
+from api.mentions.repository import MentionRepository, NewMention
 from api.mentions.schemas import (
     IngestResponse,
     MentionFilters,
@@ -56,6 +57,8 @@ class MentionService:
         retention = brand.settings.retention_days or self._settings.retention_days
         expires_at = int((received_at + timedelta(days=retention)).timestamp())
 
+        # A mention on the topic of a running crisis escalates: triage knows the brand's state.
+        context = self._assessments.current(workspace, brand.id)
         prepared: dict[str, NewMention] = {}
         order: list[str] = []
         for mention in mentions:
@@ -63,7 +66,9 @@ class MentionService:
             order.append(mention_id)
             if mention_id in prepared:
                 continue  # a copy inside the same batch: the first one stands for both
-            triage = triage_mention(mention, now=received_at, config=self._engine)
+            triage = triage_mention(
+                mention, now=received_at, config=self._engine, brand_assessment=context
+            )
             prepared[mention_id] = NewMention(
                 mention_id=mention_id,
                 mention=mention,
@@ -103,7 +108,14 @@ class MentionService:
                     triage=triage,
                 )
             )
-        assessment = self._assessments.assess(workspace, brand.id, received_at)
+        try:
+            assessment = self._assessments.assess(workspace, brand.id, received_at, live=True)
+        except StoreBusyError:
+            raise ServiceBusy(
+                "The mentions are stored but the store is throttling the brand assessment. "
+                "Retry the same batch: stored mentions come back as duplicates.",
+                retry_after_seconds=2,
+            ) from None
         return IngestResponse(results=results, assessment=assessment)
 
     def _reject_invalid_batch(self, mentions: Sequence[Mention], received_at: datetime) -> None:

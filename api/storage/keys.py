@@ -44,3 +44,18 @@ def time_sort_key(moment: datetime, mention_id: str) -> str:
 
 def format_instant(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def hook_source_pk(hook_id: str) -> str:
+    """The route item of an inbound hook source: how a receiver finds its workspace and secrets."""
+    return f"HOOKSRC#{hook_id}"
+
+
+def hook_source_sk(hook_id: str) -> str:
+    """The listing item of a hook source, under its workspace (`WS#…`): public fields only."""
+    return f"HOOKSRC#{hook_id}"
+
+
+def hook_delivery_pk(hook_id: str, delivery_digest: str) -> str:
+    """A delivery already received by a hook (`webhook-id` or signature digest), kept with a TTL."""
+    return f"HOOKDELIVERY#{hook_id}#{delivery_digest}"

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
+from botocore.exceptions import ClientError
 from fastapi.testclient import TestClient
 
+from api.services import Services
 from tests.conftest import mention
 
 
@@ -89,3 +93,47 @@ def test_stateless_triage_stores_nothing(client: TestClient, brand_id: str) -> N
         "/v1/triage", json={"mention": {"external_id": "x", "published_at": "2026-01-01T00:00:00Z"}}
     )
     assert alone.status_code == 200
+
+
+def _throttled(operation: str) -> ClientError:
+    return ClientError(
+        {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
+        operation,
+    )
+
+
+def test_throttled_reads_are_503_with_retry_after(
+    client: TestClient, brand_id: str, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injection: DynamoDB keeps throttling the aggregate queries, then a brand lookup."""
+    aggregates = services.assessments._aggregates
+    real = aggregates._client
+
+    class ThrottledQueries:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        def query(self, **_: Any) -> None:
+            raise _throttled("Query")
+
+    monkeypatch.setattr(aggregates, "_client", ThrottledQueries())
+    monkeypatch.setattr(aggregates, "_max_attempts", 2)
+    response = client.get(f"/v1/brands/{brand_id}/risk")
+    assert response.status_code == 503
+    assert response.headers["retry-after"].isdigit()
+    assert response.json()["type"].endswith("/service-busy")
+    monkeypatch.undo()
+
+    brands = services.brands._repository
+
+    class ThrottledGets:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        def get_item(self, **_: Any) -> None:
+            raise _throttled("GetItem")
+
+    monkeypatch.setattr(brands, "_client", ThrottledGets())
+    assert client.get(f"/v1/brands/{brand_id}").status_code == 503
+    monkeypatch.undo()
+    assert client.get(f"/v1/brands/{brand_id}/risk").status_code == 200

@@ -1,0 +1,61 @@
+"""`generic`: Vigie's canonical mention (SPEC §2.1), for in-house scrapers and tools you script.
+
+Accepts one mention object, a JSON array of them, or `{"mentions": [...]}` (the body of
+`POST /v1/brands/{brand_id}/mentions`). Whatever `source` the sender wrote, the mention's source
+is `generic` (the sender's value is kept in `raw.source`): the receiver decides the source, so a
+hook cannot write into another tool's id space.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from api.hooks.adapters.base import Fields, HookAdapter, build_mentions, indexed, list_at
+from api.mentions.canonical import MENTION_EXAMPLE, Mention
+
+NAME: Final = "generic"
+
+
+def _convert(item: Mapping[str, Any]) -> Fields:
+    fields = dict(item)
+    sent_source = fields.pop("source", None)
+    fields["source"] = NAME
+    if sent_source is not None and sent_source != NAME:
+        raw = fields.get("raw")
+        if raw is None or isinstance(raw, Mapping):
+            fields["raw"] = {**(raw or {}), "source": sent_source}
+    return fields
+
+
+def parse(payload: Any) -> list[Mention]:
+    if isinstance(payload, list):
+        return build_mentions(indexed(payload, ""), _convert)
+    if isinstance(payload, Mapping) and "mentions" in payload:
+        return build_mentions(indexed(list_at(payload, "mentions"), "mentions"), _convert)
+    return build_mentions([("", payload)], _convert)
+
+
+_EXAMPLE: Final = {k: v for k, v in MENTION_EXAMPLE.items() if k != "source"}
+
+ADAPTER: Final = HookAdapter(
+    name=NAME,
+    title="Generic (Vigie canonical mention)",
+    summary='One canonical mention, an array, or {"mentions": [...]} as for POST …/mentions.',
+    parse=parse,
+    request_schema={
+        "oneOf": [
+            {"$ref": "#/components/schemas/Mention"},
+            {"type": "array", "items": {"$ref": "#/components/schemas/Mention"}},
+            {
+                "type": "object",
+                "required": ["mentions"],
+                "properties": {
+                    "mentions": {"type": "array", "items": {"$ref": "#/components/schemas/Mention"}}
+                },
+            },
+        ]
+    },
+    example={"mentions": [_EXAMPLE]},
+    documentation="SPEC §2.1 (this API's `Mention` schema).",
+)

@@ -1,0 +1,300 @@
+"""GET /risk cost against the number of mentions in the window, and ingest throughput.
+
+Part 1 (issue #2 acceptance): brand A holds 100 mentions and brand B 100,000, spread over the last
+24 h. Scoring reads the hourly aggregates (one item per bucket and shard), never the raw mentions,
+so `GET /v1/brands/{id}/risk` must cost about the same for both: target B/A ≤ 1.5 (medians).
+
+Part 2 (BENCHMARKS "Per request"): mentions/s through `POST /v1/brands/{id}/mentions` in batches
+of 100 and one mention per call, against raw DynamoDB Local conditional `put_item` of the same
+mention items, interleaved in the same run. Targets: API (batched) ≥ 0.75x raw; batched ≥ 3x
+single-mention ingest.
+
+Run: .venv/bin/python bench/risk_cost.py [--quick]   (exit 0 when every target is met)
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+# Run as a script (`python bench/risk_cost.py`): make the `bench` package importable.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from api.aggregates.repository import AggregateRepository
+from api.mentions.canonical import Mention
+from api.workspaces.service import Principal
+from bench import harness
+from bench.harness import Payload, Report, Stack, median, ms, percentile, timed
+
+RISK_RATIO_TARGET = 1.5
+API_VS_RAW_TARGET = 0.75
+BATCHED_VS_SINGLE_TARGET = 3.0
+LOAD_BATCH = 100  # the API's maximum batch, as a listening tool pushing a backlog sends
+WARM_UP = 5
+
+
+def load_brand(stack: Stack, brand_id: str, mentions: list[Payload]) -> tuple[int, float]:
+    """Write mentions through the service layer (validation, triage, transactional counters).
+
+    The HTTP layer is skipped only because 100,000 mentions over HTTP would take too long; every
+    write still goes through `MentionService.ingest`, the code the endpoint calls. Returns the
+    number of mentions stored and the mentions/s achieved.
+    """
+    stack.create_brand(brand_id)
+    brand = stack.services.brands.get(Principal(stack.workspace), brand_id)
+    stored = 0
+    start = time.perf_counter()
+    for batch in harness.batches(mentions, LOAD_BATCH):
+        models = [Mention.model_validate(payload) for payload in batch]
+        response = stack.services.mentions.ingest(stack.workspace, brand, models)
+        stored += sum(not result.duplicate for result in response.results)
+    return stored, len(mentions) / (time.perf_counter() - start)
+
+
+class ReadCounter:
+    """A pass-through DynamoDB client counting what Query calls return."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.queries = 0
+        self.bucket_items = self.bucket_values = 0  # aggregate items, attribute values in them
+        self.hot_items = 0  # top-mention candidates (GSI2)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    def query(self, **request: Any) -> Any:
+        response = self._client.query(**request)
+        items = response.get("Items", [])
+        self.queries += 1
+        if request.get("IndexName") == "GSI2":
+            self.hot_items += len(items)
+        else:
+            self.bucket_items += len(items)
+            self.bucket_values += sum(len(item) for item in items)
+        return response
+
+
+def read_volume(stack: Stack, brand_id: str) -> ReadCounter:
+    """What one assessment reads from DynamoDB, through the repository's own read methods."""
+    counter = ReadCounter(stack.dynamodb)
+    settings, now = stack.settings, datetime.now(UTC)
+    client: Any = counter  # duck-typed: the repository only calls `query` on it here
+    aggregates = AggregateRepository(client, settings.table_name, settings.aggregate_shards)
+    aggregates.read_buckets(stack.workspace, brand_id, now, settings.engine)
+    aggregates.hot_candidates(stack.workspace, brand_id, now, settings.engine)
+    return counter
+
+
+def measure_risk(report: Report, stack: Stack, brands: dict[str, int], rounds: int) -> float:
+    """Interleaved GET /risk for every brand over HTTP; returns largest/smallest (medians).
+
+    `brands` maps a brand id to its number of mentions, smallest first.
+    """
+    names = list(brands)
+    over_http: dict[str, list[float]] = {name: [] for name in names}
+    in_process: dict[str, list[float]] = {name: [] for name in names}
+    assessments = stack.services.assessments
+
+    def assess(brand: str) -> None:
+        assessments.assess(stack.workspace, brand, datetime.now(UTC))
+
+    with stack.http() as http:
+
+        def get_risk(brand: str) -> None:
+            response = http.get(f"/v1/brands/{brand}/risk")
+            if response.status_code != 200:
+                raise RuntimeError(f"GET /risk {brand}: {response.status_code} {response.text}")
+
+        for _ in range(WARM_UP):  # JIT of DynamoDB Local, connection pools, the API key cache
+            for brand in names:
+                get_risk(brand)
+                assess(brand)
+        for index in range(rounds):
+            # Rotate the order every round, so a drift in the machine's load favours no brand.
+            shift = index % len(names)
+            order = names[shift:] + names[:shift]
+            for brand in order:
+                over_http[brand].append(timed(partial(get_risk, brand)))
+            # The same assessment without HTTP: shows whether a gap comes from storage reads.
+            for brand in order:
+                in_process[brand].append(timed(partial(assess, brand)))
+
+    smallest = names[0]
+    rows: list[list[object]] = []
+    for brand, count in brands.items():
+        reads = read_volume(stack, brand)
+        http_ratio = median(over_http[brand]) / median(over_http[smallest])
+        rows.append(
+            [
+                f"{brand} ({count:,} mentions)",
+                ms(median(over_http[brand])),
+                ms(percentile(over_http[brand], 0.9)),
+                f"{http_ratio:.2f}",
+                ms(median(in_process[brand])),
+                f"{median(in_process[brand]) / median(in_process[smallest]):.2f}",
+                reads.queries,
+                f"{reads.bucket_items} / {reads.bucket_values}",
+                reads.hot_items,
+            ]
+        )
+    report.table(
+        [
+            f"{rounds} requests each",
+            "HTTP median",
+            "HTTP p90",
+            "/ A",
+            "assess() median",
+            "/ A",
+            "queries",
+            "bucket items / values",
+            "hot read",
+        ],
+        rows,
+    )
+    report.line(
+        "Reads per assessment: aggregate bucket items (hourly and 5-minute, all shards) and the "
+        "attribute values in them, and top-mention candidates (GSI2)."
+    )
+    return median(over_http[names[-1]]) / median(over_http[smallest])
+
+
+def measure_ingest(report: Report, stack: Stack, rounds: int, seed: int) -> tuple[float, float]:
+    """Interleaved rounds of the three ingest paths; returns (batched/raw, batched/single)."""
+    rng = random.Random(seed)
+    brand_id = "throughput"
+    stack.create_brand(brand_id)
+    table = stack.settings.table_name
+    per_round = {"raw": 100, "batched": 100, "single": 25}
+    rates: dict[str, list[float]] = {name: [] for name in per_round}
+
+    def fresh(kind: str, round_index: int) -> list[Payload]:
+        # Real-time push: mentions published in the last few minutes, new ones every round.
+        return harness.realistic_mentions(
+            rng, per_round[kind], prefix=f"{kind}-{round_index}", span=timedelta(minutes=10)
+        )
+
+    with stack.http() as http:
+
+        def post(body: bytes) -> None:
+            response = http.post(
+                f"/v1/brands/{brand_id}/mentions",
+                content=body,
+                headers={"Content-Type": "application/json"},
+            )
+            if response.status_code != 200:
+                raise RuntimeError(f"ingest refused: {response.status_code} {response.text}")
+
+        def post_all(bodies: list[bytes]) -> None:
+            for body in bodies:
+                post(body)
+
+        def put_all(items: list[dict[str, object]]) -> None:
+            for item in items:
+                stack.dynamodb.put_item(
+                    TableName=table,
+                    Item=item,  # type: ignore[arg-type]
+                    ConditionExpression="attribute_not_exists(PK)",
+                )
+
+        # Each builder prepares its round's work untimed (payloads encoded, items built).
+        def raw(round_index: int) -> Callable[[], None]:
+            prepared = harness.prepare_new_mentions(stack, brand_id, fresh("raw", round_index))
+            items = [harness.mention_item(stack, brand_id, new) for new in prepared]
+            return partial(put_all, items)
+
+        def batched(round_index: int) -> Callable[[], None]:
+            return partial(post, harness.encode_batch(fresh("batched", round_index)))
+
+        def single(round_index: int) -> Callable[[], None]:
+            bodies = [harness.encode_batch([m]) for m in fresh("single", round_index)]
+            return partial(post_all, bodies)
+
+        builders = {"raw": raw, "batched": batched, "single": single}
+        names = list(builders)
+        warm_up = 2
+        for round_index in range(warm_up + rounds):
+            # Rotate the order every round: none of the paths always runs first or last.
+            shift = round_index % len(names)
+            for name in names[shift:] + names[:shift]:
+                seconds = timed(builders[name](round_index))
+                if round_index >= warm_up:
+                    rates[name].append(per_round[name] / seconds)
+
+    raw_rate, batched_rate, single_rate = (median(rates[name]) for name in names)
+    report.table(
+        ["path", "mentions/round", "median mentions/s", "slowest round", "fastest round"],
+        [
+            [label, per_round[name], *(f"{f(rates[name]):.0f}" for f in (median, min, max))]
+            for name, label in (
+                ("raw", "raw conditional put_item"),
+                ("batched", "API, batches of 100"),
+                ("single", "API, one mention per call"),
+            )
+        ],
+    )
+    report.line(
+        f"batched API / raw = {batched_rate / raw_rate:.2f}; "
+        f"single API / raw = {single_rate / raw_rate:.2f}; "
+        f"batched / single = {batched_rate / single_rate:.1f}"
+    )
+    return batched_rate / raw_rate, batched_rate / single_rate
+
+
+def main() -> int:
+    args = harness.parse_args(__doc__)
+    large_count = 10_000 if args.quick else 100_000
+    risk_rounds = 30 if args.quick else 100
+    ingest_rounds = 5 if args.quick else 15
+    report = Report("risk cost and ingest throughput" + (" --quick" if args.quick else ""))
+    rng = random.Random(args.seed)
+    with harness.running_stack() as stack:
+        # C sits between A and B: when C and B cost the same, the cost has stopped growing with
+        # the number of mentions (every hourly bucket of the window exists in every shard).
+        brands = {"brand-a": 100, "brand-c": large_count // 10, "brand-b": large_count}
+        report.section(
+            "Loading "
+            + ", ".join(f"{brand} ({count:,} mentions)" for brand, count in brands.items())
+            + " published over the last 24 h, through MentionService.ingest in batches of 100"
+        )
+        for brand_id, count in brands.items():
+            mentions = harness.realistic_mentions(
+                rng, count, prefix=brand_id, span=timedelta(hours=24)
+            )
+            stored, rate = load_brand(stack, brand_id, mentions)
+            report.line(f"{brand_id}: {stored:,} stored ({rate:.0f} mentions/s via the service)")
+            if stored != count:
+                report.check(f"{brand_id} fully loaded", f"{stored:,} of {count:,}", ok=False)
+
+        report.section("GET /v1/brands/{id}/risk over HTTP, interleaved (and assess() in process)")
+        ratio = measure_risk(report, stack, brands, risk_rounds)
+        report.check(
+            f"GET /risk with {large_count:,} vs 100 mentions in the window: B/A ≤ "
+            f"{RISK_RATIO_TARGET}",
+            f"{ratio:.2f}",
+            ratio <= RISK_RATIO_TARGET,
+        )
+
+        report.section(f"Ingest throughput: {ingest_rounds} interleaved rounds after 2 warm-up")
+        api_vs_raw, batched_vs_single = measure_ingest(report, stack, ingest_rounds, args.seed)
+        report.check(
+            f"API ingest (batches of 100) ≥ {API_VS_RAW_TARGET}x raw conditional put_item",
+            f"{api_vs_raw:.2f}x",
+            api_vs_raw >= API_VS_RAW_TARGET,
+        )
+        report.check(
+            f"batched ingest ≥ {BATCHED_VS_SINGLE_TARGET}x single-mention ingest",
+            f"{batched_vs_single:.1f}x",
+            batched_vs_single >= BATCHED_VS_SINGLE_TARGET,
+        )
+    return report.exit_code()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
