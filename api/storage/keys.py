@@ -33,10 +33,6 @@ def aggregate_pk(workspace: str, brand_id: str, shard: int) -> str:
     return f"AGG#{workspace}#{brand_id}#{shard}"
 
 
-def idempotency_pk(workspace: str, key: str) -> str:
-    return f"IDEMPOTENCY#{workspace}#{key}"
-
-
 def time_sort_key(moment: datetime, mention_id: str) -> str:
     """Sortable `<UTC instant, fixed width>#<id>`: lexical order is time order."""
     return f"{format_instant(moment)}#{mention_id}"
