@@ -19,8 +19,9 @@ from api.observability import publish_metrics_with
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
-logger = Logger()
-metrics = Metrics()
+logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "vigie"))
+# A metric without a namespace makes Powertools raise on every invocation: never leave it unset.
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Vigie"))
 publish_metrics_with(metrics)
 
 app = create_app()

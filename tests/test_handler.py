@@ -84,3 +84,21 @@ def test_idempotency_key_replays_through_the_lambda_entry(
     assert first["statusCode"] == again["statusCode"] == 200
     assert json.loads(again["body"]) == json.loads(first["body"])
     assert again["headers"]["idempotent-replayed"] == "true"
+
+
+def test_lambda_entry_works_without_powertools_environment(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Powertools raises on a metric without namespace: the entry must not rely on the env."""
+    monkeypatch.setenv("VIGIE_DYNAMODB_ENDPOINT", settings.dynamodb_endpoint or "")
+    monkeypatch.setenv("VIGIE_TABLE_NAME", settings.table_name)
+    for name in ("POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    sys.modules.pop("api.handler", None)
+    try:
+        module = importlib.import_module("api.handler")
+        assert invoke(module, http_api_event("GET", "/healthz"))["statusCode"] == 200
+    finally:
+        sys.modules.pop("api.handler", None)
+        get_settings.cache_clear()
