@@ -100,6 +100,9 @@ def run_dev(port: int, dynamodb_port: int, workspace: str, data_dir: Path) -> in
             local = DynamoDBLocal(dynamodb_port, db_path=data_dir / "dynamodb")
             local.start()
         os.environ["VIGIE_DYNAMODB_ENDPOINT"] = f"http://127.0.0.1:{dynamodb_port}"
+    # Hook secrets derive from this key: keep it beside the data so registered tools keep
+    # verifying across restarts (git-ignored, local only).
+    os.environ.setdefault("VIGIE_SECRETS_KEY", local_secrets_key(data_dir))
     try:
         from api.settings import get_settings
 
@@ -126,6 +129,17 @@ def run_dev(port: int, dynamodb_port: int, workspace: str, data_dir: Path) -> in
         if local is not None:
             local.stop()
     return 0
+
+
+def local_secrets_key(data_dir: Path) -> str:
+    import secrets
+
+    path = data_dir / "secrets-key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def write_openapi(output: Path, *, check: bool) -> int:
