@@ -67,8 +67,16 @@ def test_unknown_brand_is_a_404_problem(client: TestClient) -> None:
 def test_another_workspace_can_neither_read_nor_write_the_brand(
     app: FastAPI, client: TestClient, brand_id: str
 ) -> None:
+    posted_here = client.post(
+        f"/v1/brands/{brand_id}/mentions",
+        json={"mentions": [{"external_id": "mine", "published_at": "2026-01-01T00:00:00Z"}]},
+    )
+    mention_id = posted_here.json()["results"][0]["id"]
     other_key = app.state.services.api_keys.create("other-workspace")
     with TestClient(app, headers={"Authorization": f"Bearer {other_key}"}) as other:
+        assert other.get(f"/v1/brands/{brand_id}/mentions/{mention_id}").status_code == 404
+        triage = {"mention": {"external_id": "t", "published_at": "2026-01-01T00:00:00Z"}}
+        assert other.post("/v1/triage", json={**triage, "brand_id": brand_id}).status_code == 404
         assert other.get(f"/v1/brands/{brand_id}").status_code == 404
         assert other.patch(f"/v1/brands/{brand_id}", json={"name": "pwned"}).status_code == 404
         mention = {"external_id": "x", "published_at": "2026-01-01T00:00:00Z"}
@@ -80,5 +88,9 @@ def test_another_workspace_can_neither_read_nor_write_the_brand(
         assert brand_id not in [b["id"] for b in other.get("/v1/brands").json()["items"]]
         # The same slug is free in the other workspace: ids are per workspace.
         assert other.post("/v1/brands", json={"id": brand_id, "name": "Mine"}).status_code == 201
+        # …and owning the same slug still shows nothing of the first workspace's data.
+        assert other.get(f"/v1/brands/{brand_id}/mentions/{mention_id}").status_code == 404
+        assert other.get(f"/v1/brands/{brand_id}/mentions").json()["items"] == []
     assert client.get(f"/v1/brands/{brand_id}").json()["name"] == "Test brand"
-    assert client.get(f"/v1/brands/{brand_id}/mentions").json()["items"] == []
+    listed = client.get(f"/v1/brands/{brand_id}/mentions").json()["items"]
+    assert [item["mention"]["external_id"] for item in listed] == ["mine"]

@@ -319,3 +319,16 @@ def test_a_mention_published_before_1970_is_refused(client: TestClient, brand_id
     response = client.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": [old]})
     assert response.status_code == 422
     assert response.json()["invalid_params"][0]["name"] == "mentions.0.published_at"
+
+
+def test_a_mention_too_big_for_one_dynamodb_item_is_refused_before_any_write(
+    client: TestClient, brand_id: str, workspace: str, dynamodb: DynamoDBClient, settings: Settings
+) -> None:
+    """DynamoDB items stop at 400 KB: a 350 KB mention (unknown fields kept in `raw`) is a 422."""
+    huge = mention("huge", vendor_blob="x" * 350_000)
+    response = client.post(
+        f"/v1/brands/{brand_id}/mentions", json={"mentions": [mention("ok"), huge]}
+    )
+    assert response.status_code == 422
+    assert response.json()["invalid_params"][0]["name"] == "mentions.1"
+    assert_nothing_stored(dynamodb, settings, workspace, brand_id)
