@@ -21,6 +21,8 @@ from api.engine.signals import MentionSignals
 
 # Topics solved by one customer-service conversation rather than a public answer.
 SERVICE_TOPICS: Final = frozenset({"customer_service", "delivery"})
+# A report of these is a complaint even in neutral words ("the update bricks the router").
+PROBLEM_REPORT_TOPICS: Final = frozenset({"product_defect", "outage"})
 _ACTIVE_STAGES: Final = frozenset({Stage.emerging, Stage.growing, Stage.peak})
 
 
@@ -78,6 +80,13 @@ def mention_tier(signals: MentionSignals, config: EngineConfig) -> TierDecision:
             Tier.respond_publicly,
             "tier.visible_criticism",
             "Visible criticism: answer publicly, humanly and consistently.",
+        )
+    if topics & PROBLEM_REPORT_TOPICS and signals.visible and signals.positivity == 0.0:
+        return TierDecision(
+            Tier.respond_publicly,
+            "tier.visible_problem_report",
+            "A visible report of a defect or an outage: acknowledge it publicly and say what is "
+            "being done.",
         )
     if criticism and topics & SERVICE_TOPICS:
         return TierDecision(

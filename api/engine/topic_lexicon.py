@@ -38,6 +38,7 @@ TOPIC_TERMS: Final[dict[str, tuple[str, ...]]] = {
         choke hazard, pieces of glass, glass found, found glass, broken glass, shards,
         sharp edge*, recalls its, recalls their, recalls all, unintended acceleration,
         sudden acceleration
+        caused fires, caused a fire, house fire*, melted down
         # fr
         dangereux, dangereuse, dangereuses, mise en danger, danger de mort, blesse, blessee,
         blesses, blessees, blessure*, brulure*, gravement brule*, s est brule*, me suis brule*,
@@ -58,6 +59,7 @@ TOPIC_TERMS: Final[dict[str, tuple[str, ...]]] = {
         got a rash, rashes, infection*, contaminat*, bacteria, salmonella, listeria, e coli, mold,
         moldy, mould, mouldy, toxic chemical*, toxic substance*, toxic ingredient*, toxic fumes,
         toxin*, carcinogen*, cancer*, health risk*, health hazard*, health issue*, side effect*
+        raw chicken, raw meat, undercooked, cockroach*, roaches, bed bug*, rat droppings
         # fr
         intoxication*, intoxique*, tombe malade, tombee malade, tombes malades, rendu malade,
         rendue malade, rendus malades, enfant malade, vomi*, diarrhee*, nausee*, hopital, hopitaux,
@@ -66,6 +68,8 @@ TOPIC_TERMS: Final[dict[str, tuple[str, ...]]] = {
         substance* toxique*, produit* toxique*, ingredient* toxique*, emanation* toxique*,
         cancerigene*, risque sanitaire, scandale sanitaire, alerte sanitaire, effet* secondaire*,
         perturbateur* endocrinien*
+        ete malade, ete malades, suis malade, etais malade, etions malades, poulet cru,
+        viande crue, pas cuit, pas cuite, cafard*, punaise* de lit, crotte* de rat*
         """
     ),
     "legal": term_list(
@@ -133,11 +137,13 @@ TOPIC_TERMS: Final[dict[str, tuple[str, ...]]] = {
         not working, don t work, poor quality, bad quality, cheap quality, fell apart, falls apart,
         damaged, cracked, crash*, glitch*, bug, bugs, buggy, leaking, leaks, rusty, expired,
         spoiled, rotten
+        bricks, bricked, bricking, pilling
         # fr
         casse, cassee, casses, defectueu*, defaut de fabrication, un defaut, des defauts,
         ne marche plus, ne marche pas, ne fonctionne pas, ne fonctionne plus, mauvaise qualite,
         qualite deplorable, qualite mediocre, abime*, endommage*, fissure*, rouille*, perime*,
         pourri*, fuit, se decolle, bugue*, beug*
+        bouloch*, decousu*, dechire* au premier
         """
     ),
     "customer_service": term_list(
@@ -266,7 +272,8 @@ DEVICE_TERMS: Final[tuple[str, ...]] = term_list(
 )
 DEVICE_FAILURE_TERMS: Final[tuple[str, ...]] = term_list(
     """
-    explod*, exploded, blew up, caught fire, overheat*, melted, smoking, sparks, a explose,
+    explod*, exploded, blew up, caught fire, fire, fires, overheat*, melted, smoking, sparks,
+    flames, a explose,
     explose dans, explose en, pris feu, surchauffe*, fondu, fume, etincelle*
     """
 )

@@ -2,4 +2,6 @@
 
 # 2026.11.1: the first calibrated model (lexicon topics, EWMA spike, stage, tier rules).
 # 2026.11.2: safety phrases for glass found in food and "recalls its/their/all" products.
-MODEL_VERSION = "2026.11.2"
+# 2026.11.3: wider FR/EN vocabulary: device fires, undercooked food and pests (health),
+#            bricked devices and pilling fabric (product defects).
+MODEL_VERSION = "2026.11.3"
