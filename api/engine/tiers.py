@@ -23,6 +23,8 @@ from api.engine.signals import MentionSignals
 SERVICE_TOPICS: Final = frozenset({"customer_service", "delivery"})
 # A report of these is a complaint even in neutral words ("the update bricks the router").
 PROBLEM_REPORT_TOPICS: Final = frozenset({"product_defect", "outage"})
+# Issues every customer shares, so a visible complaint about them is not a private case.
+SHARED_ISSUE_TOPICS: Final = frozenset({"price", "outage", "product_defect"})
 _ACTIVE_STAGES: Final = frozenset({Stage.emerging, Stage.growing, Stage.peak})
 
 
@@ -62,7 +64,16 @@ def mention_tier(signals: MentionSignals, config: EngineConfig) -> TierDecision:
             "tier.major_issue_amplified",
             "A major incident carried by the press or an influencer: leadership must explain.",
         )
-    if findings.personal_case and signals.positivity == 0.0 and not findings.collective:
+    # A visible complaint about something every customer shares (a price rise, an outage) is
+    # answered in public even when it names the writer's account; a reference number still
+    # makes it an individual case.
+    shared_issue = bool(topics & SHARED_ISSUE_TOPICS) and signals.visible
+    if (
+        findings.personal_case
+        and signals.positivity == 0.0
+        and not findings.collective
+        and (findings.case_reference or not shared_issue)
+    ):
         return TierDecision(
             Tier.move_to_private,
             "tier.personal_case",

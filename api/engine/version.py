@@ -4,4 +4,6 @@
 # 2026.11.2: safety phrases for glass found in food and "recalls its/their/all" products.
 # 2026.11.3: wider FR/EN vocabulary: device fires, undercooked food and pests (health),
 #            bricked devices and pilling fabric (product defects).
-MODEL_VERSION = "2026.11.3"
+# 2026.11.4: a visible complaint about a shared issue (price, outage, defect) is public even
+#            when it names the account; "cringe", "tone deaf" read as negative.
+MODEL_VERSION = "2026.11.4"

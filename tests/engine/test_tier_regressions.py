@@ -71,3 +71,16 @@ def test_figurative_fire_is_not_a_safety_issue() -> None:
     result = triage("Our team is on fire today, great match!", "twitter", "person", 200, (5, 0, 1))
     assert "safety" not in result.topics
     assert result.tier is Tier.watch
+
+
+def test_a_visible_price_complaint_is_answered_in_public_even_naming_the_account() -> None:
+    text = "Their prices went up 30% overnight, this is a rip-off. Cancelling my subscription."
+    result = triage(text, "twitter", "person", 900, (60, 40, 20))
+    assert "price" in result.topics
+    assert result.tier is Tier.respond_publicly
+
+
+def test_a_reference_number_keeps_a_visible_shared_issue_private() -> None:
+    text = "Charged the new higher price twice, order 48213, please refund my account"
+    result = triage(text, "twitter", "person", 900, (60, 40, 20))
+    assert result.tier is Tier.move_to_private
