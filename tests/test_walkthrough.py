@@ -85,3 +85,5 @@ def test_readme_walkthrough_runs_as_printed(dev_server: tuple[str, str]) -> None
     assert '"top_mentions":' in out
     assert '"items":[' in out
     assert "problem" not in out
+    assert "replayed" in out  # 4. scenario replayed through the API
+    assert "FAILED" not in out
