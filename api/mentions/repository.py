@@ -8,7 +8,6 @@ part of the transaction, so it is never stored or counted twice.
 from __future__ import annotations
 
 import random
-import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -142,7 +141,7 @@ class MentionRepository:
             attempt += 1
             if attempt >= self._max_attempts:
                 raise StoreBusyError(f"DynamoDB busy after {attempt} attempts")
-            time.sleep(random.uniform(0, min(1.0, 0.02 * 2**attempt)))
+            pause_before_retry(attempt)
         return set()
 
     def _transaction(
