@@ -8,10 +8,10 @@ Python values (adapters build mentions from `datetime` and `int` objects) pass a
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
 
 def _json_number(value: Any) -> Any:
@@ -42,5 +42,13 @@ def _rfc3339(pattern: re.Pattern[str]) -> BeforeValidator:
 
 Instant = Annotated[AwareDatetime, _rfc3339(_RFC3339)]
 """An instant with its UTC offset (`Z` or `+01:00`), as RFC 3339 text or a datetime."""
-QueryInstant = Annotated[datetime, _rfc3339(_RFC3339_OPTIONAL_OFFSET)]
+
+
+def _utc_when_naive(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+QueryInstant = Annotated[
+    datetime, _rfc3339(_RFC3339_OPTIONAL_OFFSET), AfterValidator(_utc_when_naive)
+]
 """A query-string instant; without an offset it is read as UTC (forgiving to curl users)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -32,7 +31,7 @@ def get_brand_risk(
     ] = None,
 ) -> BrandRiskAssessment:
     """The brand's risk score, level, tier, stage, factors and playbook as of `at`."""
-    resolved = services.assessments.resolve_at(_aware(at))
+    resolved = services.assessments.resolve_at(at)
     return services.assessments.assess(principal.workspace, brand.id, resolved, live=at is None)
 
 
@@ -61,9 +60,7 @@ def get_brand_risk_history(
     ] = 3600,
 ) -> RiskHistory:
     """Score, tier and stage series for charts, at hour-aligned points."""
-    return services.assessments.history(
-        principal.workspace, brand.id, _aware(from_), _aware(to), step
-    )
+    return services.assessments.history(principal.workspace, brand.id, from_, to, step)
 
 
 @router.post(
@@ -81,12 +78,3 @@ def triage_mention(
         brand = services.brands.get(principal, body.brand_id)
         context = services.assessments.current(principal.workspace, brand.id)
     return TriageResponse(triage=services.assessments.triage(body.mention, context))
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """Query instants without an offset are read as UTC (a forgiving default for curl users)."""
-    from datetime import UTC
-
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)

@@ -137,3 +137,12 @@ def test_throttled_reads_are_503_with_retry_after(
     assert client.get(f"/v1/brands/{brand_id}").status_code == 503
     monkeypatch.undo()
     assert client.get(f"/v1/brands/{brand_id}/risk").status_code == 200
+
+
+def test_a_query_instant_without_offset_is_read_as_utc(client: TestClient, brand_id: str) -> None:
+    url = f"/v1/brands/{brand_id}/risk"
+    naive = client.get(url, params={"at": "2026-03-09T12:00:00"})
+    explicit = client.get(url, params={"at": "2026-03-09T12:00:00Z"})
+    assert naive.status_code == explicit.status_code == 200
+    assert naive.json() == explicit.json()
+    assert naive.json()["as_of"] == "2026-03-09T12:00:00Z"
