@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from api.local.dynamodb_local import PROJECT_ROOT, free_port
+from api.local.dynamodb_local import PROJECT_ROOT, free_port, stop_process_group
 
 README = PROJECT_ROOT / "README.md"
 
@@ -57,11 +57,8 @@ def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
                 time.sleep(0.2)
         yield url, key
     finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        # SIGINT, as Ctrl-C would: `vigie dev` then stops its DynamoDB Local itself.
+        stop_process_group(process, signal.SIGINT, grace=30)
 
 
 def test_dev_server_answers_healthz_without_auth(dev_server: tuple[str, str]) -> None:

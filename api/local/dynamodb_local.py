@@ -10,9 +10,27 @@ import subprocess
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LAUNCHER = PROJECT_ROOT / "scripts" / "dynamodb-local.cjs"
+
+
+def stop_process_group(
+    process: subprocess.Popen[Any], first_signal: int = signal.SIGTERM, grace: float = 15.0
+) -> None:
+    """Stop a process started with `start_new_session=True` and everything it spawned.
+
+    `first_signal` lets it clean up (SIGINT for `vigie dev`); SIGKILL follows after `grace` s.
+    """
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, first_signal)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
 
 
 class DynamoDBLocalError(RuntimeError):
@@ -73,15 +91,9 @@ class DynamoDBLocal:
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
-        # The launcher runs in its own session: signal the group so the JVM goes too.
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
+        if process is not None:
+            # The launcher runs in its own session: the group signal reaches the JVM too.
+            stop_process_group(process)
 
     def __enter__(self) -> DynamoDBLocal:
         self.start()

@@ -8,7 +8,6 @@ environment from serverless.yml, and the documented first-key flow (`vigie api-k
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.local.dynamodb_local import free_port
+from api.local.dynamodb_local import free_port, stop_process_group
 from api.settings import Settings
 from tests.conftest import mention
 
@@ -88,7 +87,7 @@ def offline_api(
         wait_until_serving(url, process, log_path)
         yield OfflineApi(url, environment)
     finally:
-        stop(process)
+        stop_process_group(process)
 
 
 def wait_until_serving(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
@@ -103,17 +102,6 @@ def wait_until_serving(url: str, process: subprocess.Popen[bytes], log_path: Pat
             pass
         time.sleep(0.3)
     pytest.fail(f"serverless offline did not serve /healthz in time:\n{log_path.read_text()}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
 
 
 def create_api_key(workspace: str, environment: dict[str, str]) -> str:
