@@ -53,6 +53,8 @@ class NewMention:
 
     mention_id: str
     mention: Mention
+    document: str
+    """The mention as stored: its JSON without nulls."""
     triage: MentionTriage
     counters: dict[str, float]
     received_at: datetime
@@ -184,7 +186,7 @@ class MentionRepository:
             "received_at": keys.format_instant(m.received_at),
             "expires_at": m.expires_at,
             # JSON documents: smaller and faster to (de)serialise than nested DynamoDB maps.
-            "mention": m.mention.model_dump_json(exclude_none=True),
+            "mention": m.document,
             "triage": m.triage.model_dump_json(),
         }
         if m.hot:

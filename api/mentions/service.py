@@ -53,7 +53,9 @@ class MentionService:
         self, workspace: str, brand: Brand, mentions: Sequence[Mention], now: datetime | None = None
     ) -> IngestResponse:
         received_at = now or datetime.now(UTC)
-        self._reject_invalid_batch(mentions, received_at)
+        # Serialised once: its size is checked here, and the same text is what gets stored.
+        documents = [mention.model_dump_json(exclude_none=True) for mention in mentions]
+        self._reject_invalid_batch(mentions, documents, received_at)
         retention = brand.settings.retention_days or self._settings.retention_days
         expires_at = int((received_at + timedelta(days=retention)).timestamp())
 
@@ -61,7 +63,7 @@ class MentionService:
         context = self._assessments.current(workspace, brand.id)
         prepared: dict[str, NewMention] = {}
         order: list[str] = []
-        for mention in mentions:
+        for mention, document in zip(mentions, documents, strict=True):
             mention_id = mention_id_for(mention.source, mention.external_id)
             order.append(mention_id)
             if mention_id in prepared:
@@ -72,6 +74,7 @@ class MentionService:
             prepared[mention_id] = NewMention(
                 mention_id=mention_id,
                 mention=mention,
+                document=document,
                 triage=triage,
                 counters=dict(mention_counters(mention, triage)),
                 received_at=received_at,
@@ -118,7 +121,9 @@ class MentionService:
             ) from None
         return IngestResponse(results=results, assessment=assessment)
 
-    def _reject_invalid_batch(self, mentions: Sequence[Mention], received_at: datetime) -> None:
+    def _reject_invalid_batch(
+        self, mentions: Sequence[Mention], documents: Sequence[str], received_at: datetime
+    ) -> None:
         """Refuse the whole batch before writing anything (a rejected batch stores nothing)."""
         if len(mentions) > self._settings.max_mentions_per_batch:
             raise ValidationFailed(
@@ -128,7 +133,7 @@ class MentionService:
             )
         horizon = received_at + timedelta(seconds=self._settings.future_tolerance_seconds)
         problems: list[InvalidParam] = []
-        for index, mention in enumerate(mentions):
+        for index, (mention, document) in enumerate(zip(mentions, documents, strict=True)):
             if mention.published_at > horizon:
                 problems.append(
                     InvalidParam(
@@ -139,7 +144,7 @@ class MentionService:
                         ),
                     )
                 )
-            size = len(mention.model_dump_json(exclude_none=True))
+            size = len(document)
             if size > MAX_STORED_MENTION_BYTES:
                 problems.append(
                     InvalidParam(
