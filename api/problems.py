@@ -88,11 +88,6 @@ class NotFound(ProblemError):
     example_detail = "Brand 'acme' does not exist in this workspace."
 
 
-class MethodNotAllowed(ProblemError):
-    status, slug, title = 405, "method-not-allowed", "Method not allowed"
-    example_detail = "Method Not Allowed"
-
-
 class Conflict(ProblemError):
     status, slug, title = 409, "conflict", "Conflict"
     example_detail = "Brand 'acme' already exists in this workspace."
@@ -101,11 +96,6 @@ class Conflict(ProblemError):
 class PayloadTooLarge(ProblemError):
     status, slug, title = 413, "payload-too-large", "Payload too large"
     example_detail = "The request body exceeds 1048576 bytes."
-
-
-class UnsupportedMediaType(ProblemError):
-    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
-    example_detail = "The request body must be `application/json`."
 
 
 class ValidationFailed(ProblemError):

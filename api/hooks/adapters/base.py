@@ -168,11 +168,6 @@ def count(value: Any) -> int | None:
     return min(number, MAX_COUNT) if number >= 0 else None
 
 
-def sum_counts(values: Iterable[Any]) -> int | None:
-    counts = [c for c in (count(v) for v in values) if c is not None]
-    return min(sum(counts), MAX_COUNT) if counts else None
-
-
 _FRACTION: Final = re.compile(r"(\.\d{6})\d+")
 _COMPACT_OFFSET: Final = re.compile(r"([+-]\d{2})(\d{2})$")
 _EPOCH_MILLIS_FROM: Final = 100_000_000_000  # seconds this large would be the year 5138
