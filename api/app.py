@@ -9,7 +9,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
-from api.aggregates.repository import StoreBusyError, is_throttling
 from api.assessments.router import router as assessments_router
 from api.brands.router import router as brands_router
 from api.hooks.router import router as hooks_router
@@ -20,6 +19,7 @@ from api.problems import ServiceBusy, install_problem_handlers, problem_response
 from api.services import Services, build_services
 from api.settings import Settings, get_settings
 from api.storage.client import create_dynamodb_client
+from api.storage.retry import StoreBusyError, is_throttling
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

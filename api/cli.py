@@ -143,7 +143,7 @@ def local_secrets_key(data_dir: Path) -> str:
 
 
 def write_openapi(output: Path, *, check: bool) -> int:
-    from api.openapi import render_openapi
+    from api.local.openapi_document import render_openapi
 
     document = render_openapi()
     if check:

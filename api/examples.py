@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.mentions.canonical import MENTION_EXAMPLE
+from api.engine.mention import MENTION_EXAMPLE
 
 MENTION_ID_EXAMPLE = "m_3vcimtjvncfherb2cilvslq5"  # mention_id_for("youscan", "yt-829301")
 PRESS_MENTION_ID_EXAMPLE = "m_23dybx5tejnvuwkdp6kcjw44"

@@ -36,18 +36,6 @@ _COMPONENT_EXAMPLES: dict[str, dict[str, Any]] = {
 }
 
 
-def render_openapi() -> str:
-    """The document as committed in openapi/openapi.json (independent of the environment)."""
-    from api.app import create_app
-    from api.settings import Settings
-    from api.storage.client import create_dynamodb_client
-
-    # Nothing is called at build time: an unreachable endpoint is fine.
-    settings = Settings(dynamodb_endpoint="http://127.0.0.1:9")
-    app = create_app(settings, create_dynamodb_client(settings))
-    return json.dumps(app.openapi(), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
-
-
 def customize_openapi(app: FastAPI) -> None:
     """Make `app.openapi()` return the finished document (built once, then cached)."""
     generate = app.openapi

@@ -36,17 +36,18 @@ from fastapi import FastAPI
 from typing_extensions import override
 
 # _counters_of: the repository's own rule for which attributes of a bucket are counters.
-from api.aggregates.repository import AggregateRepository, _counters_of, bucket_sort_keys
+from api.aggregates.repository import AggregateRepository, _counters_of
 from api.app import create_app
 from api.engine import MentionTriage, mention_counters
+from api.engine.mention import Mention
 from api.local.dynamodb_local import DynamoDBLocal, free_port
-from api.mentions.canonical import Mention
 from api.mentions.repository import MentionRepository, NewMention
 from api.mentions.schemas import StoredMention
 from api.mentions.service import MentionService
 from api.services import Services
 from api.settings import Settings
 from api.storage import keys
+from api.storage.buckets import bucket_sort_keys
 from api.storage.client import create_dynamodb_client
 from api.storage.codec import from_item, to_item
 from api.storage.table import create_table

@@ -27,7 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.aggregates.repository import AggregateRepository
-from api.mentions.canonical import Mention
+from api.engine.mention import Mention
 from api.workspaces.service import Principal
 from bench import harness
 from bench.harness import Payload, Report, Stack, median, ms, percentile, timed

@@ -13,7 +13,7 @@ import jsonschema_rs
 import pytest
 
 from api.cli import write_openapi
-from api.openapi import render_openapi
+from api.local.openapi_document import render_openapi
 from api.problems import PROBLEM_MEDIA_TYPE
 
 COMMITTED = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"

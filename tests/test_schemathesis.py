@@ -31,8 +31,8 @@ import schemathesis
 from pydantic import TypeAdapter
 from schemathesis import GenerationMode
 
+from api.local.openapi_document import render_openapi
 from api.mentions.service import mention_id_for
-from api.openapi import render_openapi
 from api.pagination import encode_cursor
 from api.services import Services
 from tests.conftest import LiveServer, mention

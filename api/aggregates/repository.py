@@ -7,88 +7,42 @@ readers sum the shards back. Hourly buckets feed the engine; 5-minute buckets le
 
 from __future__ import annotations
 
-import random
 import re
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from api.engine import AggregateBucket, EngineConfig, TopMentionCandidate
 from api.storage import keys
+from api.storage.buckets import (
+    BucketWindow,
+    add_counters,
+    assemble_buckets,
+    fine_sort_key,
+    hour_of_sort_key,
+    hour_sort_key,
+)
 from api.storage.codec import from_item, to_attribute
+from api.storage.retry import DEFAULT_ATTEMPTS, with_retries
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import QueryOutputTypeDef, TransactWriteItemTypeDef
 
-FINE_SECONDS = 300
 _COUNTER_NAME = re.compile(r"^[a-z0-9_]{1,40}$")
 _NOT_COUNTERS = frozenset({"PK", "SK", "expires_at"})
 _HOT_CANDIDATES_LIMIT = 100
-# A throttled (or momentarily unavailable) DynamoDB call: worth retrying after a pause.
-THROTTLING_ERRORS = frozenset(
-    {
-        "ThrottlingException",
-        "ProvisionedThroughputExceededException",
-        "RequestLimitExceeded",
-        "TransactionInProgressException",
-        "InternalServerError",
-        "ServiceUnavailable",
-    }
-)
-
-
-class StoreBusyError(Exception):
-    """DynamoDB kept throttling or conflicting past our retries; the failed part wrote nothing."""
-
-
-def is_throttling(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code", "") in THROTTLING_ERRORS
-
-
-def pause_before_retry(attempt: int) -> None:
-    """Exponential backoff with full jitter: up to 20 ms x 2^attempt, at most 1 s."""
-    time.sleep(random.uniform(0, min(1.0, 0.02 * 2**attempt)))
-
-
-def floor_to(moment: datetime, seconds: int) -> datetime:
-    epoch = int(moment.timestamp())
-    return datetime.fromtimestamp(epoch - epoch % seconds, UTC)
-
-
-def ceil_to(moment: datetime, seconds: int) -> datetime:
-    floored = floor_to(moment, seconds)
-    return floored if floored == moment else floored + timedelta(seconds=seconds)
-
-
-def hour_sort_key(start: datetime) -> str:
-    return "H#" + start.strftime("%Y-%m-%dT%H")
-
-
-def fine_sort_key(start: datetime) -> str:
-    return "F#" + start.strftime("%Y-%m-%dT%H:%M")
-
-
-def bucket_sort_keys(published_at: datetime, bucket_seconds: int) -> tuple[str, str]:
-    """The hourly and the 5-minute bucket a mention published at this instant counts in."""
-    return (
-        hour_sort_key(floor_to(published_at, bucket_seconds)),
-        fine_sort_key(floor_to(published_at, FINE_SECONDS)),
-    )
-
-
-def add_counters(total: dict[str, float], counters: Mapping[str, float]) -> None:
-    for name, value in counters.items():
-        total[name] = total.get(name, 0) + value
 
 
 class AggregateRepository:
     def __init__(
-        self, client: DynamoDBClient, table_name: str, shards: int, *, max_attempts: int = 8
+        self,
+        client: DynamoDBClient,
+        table_name: str,
+        shards: int,
+        *,
+        max_attempts: int = DEFAULT_ATTEMPTS,
     ) -> None:
         self._client = client
         self._table = table_name
@@ -151,40 +105,24 @@ class AggregateRepository:
         item holds the same counts: one query per shard instead of two, and one item instead of
         up to twelve.
         """
-        at = at.astimezone(UTC)
-        current_hour = floor_to(at, config.bucket_seconds)
-        since = since or at - timedelta(hours=config.history_hours)
-        first_hour = floor_to(since, config.bucket_seconds)
-        partial_end = ceil_to(at, FINE_SECONDS)
-        has_partial = partial_end > current_hour
-        last_hour = current_hour - timedelta(seconds=config.bucket_seconds)
-        if live and has_partial:
-            last_hour = current_hour
+        window = BucketWindow.at(at, config.bucket_seconds, config.history_hours, since)
+        last_hour = window.last_whole_hour
+        if live and window.has_partial:
+            last_hour = window.current_hour
         hourly: dict[datetime, dict[str, float]] = defaultdict(dict)
         for shard in range(self._shards):
             pk = keys.aggregate_pk(workspace, brand_id, shard)
-            if first_hour <= last_hour:
+            if window.first_hour <= last_hour:
                 for item in self._query_range(
-                    pk, hour_sort_key(first_hour), hour_sort_key(last_hour)
+                    pk, hour_sort_key(window.first_hour), hour_sort_key(last_hour)
                 ):
-                    start = datetime.strptime(item["SK"][2:], "%Y-%m-%dT%H").replace(tzinfo=UTC)
-                    add_counters(hourly[start], _counters_of(item))
-            if has_partial and not live:
-                last_slot = partial_end - timedelta(seconds=FINE_SECONDS)
+                    add_counters(hourly[hour_of_sort_key(item["SK"])], _counters_of(item))
+            if window.has_partial and not live:
                 for item in self._query_range(
-                    pk, fine_sort_key(current_hour), fine_sort_key(last_slot)
+                    pk, fine_sort_key(window.current_hour), fine_sort_key(window.last_slot)
                 ):
-                    add_counters(hourly[current_hour], _counters_of(item))
-        partial_seconds = int((partial_end - current_hour).total_seconds())
-        return [
-            AggregateBucket(
-                start=start,
-                seconds=partial_seconds if start == current_hour else config.bucket_seconds,
-                counters=counters,
-            )
-            for start, counters in sorted(hourly.items())
-            if counters
-        ]
+                    add_counters(hourly[window.current_hour], _counters_of(item))
+        return assemble_buckets(window, hourly)
 
     def hot_candidates(
         self, workspace: str, brand_id: str, at: datetime, config: EngineConfig
@@ -239,21 +177,10 @@ class AggregateRepository:
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def _query(self, request: dict[str, Any]) -> QueryOutputTypeDef:
-        """One Query, retried while DynamoDB throttles past botocore's own retries.
-
-        Raises StoreBusyError (a 503 with Retry-After for the caller), never a raw ClientError.
-        """
-        attempt = 0
-        while True:
-            try:
-                return self._client.query(**request)
-            except ClientError as error:
-                if not is_throttling(error):
-                    raise
-            attempt += 1
-            if attempt >= self._max_attempts:
-                raise StoreBusyError(f"DynamoDB throttled a read {attempt} times in a row")
-            pause_before_retry(attempt)
+        """One Query, retried while DynamoDB throttles (StoreBusyError when it keeps on)."""
+        return with_retries(
+            lambda _: self._client.query(**request), what="a read", attempts=self._max_attempts
+        )
 
 
 def _counters_of(item: Mapping[str, Any]) -> dict[str, float]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.brands.schemas import BrandId
+from api.engine.mention import Mention
 from api.engine.schemas import Level, MentionTriage, Stage, Tier
 from api.examples import TRIAGE_EXAMPLE
-from api.mentions.canonical import Mention
 
 
 class RiskPoint(BaseModel):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from api.aggregates.repository import AggregateRepository, floor_to
+from api.aggregates.repository import AggregateRepository
 from api.assessments.schemas import RiskHistory, RiskPoint
 from api.engine import BrandRiskAssessment, MentionTriage, assess_brand, triage_mention
+from api.engine.mention import EARLIEST_INSTANT, Mention
 from api.engine.version import MODEL_VERSION
-from api.mentions.canonical import EARLIEST_INSTANT, Mention
 from api.problems import InvalidParam, ValidationFailed
 from api.settings import Settings
+from api.storage.buckets import floor_to
 
 MAX_HISTORY_POINTS = 500
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Final
 
+from api.engine.mention import AuthorKind, Mention, Network, SentimentLabel
 from api.engine.schemas import MentionTriage, Moderation, Tier
 from api.engine.signals import audience_of, author_kind, is_press
-from api.mentions.canonical import AuthorKind, Mention, Network, SentimentLabel
 
 MENTIONS: Final = "n"
 HIDDEN: Final = "hidden"

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from api.mentions.canonical import SentimentLabel
+from api.engine.mention import SentimentLabel
 
 
 class Tier(StrEnum):

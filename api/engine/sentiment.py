@@ -28,8 +28,8 @@ from types import MappingProxyType
 from typing import Final
 
 from api.engine.language import detect_language
+from api.engine.mention import SentimentLabel
 from api.engine.text import fold, strip_urls
-from api.mentions.canonical import SentimentLabel
 
 __all__ = [
     "NEGATIVE_BELOW",

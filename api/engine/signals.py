@@ -8,11 +8,11 @@ import math
 from dataclasses import dataclass
 
 from api.engine.config import EngineConfig
+from api.engine.mention import AuthorKind, Mention, Network, PostType, SentimentLabel
 from api.engine.moderation import ModerationVerdict, moderate
 from api.engine.schemas import ResolvedSentiment, SentimentOrigin
 from api.engine.text import match_words
 from api.engine.topics import TopicFindings, find_topics
-from api.mentions.canonical import AuthorKind, Mention, Network, PostType, SentimentLabel
 
 # Long articles are read up to here: risk words appear early, and the cost of a triage must stay
 # bounded whatever a tool sends (the canonical mention allows 40,000 characters).

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from api.engine.config import EngineConfig
+from api.engine.mention import Mention
 from api.engine.reasons import mention_reasons
 from api.engine.risk import mention_risk
 from api.engine.schemas import BrandRiskAssessment, MentionTriage, Moderation, Tier
 from api.engine.signals import mention_signals
 from api.engine.tiers import crisis_topic, escalate_for_crisis, mention_tier
 from api.engine.version import MODEL_VERSION
-from api.mentions.canonical import Mention
 
 
 def triage_mention(

@@ -25,6 +25,7 @@ from botocore.exceptions import ClientError
 
 from api.brands.schemas import Brand
 from api.brands.service import BrandService
+from api.engine.mention import Mention
 from api.hooks.adapters.base import HookAdapter
 from api.hooks.adapters.registry import adapter_for
 from api.hooks.repository import (
@@ -62,7 +63,6 @@ from api.hooks.signatures import (
     verify_standard_webhook,
     verify_url_token,
 )
-from api.mentions.canonical import Mention
 from api.mentions.service import MentionService
 from api.pagination import InvalidCursor, decode_cursor, encode_cursor
 from api.problems import (

@@ -2,7 +2,7 @@
 
 Timestamps are shifted by one offset so the stream ends now; mentions go in time order, in batches;
 `GET /risk?at=` is read at every check time (shifted the same way). The checks are evaluated by
-the same code as the in-memory replay (`api.scenarios`).
+the same code as the in-memory replay (`api.local.scenarios`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import httpx
 from pydantic import TypeAdapter
 
 from api.engine import BrandRiskAssessment, MentionTriage
-from api.mentions.canonical import Mention
-from api.scenarios import (
+from api.engine.mention import Mention
+from api.local.scenarios import (
     Scenario,
     ScenarioBrand,
     ScenarioReport,

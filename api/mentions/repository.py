@@ -16,20 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from api.aggregates.repository import (
-    THROTTLING_ERRORS,
-    AggregateRepository,
-    StoreBusyError,
-    add_counters,
-    bucket_sort_keys,
-    is_throttling,
-    pause_before_retry,
-)
+from api.aggregates.repository import AggregateRepository
+from api.engine.mention import Mention
 from api.engine.schemas import MentionTriage
-from api.mentions.canonical import Mention
 from api.mentions.schemas import MentionFilters, StoredMention
 from api.storage import keys
+from api.storage.buckets import add_counters, bucket_sort_keys
 from api.storage.codec import from_item, to_attribute, to_item
+from api.storage.retry import DEFAULT_ATTEMPTS, RetryLater, cancellation_reasons, with_retries
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -37,14 +31,6 @@ if TYPE_CHECKING:
 
 # DynamoDB allows 100 actions and 4 MB per transaction.
 _MAX_TRANSACTION_ACTIONS = 100
-_RETRYABLE_CANCELLATIONS = frozenset(
-    {
-        "TransactionConflict",
-        "ThrottlingError",
-        "ProvisionedThroughputExceeded",
-        "RequestLimitExceeded",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +55,7 @@ class MentionRepository:
         table_name: str,
         aggregates: AggregateRepository,
         *,
-        max_attempts: int = 8,
+        max_attempts: int = DEFAULT_ATTEMPTS,
         bucket_seconds: int = 3600,
     ) -> None:
         self._client = client
@@ -109,42 +95,34 @@ class MentionRepository:
 
     def _write_chunk(self, workspace: str, brand_id: str, chunk: list[NewMention]) -> set[str]:
         remaining = list(chunk)
-        attempt = 0
-        while remaining:
+
+        def write(attempt: int) -> set[str]:
+            nonlocal remaining
             # Shard 0 first: a quiet brand keeps one item per bucket (cheap to read). Only when
             # writers collide (a viral brand, concurrent batches) do retries spread the
             # counters over the other shards.
             shard = 0 if attempt == 0 else random.randrange(self._aggregates.shards)
-            actions = self._transaction(workspace, brand_id, remaining, shard)
-            try:
-                self._client.transact_write_items(
-                    TransactItems=actions, ClientRequestToken=uuid.uuid4().hex
-                )
-                return {m.mention_id for m in remaining}
-            except ClientError as error:
-                code = error.response.get("Error", {}).get("Code", "")
-                if code == "TransactionCanceledException":
-                    reasons = [
-                        r.get("Code", "None") for r in error.response.get("CancellationReasons", [])
-                    ]
+            while remaining:
+                actions = self._transaction(workspace, brand_id, remaining, shard)
+                try:
+                    self._client.transact_write_items(
+                        TransactItems=actions, ClientRequestToken=uuid.uuid4().hex
+                    )
+                    return {m.mention_id for m in remaining}
+                except ClientError as error:
+                    reasons = cancellation_reasons(error)[: len(remaining)]
                     duplicates = {
                         remaining[i].mention_id
-                        for i, reason in enumerate(reasons[: len(remaining)])
+                        for i, reason in enumerate(reasons)
                         if reason == "ConditionalCheckFailed"
                     }
-                    if duplicates:
-                        # Drop what is already stored and retry the rest at once.
-                        remaining = [m for m in remaining if m.mention_id not in duplicates]
-                        continue
-                    if not any(reason in _RETRYABLE_CANCELLATIONS for reason in reasons):
+                    if not duplicates:
                         raise
-                elif code not in THROTTLING_ERRORS:
-                    raise
-            attempt += 1
-            if attempt >= self._max_attempts:
-                raise StoreBusyError(f"DynamoDB busy after {attempt} attempts")
-            pause_before_retry(attempt)
-        return set()
+                    # Drop what is already stored and write the rest at once.
+                    remaining = [m for m in remaining if m.mention_id not in duplicates]
+            return set()
+
+        return with_retries(write, what="a mention write", attempts=self._max_attempts)
 
     def _transaction(
         self, workspace: str, brand_id: str, mentions: Sequence[NewMention], shard: int
@@ -217,22 +195,18 @@ class MentionRepository:
                 for mention_id in unique[start : start + 100]
             ]
             request: Any = {self._table: {"Keys": request_keys, "ConsistentRead": True}}
-            for attempt in range(self._max_attempts):
-                try:
-                    response = self._client.batch_get_item(RequestItems=request)
-                except ClientError as error:
-                    if not is_throttling(error):
-                        raise
-                else:
-                    for raw in response.get("Responses", {}).get(self._table, []):
-                        stored = _stored_mention(brand_id, raw)
-                        found[stored.id] = stored
-                    request = response.get("UnprocessedKeys") or {}
-                    if not request:
-                        break
-                pause_before_retry(attempt)
-            if request:
-                raise StoreBusyError("DynamoDB left keys unprocessed past our retries")
+
+            def read(_: int) -> None:
+                nonlocal request
+                response = self._client.batch_get_item(RequestItems=request)
+                for raw in response.get("Responses", {}).get(self._table, []):
+                    stored = _stored_mention(brand_id, raw)
+                    found[stored.id] = stored
+                request = response.get("UnprocessedKeys") or {}
+                if request:
+                    raise RetryLater("DynamoDB left keys unprocessed")
+
+            with_retries(read, what="a mention read", attempts=self._max_attempts)
         return found
 
     def list(
@@ -298,7 +272,9 @@ class MentionRepository:
 
     def _pages(self, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
         while True:
-            response = self._client.query(**request)
+            response = with_retries(
+                lambda _: self._client.query(**request), what="a mention listing"
+            )
             more = "LastEvaluatedKey" in response
             yield {"Items": response.get("Items", []), "more": more}
             if not more:

@@ -6,9 +6,7 @@ from datetime import UTC, datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from api.engine.schemas import BrandRiskAssessment, MentionTriage, Tier
-from api.examples import INGEST_RESPONSE_EXAMPLE, STORED_MENTION_EXAMPLE
-from api.mentions.canonical import (
+from api.engine.mention import (
     EARLIEST_INSTANT,
     MENTION_EXAMPLE,
     Author,
@@ -20,6 +18,8 @@ from api.mentions.canonical import (
     ProvidedSentiment,
     SentimentLabel,
 )
+from api.engine.schemas import BrandRiskAssessment, MentionTriage, Tier
+from api.examples import INGEST_RESPONSE_EXAMPLE, STORED_MENTION_EXAMPLE
 from api.problems import InvalidParam
 
 LATEST_INSTANT = datetime(9999, 1, 1, tzinfo=UTC)

@@ -9,11 +9,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from api import observability
-from api.aggregates.repository import StoreBusyError
 from api.assessments.service import AssessmentService
 from api.brands.schemas import Brand
 from api.engine import EngineConfig, mention_counters, triage_mention
-from api.mentions.canonical import Mention
+from api.engine.mention import Mention
 from api.mentions.repository import MentionRepository, NewMention
 from api.mentions.schemas import (
     IngestResponse,
@@ -25,6 +24,7 @@ from api.mentions.schemas import (
 from api.pagination import InvalidCursor, decode_cursor, encode_cursor
 from api.problems import InvalidParam, NotFound, ServiceBusy, ValidationFailed
 from api.settings import Settings
+from api.storage.retry import StoreBusyError
 
 # DynamoDB items are capped at 400 KB; keep a margin for keys, triage and attribute names.
 MAX_STORED_MENTION_BYTES = 300_000

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from api.engine import AggregateBucket, EngineConfig, mention_counters, triage_mention
-from api.mentions.canonical import Mention
+from api.engine.mention import Mention
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 3, 9, 12, 0, tzinfo=UTC)

@@ -13,8 +13,8 @@ from api.engine import (
     TopMentionCandidate,
     assess_brand,
 )
+from api.engine.mention import Mention
 from api.engine.schemas import Level, Stage
-from api.mentions.canonical import Mention
 from tests.engine.factories import (
     CONFIG,
     NOW,

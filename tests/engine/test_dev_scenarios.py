@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from api.scenarios import load_scenario, replay_in_memory, stream_end
+from api.local.scenarios import load_scenario, replay_in_memory, stream_end
 from tests.engine.factories import CONFIG, dev_scenarios_dir
 
 

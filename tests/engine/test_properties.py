@@ -17,7 +17,7 @@ from api.engine import (
     mention_counters,
     triage_mention,
 )
-from api.mentions.canonical import AuthorKind, Mention, Network, PostType
+from api.engine.mention import AuthorKind, Mention, Network, PostType
 from tests.engine.factories import CONFIG, NOW
 
 WORDS = [

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from api.engine import EngineConfig, triage_mention
+from api.engine.mention import Mention
 from api.engine.schemas import MentionTriage, Tier
-from api.mentions.canonical import Mention
 
 NOW = datetime(2026, 3, 9, 8, 5, tzinfo=UTC)
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from api.engine import MODEL_VERSION, BrandRiskAssessment, MentionTriage, Tier, triage_mention
+from api.engine.mention import Mention, SentimentLabel
 from api.engine.schemas import Level, Moderation, SentimentOrigin, Stage, Window
-from api.mentions.canonical import Mention, SentimentLabel
 from tests.engine.factories import CONFIG, NOW, make_mention
 
 

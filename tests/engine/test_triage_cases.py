@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from api.engine import triage_mention
-from api.mentions.canonical import Mention
+from api.engine.mention import Mention
 from tests.engine.factories import CONFIG, dev_scenarios_dir
 
 CASES_FILE = dev_scenarios_dir() / "triage_cases.json"

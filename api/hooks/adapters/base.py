@@ -20,13 +20,13 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from api.mentions.canonical import AuthorKind, Mention, Network, PostType, SentimentLabel
+from api.engine.mention import AuthorKind, Mention, Network, PostType, SentimentLabel
 from api.problems import InvalidParam, ValidationFailed
 
 Fields = dict[str, Any]
 _T = TypeVar("_T")
 
-# Canonical limits (api/mentions/canonical.py): longer values are cut rather than refused.
+# Canonical limits (api/engine/mention.py): longer values are cut rather than refused.
 MAX_TEXT: Final = 40_000
 MAX_TITLE: Final = 2_000
 MAX_URL: Final = 2_048

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from api.engine.mention import AuthorKind, Mention, Network, PostType
 from api.hooks.adapters.base import (
     MAX_SHORT,
     MAX_TITLE,
@@ -46,7 +47,6 @@ from api.hooks.adapters.base import (
     url,
 )
 from api.hooks.adapters.languages import bcp47_language
-from api.mentions.canonical import AuthorKind, Mention, Network, PostType
 
 NAME: Final = "brandwatch"
 _CONSUMED: Final = (

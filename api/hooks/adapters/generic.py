@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from api.engine.mention import MENTION_EXAMPLE, Mention
 from api.hooks.adapters.base import Fields, HookAdapter, build_mentions, indexed, list_at
-from api.mentions.canonical import MENTION_EXAMPLE, Mention
 
 NAME: Final = "generic"
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from api.engine.mention import Mention, PostType
 from api.hooks.adapters.base import (
     MAX_SHORT,
     MAX_TITLE,
@@ -46,7 +47,6 @@ from api.hooks.adapters.base import (
     url,
 )
 from api.hooks.adapters.languages import bcp47_language
-from api.mentions.canonical import Mention, PostType
 
 NAME: Final = "meltwater"
 _CONSUMED: Final = ("id", "document_id", "published_date", "url", "title", "opening_text")

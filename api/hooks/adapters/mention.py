@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from api.engine.mention import Mention, PostType
 from api.hooks.adapters.base import (
     MAX_SHORT,
     MAX_TITLE,
@@ -42,7 +43,6 @@ from api.hooks.adapters.base import (
     url,
 )
 from api.hooks.adapters.languages import bcp47_language
-from api.mentions.canonical import Mention, PostType
 
 NAME: Final = "mention"
 _TONES: Final = {-1: "negative", 0: "neutral", 1: "positive"}

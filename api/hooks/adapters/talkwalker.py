@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from api.engine.mention import Mention, PostType
 from api.hooks.adapters.base import (
     MAX_SHORT,
     MAX_TITLE,
@@ -52,7 +53,6 @@ from api.hooks.adapters.base import (
     url,
 )
 from api.hooks.adapters.languages import bcp47_language
-from api.mentions.canonical import Mention, PostType
 
 NAME: Final = "talkwalker"
 _SENTIMENT_SCALE: Final = 5.0

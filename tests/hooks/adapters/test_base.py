@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from api.engine.mention import AuthorKind, Network, PostType
 from api.hooks.adapters.base import (
     author_kind,
     count,
@@ -19,7 +20,6 @@ from api.hooks.adapters.base import (
 from api.hooks.adapters.languages import bcp47_language
 from api.hooks.adapters.registry import ADAPTERS
 from api.hooks.schemas import HookSourceName
-from api.mentions.canonical import AuthorKind, Network, PostType
 
 MOMENT = datetime(2026, 3, 9, 8, 15, tzinfo=UTC)
 

@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
+from api.engine.mention import Mention
 from api.hooks.adapters.registry import ADAPTERS
-from api.mentions.canonical import Mention
 from api.problems import ValidationFailed
 from tests.hooks.conftest import SOURCES, deliver, fixture_body, register_hook
 

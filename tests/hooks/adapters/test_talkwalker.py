@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from api.engine.mention import AuthorKind, Network, PostType
 from api.hooks.adapters.talkwalker import parse
-from api.mentions.canonical import AuthorKind, Network, PostType
 from tests.hooks.conftest import fixture_body
 
 

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
+from api.engine.mention import AuthorKind, Network, PostType
 from api.hooks.adapters.youscan import parse
-from api.mentions.canonical import AuthorKind, Network, PostType
 from api.problems import ValidationFailed
 from tests.hooks.conftest import fixture_body
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from api.aggregates.repository import FINE_SECONDS, ceil_to, floor_to
 from api.engine import (
     AggregateBucket,
     BrandRiskAssessment,
@@ -25,8 +24,9 @@ from api.engine import (
     mention_counters,
     triage_mention,
 )
+from api.engine.mention import Mention
 from api.engine.schemas import Moderation, Stage, Tier
-from api.mentions.canonical import Mention
+from api.storage.buckets import FINE_SECONDS, BucketWindow, add_counters, assemble_buckets, floor_to
 
 
 class ScenarioBrand(BaseModel):
@@ -153,9 +153,7 @@ class InMemoryAggregates:
             (self._hourly, self._config.bucket_seconds),
             (self._fine, FINE_SECONDS),
         ):
-            bucket = store.setdefault(floor_to(published, width), {})
-            for name, value in counters.items():
-                bucket[name] = bucket.get(name, 0) + value
+            add_counters(store.setdefault(floor_to(published, width), {}), counters)
         if triage.risk >= self._config.hot_mention_risk:
             self._hot.append(
                 TopMentionCandidate(
@@ -167,25 +165,16 @@ class InMemoryAggregates:
         return True
 
     def buckets(self, at: datetime, config: EngineConfig) -> list[AggregateBucket]:
-        at = at.astimezone(UTC)
-        width = config.bucket_seconds
-        current_hour = floor_to(at, width)
-        first_hour = floor_to(at - timedelta(hours=config.history_hours), width)
-        partial_end = ceil_to(at, FINE_SECONDS)
-        buckets = [
-            AggregateBucket(start=start, seconds=width, counters=dict(counters))
-            for start, counters in sorted(self._hourly.items())
-            if first_hour <= start < current_hour
-        ]
-        partial: dict[str, float] = {}
+        window = BucketWindow.at(at, config.bucket_seconds, config.history_hours)
+        hourly: dict[datetime, dict[str, float]] = {
+            start: dict(counters)
+            for start, counters in self._hourly.items()
+            if window.holds_whole_hour(start)
+        }
         for start, counters in self._fine.items():
-            if current_hour <= start < partial_end:
-                for name, value in counters.items():
-                    partial[name] = partial.get(name, 0) + value
-        if partial:
-            seconds = int((partial_end - current_hour).total_seconds())
-            buckets.append(AggregateBucket(start=current_hour, seconds=seconds, counters=partial))
-        return buckets
+            if window.holds_slot(start):
+                add_counters(hourly.setdefault(window.current_hour, {}), counters)
+        return assemble_buckets(window, hourly)
 
     def top_candidates(self, at: datetime, config: EngineConfig) -> list[TopMentionCandidate]:
         """Hot mentions published in the assessment window, newest first (as storage lists them)."""

@@ -1,5 +1,5 @@
 """The scenario runner: model, loading, time shifting, check evaluators, in-memory storage and
-replay (api/scenarios.py)."""
+replay (api/local/scenarios.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from api.engine import BrandRiskAssessment, MentionTriage, triage_mention
 from api.engine.schemas import Level, Moderation, Stage, Tier, Window
 from api.engine.version import MODEL_VERSION
-from api.scenarios import (
+from api.local.scenarios import (
     AssessmentCheck,
     InMemoryAggregates,
     MentionCheck,

@@ -1,0 +1,98 @@
+"""Retrying DynamoDB calls: which failures are worth another try, and the one retry loop.
+
+botocore already retries throttling a few times (`Settings.dynamodb_max_attempts`); these
+retries come on top for the calls whose failure would cost the caller a batch (writes, the
+assessment reads). When they run out the call raises `StoreBusyError`, which the app answers
+with 503 + Retry-After: the failed part wrote nothing, so the same request can be sent again.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from botocore.exceptions import ClientError
+
+T = TypeVar("T")
+
+DEFAULT_ATTEMPTS = 8
+# A throttled (or momentarily unavailable) DynamoDB call: worth retrying after a pause.
+THROTTLING_ERRORS = frozenset(
+    {
+        "ThrottlingException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "TransactionInProgressException",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
+# Why a transaction was cancelled, when another try may succeed.
+RETRYABLE_CANCELLATIONS = frozenset(
+    {
+        "TransactionConflict",
+        "ThrottlingError",
+        "ProvisionedThroughputExceeded",
+        "RequestLimitExceeded",
+    }
+)
+
+
+class StoreBusyError(Exception):
+    """DynamoDB kept throttling or conflicting past our retries; the failed part wrote nothing."""
+
+
+class RetryLater(Exception):
+    """Raised by a retried call that made only part of its progress (e.g. unprocessed keys)."""
+
+
+def error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def is_throttling(error: ClientError) -> bool:
+    return error_code(error) in THROTTLING_ERRORS
+
+
+def cancellation_reasons(error: ClientError) -> list[str]:
+    """The per-action reasons of a cancelled transaction (empty for any other error)."""
+    if error_code(error) != "TransactionCanceledException":
+        return []
+    return [str(r.get("Code", "None")) for r in error.response.get("CancellationReasons", [])]
+
+
+def is_retryable(error: Exception) -> bool:
+    """Throttling, a conflicting transaction, or a call that asked for another round."""
+    if isinstance(error, RetryLater):
+        return True
+    if not isinstance(error, ClientError):
+        return False
+    if is_throttling(error):
+        return True
+    return any(reason in RETRYABLE_CANCELLATIONS for reason in cancellation_reasons(error))
+
+
+def pause_before_retry(attempt: int) -> None:
+    """Exponential backoff with full jitter: up to 20 ms x 2^attempt, at most 1 s."""
+    time.sleep(random.uniform(0, min(1.0, 0.02 * 2**attempt)))
+
+
+def with_retries(call: Callable[[int], T], *, what: str, attempts: int = DEFAULT_ATTEMPTS) -> T:
+    """`call(attempt)` until it returns, pausing between retryable failures.
+
+    `attempt` counts from 0, so a call can change its request on a retry (another shard).
+    Raises `StoreBusyError` after `attempts` tries; any other error goes through at once.
+    """
+    attempt = 0
+    while True:
+        try:
+            return call(attempt)
+        except (ClientError, RetryLater) as error:
+            if not is_retryable(error):
+                raise
+        attempt += 1
+        if attempt >= attempts:
+            raise StoreBusyError(f"DynamoDB busy: {what} failed {attempt} times in a row")
+        pause_before_retry(attempt)
