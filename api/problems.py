@@ -110,6 +110,16 @@ class ValidationFailed(ProblemError):
         ),
     )
 
+    @classmethod
+    def for_params(
+        cls, params: Sequence[InvalidParam], *, limit: int | None = None
+    ) -> ValidationFailed:
+        """`first.name: first.reason (and N more)`, listing at most `limit` params."""
+        first = params[0] if params else InvalidParam(name="body", reason="invalid")
+        more = f" (and {len(params) - 1} more)" if len(params) > 1 else ""
+        shown = list(params if limit is None else params[:limit])
+        return cls(f"{first.name}: {first.reason}{more}", invalid_params=shown)
+
 
 class ServiceBusy(ProblemError):
     """The store throttled or conflicted past our retries; the failed part wrote nothing."""
@@ -142,9 +152,7 @@ def validation_problem(errors: Sequence[Any]) -> ValidationFailed:
         InvalidParam(name=_loc_to_path(e.get("loc", ())), reason=str(e.get("msg", "invalid")))
         for e in errors
     ]
-    first = params[0] if params else InvalidParam(name="body", reason="invalid")
-    more = f" (and {len(params) - 1} more)" if len(params) > 1 else ""
-    return ValidationFailed(f"{first.name}: {first.reason}{more}", invalid_params=params)
+    return ValidationFailed.for_params(params)
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from api.brands.schemas import Brand, BrandSettings
 from api.storage import keys
 from api.storage.codec import from_item, to_attribute, to_item
+from api.storage.pages import query_prefix_page
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -61,23 +62,16 @@ class BrandRepository:
     def list(
         self, workspace: str, limit: int, after_brand_id: str | None
     ) -> tuple[list[Brand], str | None]:
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
-            "ExpressionAttributeValues": {
-                ":pk": to_attribute(keys.workspace_pk(workspace)),
-                ":prefix": to_attribute("BRAND#"),
-            },
-            "Limit": limit,
-        }
-        if after_brand_id is not None:
-            request["ExclusiveStartKey"] = to_item(
-                {"PK": keys.workspace_pk(workspace), "SK": keys.brand_sk(after_brand_id)}
-            )
-        response = self._client.query(**request)
-        brands = [_brand_from_item(from_item(item)) for item in response.get("Items", [])]
-        last = response.get("LastEvaluatedKey")
-        return brands, (brands[-1].id if last and brands else None)
+        items, more = query_prefix_page(
+            self._client,
+            self._table,
+            pk=keys.workspace_pk(workspace),
+            sk_prefix=keys.brand_sk(""),
+            limit=limit,
+            after_sk=keys.brand_sk(after_brand_id) if after_brand_id is not None else None,
+        )
+        brands = [_brand_from_item(item) for item in items]
+        return brands, (brands[-1].id if more else None)
 
     def update(self, workspace: str, brand: Brand) -> None:
         self._client.update_item(

@@ -153,10 +153,7 @@ class MentionService:
                     )
                 )
         if problems:
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise ValidationFailed(
-                f"{problems[0].name}: {problems[0].reason}{more}", invalid_params=problems
-            )
+            raise ValidationFailed.for_params(problems)
 
     def get(self, workspace: str, brand_id: str, mention_id: str) -> StoredMention:
         stored = (

@@ -113,9 +113,7 @@ def list_at(payload: Mapping[str, Any], key: str) -> list[Any]:
 
 
 def raise_invalid(problems: Sequence[InvalidParam]) -> NoReturn:
-    shown = list(problems[:MAX_REPORTED_PROBLEMS])
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    raise ValidationFailed(f"{shown[0].name}: {shown[0].reason}{more}", invalid_params=shown)
+    raise ValidationFailed.for_params(problems, limit=MAX_REPORTED_PROBLEMS)
 
 
 def unmapped(item: Mapping[str, Any], consumed: Iterable[str]) -> dict[str, Any] | None:
