@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Header, Path, Request, Security
+from fastapi import Depends, Header, Path, Request, Response, Security
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 
 from api.brands.schemas import Brand
+from api.idempotency import REPLAYED_HEADER, IdempotencyKeyHeader
 from api.problems import InvalidParam, ValidationFailed
 from api.services import Services
 from api.settings import Settings
@@ -110,3 +113,46 @@ def get_brand(services: ServicesDep, principal: PrincipalDep, brand_id: BrandIdP
 
 
 BrandDep = Annotated[Brand, Depends(get_brand)]
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotentCall:
+    """Runs a POST's work once per `Idempotency-Key` and marks replayed responses."""
+
+    services: Services
+    workspace: str
+    key: str | None
+    request: Request
+    response: Response
+
+    def __call__(
+        self, operation: str, body: BaseModel, produce: Callable[[], ModelT], model: type[ModelT]
+    ) -> ModelT:
+        result, replayed = self.services.idempotency.run(
+            workspace=self.workspace,
+            operation=operation,
+            key=self.key,
+            request_body=body.model_dump_json(),
+            produce=produce,
+            model=model,
+            lambda_context=self.request.scope.get("aws.context"),
+        )
+        if replayed:
+            self.response.headers[REPLAYED_HEADER] = "true"
+        return result
+
+
+def get_idempotent_call(
+    services: ServicesDep,
+    principal: PrincipalDep,
+    request: Request,
+    response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> IdempotentCall:
+    return IdempotentCall(services, principal.workspace, idempotency_key, request, response)
+
+
+IdempotentDep = Annotated[IdempotentCall, Depends(get_idempotent_call)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 from api.aggregates.repository import AggregateRepository
@@ -13,6 +12,7 @@ from api.engine.version import MODEL_VERSION
 from api.problems import InvalidParam, ValidationFailed
 from api.settings import Settings
 from api.storage.buckets import floor_to
+from api.ttl_cache import TtlCache
 
 MAX_HISTORY_POINTS = 500
 
@@ -26,7 +26,7 @@ class AssessmentService:
     def __init__(self, aggregates: AggregateRepository, settings: Settings) -> None:
         self._aggregates = aggregates
         self._settings = settings
-        self._latest: dict[tuple[str, str], tuple[float, BrandRiskAssessment]] = {}
+        self._latest: TtlCache[tuple[str, str], BrandRiskAssessment] = TtlCache(CONTEXT_SECONDS)
 
     def assess(
         self, workspace: str, brand_id: str, at: datetime, *, live: bool = False
@@ -37,16 +37,14 @@ class AssessmentService:
         candidates = self._aggregates.hot_candidates(workspace, brand_id, at, config)
         assessment = assess_brand(buckets, at=at, config=config, top_candidates=candidates)
         if live:
-            if len(self._latest) > 1024:
-                self._latest.clear()
-            self._latest[(workspace, brand_id)] = (time.monotonic() + CONTEXT_SECONDS, assessment)
+            self._latest.put((workspace, brand_id), assessment)
         return assessment
 
     def current(self, workspace: str, brand_id: str) -> BrandRiskAssessment:
         """The brand's assessment now, for triage in context (at most CONTEXT_SECONDS old)."""
         cached = self._latest.get((workspace, brand_id))
-        if cached is not None and cached[0] > time.monotonic():
-            return cached[1]
+        if cached is not None:
+            return cached
         return self.assess(workspace, brand_id, datetime.now(UTC), live=True)
 
     def resolve_at(self, at: datetime | None, now: datetime | None = None) -> datetime:
@@ -118,11 +116,16 @@ class AssessmentService:
         )
 
     def triage(
-        self, mention: Mention, brand_assessment: BrandRiskAssessment | None
+        self,
+        mention: Mention,
+        brand_assessment: BrandRiskAssessment | None,
+        *,
+        now: datetime | None = None,
     ) -> MentionTriage:
+        """The mention's triage at `now` (default: the present), in the brand's context if any."""
         return triage_mention(
             mention,
-            now=datetime.now(UTC),
+            now=now or datetime.now(UTC),
             config=self._settings.engine,
             brand_assessment=brand_assessment,
         )

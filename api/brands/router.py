@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, status
 
 from api.brands.schemas import Brand, BrandCreate, BrandList, BrandUpdate
-from api.deps import BrandDep, BrandIdPath, PrincipalDep, ServicesDep, StrictQuery
-from api.idempotency import REPLAYED_HEADER, IdempotencyKeyHeader, IdempotencyKeyReused
+from api.deps import BrandDep, BrandIdPath, IdempotentDep, PrincipalDep, ServicesDep, StrictQuery
+from api.idempotency import IdempotencyKeyReused
 from api.pagination import InvalidCursor, PageCursor, PageLimit
 from api.problems import Conflict, NotFound, problem_responses
 
@@ -21,26 +21,10 @@ router = APIRouter(prefix="/v1/brands", tags=["brands"], dependencies=[StrictQue
     responses=problem_responses(Conflict, IdempotencyKeyReused),
 )
 def create_brand(
-    body: BrandCreate,
-    principal: PrincipalDep,
-    services: ServicesDep,
-    request: Request,
-    response: Response,
-    idempotency_key: IdempotencyKeyHeader = None,
+    body: BrandCreate, principal: PrincipalDep, services: ServicesDep, idempotent: IdempotentDep
 ) -> Brand:
     """Create a brand in the caller's workspace; its id is the slug you choose."""
-    result, replayed = services.idempotency.run(
-        workspace=principal.workspace,
-        operation="create_brand",
-        key=idempotency_key,
-        request_body=body.model_dump_json(),
-        produce=lambda: services.brands.create(principal, body),
-        model=Brand,
-        lambda_context=request.scope.get("aws.context"),
-    )
-    if replayed:
-        response.headers[REPLAYED_HEADER] = "true"
-    return result
+    return idempotent("create_brand", body, lambda: services.brands.create(principal, body), Brand)
 
 
 @router.get(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query
 
-from api.deps import BrandDep, PrincipalDep, ServicesDep, StrictQuery
+from api.deps import BrandDep, IdempotentDep, PrincipalDep, ServicesDep, StrictQuery
 from api.engine.schemas import Tier
 from api.examples import MENTION_ID_EXAMPLE
-from api.idempotency import REPLAYED_HEADER, IdempotencyKeyHeader, IdempotencyKeyReused
+from api.idempotency import IdempotencyKeyReused
 from api.mentions.schemas import (
     IngestResponse,
     MentionBatch,
@@ -41,23 +41,15 @@ def ingest_mentions(
     brand: BrandDep,
     principal: PrincipalDep,
     services: ServicesDep,
-    request: Request,
-    response: Response,
-    idempotency_key: IdempotencyKeyHeader = None,
+    idempotent: IdempotentDep,
 ) -> IngestResponse:
     """Store 1 to 100 mentions (duplicates count once); return each triage and the brand's risk."""
-    result, replayed = services.idempotency.run(
-        workspace=principal.workspace,
-        operation=f"ingest_mentions#{brand.id}",
-        key=idempotency_key,
-        request_body=body.model_dump_json(),
-        produce=lambda: services.mentions.ingest(principal.workspace, brand, body.mentions),
-        model=IngestResponse,
-        lambda_context=request.scope.get("aws.context"),
+    return idempotent(
+        f"ingest_mentions#{brand.id}",
+        body,
+        lambda: services.mentions.ingest(principal.workspace, brand, body.mentions),
+        IngestResponse,
     )
-    if replayed:
-        response.headers[REPLAYED_HEADER] = "true"
-    return result
 
 
 @router.get(

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from api import observability
 from api.assessments.service import AssessmentService
 from api.brands.schemas import Brand
-from api.engine import EngineConfig, mention_counters, triage_mention
+from api.engine import EngineConfig, mention_counters
 from api.engine.mention import Mention
 from api.mentions.repository import MentionRepository, NewMention
 from api.mentions.schemas import (
@@ -68,9 +68,7 @@ class MentionService:
             order.append(mention_id)
             if mention_id in prepared:
                 continue  # a copy inside the same batch: the first one stands for both
-            triage = triage_mention(
-                mention, now=received_at, config=self._engine, brand_assessment=context
-            )
+            triage = self._assessments.triage(mention, context, now=received_at)
             prepared[mention_id] = NewMention(
                 mention_id=mention_id,
                 mention=mention,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from api.problems import Unauthorized, ValidationFailed
+from api.ttl_cache import TtlCache
 from api.workspaces.repository import ApiKeyRepository
 
 KEY_PREFIX = "vg_"
@@ -34,7 +34,7 @@ def hash_api_key(key: str) -> str:
 class ApiKeyService:
     def __init__(self, repository: ApiKeyRepository) -> None:
         self._repository = repository
-        self._cache: dict[str, tuple[float, Principal]] = {}
+        self._cache: TtlCache[str, Principal] = TtlCache(_CACHE_SECONDS)
 
     def create(self, workspace: str) -> str:
         if not WORKSPACE_PATTERN.fullmatch(workspace):
@@ -56,15 +56,12 @@ class ApiKeyService:
         if not token.startswith(KEY_PREFIX) or len(token) > 200:
             raise Unauthorized("The API key is not valid.")
         key_hash = hash_api_key(token)
-        now = time.monotonic()
         cached = self._cache.get(key_hash)
-        if cached and cached[0] > now:
-            return cached[1]
+        if cached is not None:
+            return cached
         stored = self._repository.get(key_hash)
         if stored is None:
             raise Unauthorized("The API key is not valid.")
         principal = Principal(workspace=stored.workspace)
-        if len(self._cache) > 1024:
-            self._cache.clear()
-        self._cache[key_hash] = (now + _CACHE_SECONDS, principal)
+        self._cache.put(key_hash, principal)
         return principal
