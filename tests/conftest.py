@@ -7,24 +7,23 @@ table per test would dominate the run time.
 from __future__ import annotations
 
 import os
-import threading
-import time
 import uuid
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.local.dynamodb_local import DynamoDBLocal, free_port
+from api.local.dynamodb_local import DynamoDBLocal
 from api.services import Services
 from api.settings import Settings
 from api.storage.client import create_dynamodb_client
 from api.storage.table import create_table
+from tests.factories import create_brand
+from tests.live_server import LiveServer
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -95,31 +94,7 @@ def app_client_other(app: FastAPI, services: Services) -> Iterator[TestClient]:
 
 @pytest.fixture
 def brand_id(client: TestClient) -> str:
-    brand = f"brand-{uuid.uuid4().hex[:8]}"
-    response = client.post("/v1/brands", json={"id": brand, "name": "Test brand"})
-    assert response.status_code == 201, response.text
-    return brand
-
-
-class LiveServer:
-    def __init__(self, app: FastAPI) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+    return create_brand(client)
 
 
 @pytest.fixture(scope="session")
@@ -137,22 +112,3 @@ def live_client(live_server: LiveServer, api_key: str) -> Iterator[httpx.Client]
         base_url=live_server.url, headers={"Authorization": f"Bearer {api_key}"}, timeout=30
     ) as http:
         yield http
-
-
-def mention(external_id: str, **overrides: Any) -> dict[str, Any]:
-    """A canonical mention payload published a minute ago (tests override what they need)."""
-    from datetime import UTC, datetime, timedelta
-
-    payload: dict[str, Any] = {
-        "external_id": external_id,
-        "source": "test",
-        "network": "twitter",
-        "published_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
-        "text": "My order never arrived and nobody answers",
-        "language": "en",
-        "author": {"handle": "@someone", "followers": 120, "kind": "person"},
-        "engagement": {"likes": 1, "shares": 0, "comments": 0},
-        "sentiment": {"score": -0.6},
-    }
-    payload.update(overrides)
-    return payload

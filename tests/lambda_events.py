@@ -1,13 +1,64 @@
 """API Gateway HTTP API (payload v2) events and a Lambda context, for driving the Lambda entry.
 
-Kept free of test-framework imports: tests/test_import_footprint.py runs it in a bare process.
+`captured_event` loads a real capture from tests/events/; `http_api_event` builds one from
+scratch. Kept free of test-framework imports: tests/test_import_footprint.py runs it in a bare
+process.
 """
 
 from __future__ import annotations
 
 import base64
+import copy
 import json
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
+
+EVENTS = Path(__file__).resolve().parent / "events"
+
+
+@cache
+def _capture(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((EVENTS / f"{name}.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+def captured_event(
+    name: str, *, api_key: str | None = None, body: bytes | None = None, at: datetime | None = None
+) -> dict[str, Any]:
+    """The capture tests/events/<name>.json, with what differs per run filled in.
+
+    `api_key` replaces the redacted `authorization` header (kept as captured when None); `body`
+    replaces the captured body, encoded the way API Gateway encoded it (base64 or not); the
+    request time becomes `at` (now by default). Everything else is sent as captured.
+    """
+    event = copy.deepcopy(_capture(name))
+    headers: dict[str, str] = event["headers"]
+    if api_key is not None:
+        headers["authorization"] = f"Bearer {api_key}"
+    if body is not None:
+        encoded = base64.b64encode(body).decode() if event["isBase64Encoded"] else body.decode()
+        event["body"] = encoded
+        headers["content-length"] = str(len(body))
+    moment = at or datetime.now(UTC)
+    event["requestContext"]["time"] = moment.strftime("%d/%b/%Y:%H:%M:%S +0000")
+    event["requestContext"]["timeEpoch"] = int(moment.timestamp() * 1000)
+    return event
+
+
+def captured_body(event: dict[str, Any]) -> bytes:
+    """The body bytes of a request event or a Lambda response, as API Gateway passes them on."""
+    body: str | None = event.get("body")
+    if body is None:
+        return b""
+    return base64.b64decode(body) if event.get("isBase64Encoded") else body.encode()
+
+
+def response_json(response: dict[str, Any]) -> Any:
+    """A Lambda response's JSON body, decoded like API Gateway does (Mangum base64-encodes
+    media types it doesn't know as text, application/problem+json among them)."""
+    return json.loads(captured_body(response))
 
 
 def http_api_event(

@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import LiveServer, mention
+from tests.factories import mention
+from tests.live_server import LiveServer
 
 DOCUMENT = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
 PACKAGE = "vigie_client"

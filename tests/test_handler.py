@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+import uuid
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -12,8 +13,20 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.services import Services
 from api.settings import Settings, get_settings
-from tests.lambda_events import FakeContext, http_api_event
+from tests.factories import create_brand, mention
+from tests.lambda_events import (
+    FakeContext,
+    captured_body,
+    captured_event,
+    http_api_event,
+    response_json,
+)
+
+# The brand of every capture in tests/events/ (each test creates it in its own fresh workspace).
+CAPTURED_BRAND = "acme-eu"
+PROBLEM_JSON = "application/problem+json"
 
 
 @pytest.fixture
@@ -102,3 +115,169 @@ def test_lambda_entry_works_without_powertools_environment(
     finally:
         sys.modules.pop("api.handler", None)
         get_settings.cache_clear()
+
+
+# --- real API Gateway captures (tests/events/) -------------------------------------------------
+
+
+def sent_batch(event: dict[str, Any]) -> list[dict[str, Any]]:
+    mentions: list[dict[str, Any]] = json.loads(captured_body(event))["mentions"]
+    return mentions
+
+
+def test_captured_healthz(lambda_module: ModuleType) -> None:
+    response = invoke(lambda_module, captured_event("http_api_healthz"))
+    assert response["statusCode"] == 200
+    assert response_json(response) == {"status": "ok"}
+
+
+def test_captured_post_with_a_json_body_ingests_the_batch(
+    lambda_module: ModuleType, client: TestClient, api_key: str
+) -> None:
+    create_brand(client, CAPTURED_BRAND, "Acme Europe")
+    event = captured_event("http_api_post_mentions", api_key=api_key)
+    assert event["isBase64Encoded"] is False
+
+    response = invoke(lambda_module, event)
+
+    assert response["statusCode"] == 200, response["body"]
+    assert response["headers"]["content-type"] == "application/json"
+    sent = [item["external_id"] for item in sent_batch(event)]
+    results = response_json(response)["results"]
+    assert [result["external_id"] for result in results] == sent
+    stored = client.get(f"/v1/brands/{CAPTURED_BRAND}/mentions").json()["items"]
+    assert sorted(item["mention"]["external_id"] for item in stored) == sorted(sent)
+
+
+def test_captured_post_with_a_broken_json_body_is_a_problem(
+    lambda_module: ModuleType, client: TestClient, api_key: str
+) -> None:
+    create_brand(client, CAPTURED_BRAND, "Acme Europe")
+    event = captured_event("http_api_post_mentions", api_key=api_key, body=b'{"mentions": [')
+
+    response = invoke(lambda_module, event)
+
+    assert response["statusCode"] == 400
+    assert response["headers"]["content-type"] == PROBLEM_JSON
+    problem = response_json(response)
+    assert problem["status"] == 400
+    assert problem["type"].endswith("/malformed-json")
+    assert client.get(f"/v1/brands/{CAPTURED_BRAND}/mentions").json()["items"] == []
+
+
+def test_captured_base64_body_is_decoded_before_the_app_reads_it(
+    lambda_module: ModuleType, client: TestClient, api_key: str
+) -> None:
+    """HTTP APIs pass only text/*, application/json, /xml and /javascript bodies as text: a
+    `+json` media type (which the app parses as JSON) arrives base64-encoded."""
+    create_brand(client, CAPTURED_BRAND, "Acme Europe")
+    event = captured_event("http_api_post_mentions_base64", api_key=api_key)
+    assert event["isBase64Encoded"] is True
+    assert event["headers"]["content-type"] == "application/vnd.api+json"
+    [sent] = sent_batch(event)
+
+    response = invoke(lambda_module, event)
+
+    assert response["statusCode"] == 200, response["body"]
+    [result] = response_json(response)["results"]
+    assert result["external_id"] == sent["external_id"]
+    [stored] = client.get(f"/v1/brands/{CAPTURED_BRAND}/mentions").json()["items"]
+    # Accents, guillemets and the emoji survive: the UTF-8 bytes were decoded, not mangled.
+    assert stored["mention"]["text"] == sent["text"]
+    assert stored["mention"]["title"] == sent["title"]
+    assert stored["mention"]["author"]["handle"] == "Le Quotidien Éco"
+
+
+def test_captured_base64_body_with_broken_json_is_a_problem(
+    lambda_module: ModuleType, client: TestClient, api_key: str
+) -> None:
+    create_brand(client, CAPTURED_BRAND, "Acme Europe")
+    event = captured_event(
+        "http_api_post_mentions_base64", api_key=api_key, body='{"mentions": [«'.encode()
+    )
+
+    response = invoke(lambda_module, event)
+
+    assert response["statusCode"] == 400
+    assert response["headers"]["content-type"] == PROBLEM_JSON
+    assert response_json(response)["type"].endswith("/malformed-json")
+
+
+def test_captured_query_string_reaches_the_app(
+    lambda_module: ModuleType, client: TestClient, api_key: str
+) -> None:
+    create_brand(client, CAPTURED_BRAND, "Acme Europe")
+    batch = [
+        mention("q-twitter-1"),
+        mention("q-twitter-2"),
+        mention("q-reddit", network="reddit"),
+        # Before the captured `since` (2026-11-25T08:00:00+00:00): filtered out.
+        mention("q-twitter-old", published_at="2026-11-20T08:00:00Z"),
+    ]
+    ingested = client.post(f"/v1/brands/{CAPTURED_BRAND}/mentions", json={"mentions": batch})
+    assert ingested.status_code == 200, ingested.text
+    event = captured_event("http_api_get_mentions_query", api_key=api_key)
+    # The `+` of the offset is percent-encoded in the raw query: decoded as a space it would be
+    # an invalid instant (422).
+    assert "%2B00%3A00" in event["rawQueryString"]
+
+    response = invoke(lambda_module, event)
+
+    assert response["statusCode"] == 200, response["body"]
+    page = response_json(response)
+    [item] = page["items"]  # limit=1
+    assert item["mention"]["network"] == "twitter"
+    assert item["mention"]["external_id"] in {"q-twitter-1", "q-twitter-2"}
+    assert page["next_cursor"] is not None
+    same_query = client.get(
+        f"/v1/brands/{CAPTURED_BRAND}/mentions",
+        params=event["queryStringParameters"],
+    )
+    assert page == same_query.json()
+    after = client.get(
+        f"/v1/brands/{CAPTURED_BRAND}/mentions",
+        params={**event["queryStringParameters"], "cursor": page["next_cursor"]},
+    ).json()
+    assert [entry["mention"]["external_id"] for entry in after["items"]] == [
+        ({"q-twitter-1", "q-twitter-2"} - {item["mention"]["external_id"]}).pop()
+    ]
+
+
+def test_captured_path_parameters_route_to_the_brand(
+    lambda_module: ModuleType, client: TestClient, api_key: str
+) -> None:
+    create_brand(client, CAPTURED_BRAND, "Acme Europe")
+    loud = mention("p-1", author={"handle": "@press", "followers": 250_000, "kind": "media"})
+    ingested = client.post(f"/v1/brands/{CAPTURED_BRAND}/mentions", json={"mentions": [loud]})
+    assert ingested.status_code == 200, ingested.text
+    event = captured_event("http_api_get_risk", api_key=api_key)
+    assert event["pathParameters"] == {"proxy": f"v1/brands/{CAPTURED_BRAND}/risk"}
+
+    response = invoke(lambda_module, event)
+
+    assert response["statusCode"] == 200, response["body"]
+    through_lambda = response_json(response)
+    through_http = client.get(f"/v1/brands/{CAPTURED_BRAND}/risk").json()
+    for field in ("score", "level", "tier", "stage", "top_mentions", "model_version"):
+        assert through_lambda[field] == through_http[field], field
+    assert through_lambda["top_mentions"] != []
+
+
+def test_captured_path_parameters_of_another_workspace_are_a_404(
+    lambda_module: ModuleType, client: TestClient, services: Services
+) -> None:
+    create_brand(client, CAPTURED_BRAND, "Acme Europe")
+    stranger = services.api_keys.create(f"other-{uuid.uuid4().hex[:10]}")
+
+    response = invoke(lambda_module, captured_event("http_api_get_risk", api_key=stranger))
+
+    assert response["statusCode"] == 404
+    assert response["headers"]["content-type"] == PROBLEM_JSON
+    assert response_json(response)["status"] == 404
+
+
+def test_captured_redacted_key_is_unauthorised(lambda_module: ModuleType) -> None:
+    response = invoke(lambda_module, captured_event("http_api_get_risk"))
+    assert response["statusCode"] == 401
+    assert response["headers"]["content-type"] == PROBLEM_JSON
+    assert response_json(response)["status"] == 401

@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 from fastapi.testclient import TestClient
 
-from tests.conftest import mention
+from tests.factories import mention
 
 
 def test_a_retried_post_with_the_same_key_replays_the_first_response(

@@ -35,7 +35,8 @@ from api.local.openapi_document import render_openapi
 from api.mentions.service import mention_id_for
 from api.pagination import encode_cursor
 from api.services import Services
-from tests.conftest import LiveServer, mention
+from tests.factories import mention
+from tests.live_server import LiveServer
 
 if TYPE_CHECKING:
     from fastapi import FastAPI

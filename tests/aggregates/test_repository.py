@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 
 from api.services import Services
-from tests.conftest import mention
+from tests.factories import mention
 
 
 def ingest_at(client: TestClient, brand_id: str, moments: list[datetime]) -> None:

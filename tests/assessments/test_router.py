@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 from fastapi.testclient import TestClient
 
 from api.services import Services
-from tests.conftest import mention
+from tests.factories import mention
 
 
 def test_risk_is_the_assessment_object_as_of_now(client: TestClient, brand_id: str) -> None:

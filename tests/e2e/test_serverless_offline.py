@@ -21,7 +21,7 @@ import pytest
 
 from api.local.dynamodb_local import free_port, stop_process_group
 from api.settings import Settings
-from tests.conftest import mention
+from tests.factories import mention
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVERLESS = ROOT / "node_modules" / ".bin" / "serverless"

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from mypy_boto3_dynamodb import DynamoDBClient
 
 from api.settings import Settings
-from tests.hooks.conftest import (
+from tests.hooks.deliveries import (
     SOURCES,
     deliver,
     fixture_body,

@@ -20,7 +20,7 @@ from pydantic import SecretStr, ValidationError
 from api.app import create_app
 from api.services import Services
 from api.settings import Settings
-from tests.hooks.conftest import (
+from tests.hooks.deliveries import (
     RegisteredHook,
     deliver,
     fixture_body,

@@ -33,7 +33,7 @@ from api.hooks.signatures import (
 )
 from api.problems import ProblemError
 from api.settings import Settings
-from tests.hooks.conftest import (
+from tests.hooks.deliveries import (
     RegisteredHook,
     deliver,
     fixture_body,

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from api.local.replay import load_stream, replay_file, replay_through_api
-from tests.conftest import LiveServer
 from tests.engine.test_dev_scenarios import scenario_files
+from tests.live_server import LiveServer
 
 
 @pytest.mark.parametrize("path", scenario_files(), ids=lambda path: path.stem)

@@ -14,7 +14,7 @@ from mypy_boto3_dynamodb import DynamoDBClient
 from api.services import Services
 from api.settings import Settings
 from api.storage.codec import from_item
-from tests.conftest import mention
+from tests.factories import mention
 
 
 def stored_items(

@@ -5,7 +5,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import mention
+from tests.factories import mention
 
 BASE = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=6)
 

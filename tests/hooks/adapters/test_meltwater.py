@@ -8,7 +8,7 @@ import pytest
 from api.engine.mention import AuthorKind, Network, PostType
 from api.hooks.adapters.meltwater import parse
 from api.problems import ValidationFailed
-from tests.hooks.conftest import fixture_body
+from tests.hooks.deliveries import fixture_body
 
 
 def fixture() -> dict[str, Any]:

@@ -7,7 +7,7 @@ import pytest
 
 from api.engine.mention import AuthorKind, Network, PostType
 from api.hooks.adapters.mention import parse
-from tests.hooks.conftest import fixture_body
+from tests.hooks.deliveries import fixture_body
 
 
 def mention(**overrides: Any) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from api.engine.mention import Mention
 from api.hooks.adapters.registry import ADAPTERS
 from api.problems import ValidationFailed
-from tests.hooks.conftest import SOURCES, deliver, fixture_body, register_hook
+from tests.hooks.deliveries import SOURCES, deliver, fixture_body, register_hook
 
 DIRECT_EXAMPLES = 300
 THROUGH_THE_APP_EXAMPLES = 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from api.hooks.adapters.registry import ADAPTERS
 from api.hooks.schemas import HookSourceName
-from tests.hooks.conftest import FIXTURES
+from tests.hooks.deliveries import FIXTURES
 
 
 def test_every_adapter_is_a_source_the_api_accepts_and_the_other_way_round() -> None:

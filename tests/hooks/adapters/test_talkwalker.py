@@ -5,7 +5,7 @@ from typing import Any
 
 from api.engine.mention import AuthorKind, Network, PostType
 from api.hooks.adapters.talkwalker import parse
-from tests.hooks.conftest import fixture_body
+from tests.hooks.deliveries import fixture_body
 
 
 def chunks() -> list[dict[str, Any]]:

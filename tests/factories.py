@@ -1,0 +1,37 @@
+"""Builders of API payloads and objects shared by the tests (fixtures stay in conftest.py).
+
+The engine's own builders (canonical `Mention` models, buckets) live in tests/engine/factories.py.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+
+def mention(external_id: str, **overrides: Any) -> dict[str, Any]:
+    """A canonical mention payload published a minute ago (tests override what they need)."""
+    payload: dict[str, Any] = {
+        "external_id": external_id,
+        "source": "test",
+        "network": "twitter",
+        "published_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
+        "text": "My order never arrived and nobody answers",
+        "language": "en",
+        "author": {"handle": "@someone", "followers": 120, "kind": "person"},
+        "engagement": {"likes": 1, "shares": 0, "comments": 0},
+        "sentiment": {"score": -0.6},
+    }
+    payload.update(overrides)
+    return payload
+
+
+def create_brand(client: TestClient, brand_id: str | None = None, name: str = "Test brand") -> str:
+    """Create a brand through the API in the client's workspace; its id (random unless given)."""
+    brand = brand_id or f"brand-{uuid.uuid4().hex[:8]}"
+    response = client.post("/v1/brands", json={"id": brand, "name": name})
+    assert response.status_code == 201, response.text
+    return brand
