@@ -247,6 +247,25 @@ def measure_ingest(report: Report, stack: Stack, rounds: int, seed: int) -> tupl
     return batched_rate / raw_rate, batched_rate / single_rate
 
 
+def measure_history(stack: Stack, brand_id: str, rounds: int) -> tuple[float, float]:
+    """(ms per point of a 14-day hourly history, ms per single in-process assessment)."""
+    service = stack.services.assessments
+    now = datetime.now(UTC)
+    end = now.replace(minute=0, second=0, microsecond=0)
+    start = end - timedelta(days=14)
+    history_ms: list[float] = []
+    single_ms: list[float] = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        points = service.history(stack.workspace, brand_id, start, end, 3600).points
+        history_ms.append((time.perf_counter() - began) * 1000 / len(points))
+        began = time.perf_counter()
+        for _ in range(10):
+            service.assess(stack.workspace, brand_id, now)
+        single_ms.append((time.perf_counter() - began) * 100)
+    return median(history_ms), median(single_ms)
+
+
 def main() -> int:
     args = harness.parse_args(__doc__)
     large_count = 10_000 if args.quick else 100_000
@@ -279,6 +298,18 @@ def main() -> int:
             f"{RISK_RATIO_TARGET}",
             f"{ratio:.2f}",
             ratio <= RISK_RATIO_TARGET,
+        )
+
+        report.section("GET /risk/history: a 14-day hourly history from one read (in process)")
+        per_point, per_assess = measure_history(stack, "brand-b", rounds=3)
+        report.line(
+            f"337 points: {per_point:.2f} ms per point vs {per_assess:.2f} ms per single "
+            f"assess() (its own reads) — {per_point / per_assess:.2f}x"
+        )
+        report.check(
+            "a history point costs no more than a single assessment",
+            f"{per_point / per_assess:.2f}x",
+            per_point <= per_assess,
         )
 
         report.section(f"Ingest throughput: {ingest_rounds} interleaved rounds after 2 warm-up")

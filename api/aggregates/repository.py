@@ -19,9 +19,11 @@ from api.storage.buckets import (
     BucketWindow,
     add_counters,
     assemble_buckets,
+    assemble_slots,
     fine_sort_key,
     hour_of_sort_key,
     hour_sort_key,
+    slot_starts,
 )
 from api.storage.codec import from_item, to_attribute
 from api.storage.retry import DEFAULT_ATTEMPTS, with_retries
@@ -124,6 +126,29 @@ class AggregateRepository:
                     add_counters(hourly[window.current_hour], _counters_of(item))
         return assemble_buckets(window, hourly)
 
+    def read_slots(
+        self,
+        workspace: str,
+        brand_id: str,
+        at: datetime,
+        config: EngineConfig,
+        since: datetime | None = None,
+    ) -> list[AggregateBucket]:
+        """The 5-minute slots the burst detector reads: the `burst_slots` ending with the one
+        holding `at` (from the one holding `since`, for a history), in time order."""
+        starts = slot_starts(at, config.burst_slots)
+        first = (
+            starts[0]
+            if since is None
+            else min(starts[0], slot_starts(since, config.burst_slots)[0])
+        )
+        fine: dict[datetime, dict[str, float]] = defaultdict(dict)
+        for shard in range(self._shards):
+            pk = keys.aggregate_pk(workspace, brand_id, shard)
+            for item in self._query_range(pk, fine_sort_key(first), fine_sort_key(starts[-1])):
+                add_counters(fine[_slot_of_sort_key(item["SK"])], _counters_of(item))
+        return assemble_slots(fine)
+
     def hot_candidates(
         self, workspace: str, brand_id: str, at: datetime, config: EngineConfig
     ) -> list[TopMentionCandidate]:
@@ -181,6 +206,10 @@ class AggregateRepository:
         return with_retries(
             lambda _: self._client.query(**request), what="a read", attempts=self._max_attempts
         )
+
+
+def _slot_of_sort_key(sort_key: str) -> datetime:
+    return datetime.strptime(sort_key[2:], "%Y-%m-%dT%H:%M").replace(tzinfo=UTC)
 
 
 def _counters_of(item: Mapping[str, Any]) -> dict[str, float]:

@@ -4,7 +4,8 @@ Mentions and aggregates in, triage and assessment out:
 
 - `triage_mention(mention, now=…, config=…, brand_assessment=None)` → `MentionTriage`
 - `mention_counters(mention, triage)` → the counters this mention adds to its time bucket
-- `assess_brand(buckets, at=…, config=…, top_candidates=…)` → `BrandRiskAssessment`
+- `assess_brand(buckets, at=…, config=…, top_candidates=…, slots=…)` → `BrandRiskAssessment`
+  (`slots`: the newest 5-minute buckets, for bursts)
 
 The model is described in `docs/risk-model.md`; every weight is an `EngineConfig` field.
 """

@@ -1,4 +1,5 @@
-"""Brand risk assessment (SPEC §2.3) from hourly aggregate buckets: score, tier, stage, playbook."""
+"""Brand risk assessment (SPEC §2.3) from hourly aggregate buckets (and the newest 5-minute
+slots, for bursts): score, tier, stage, playbook."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from api.engine.config import EngineConfig
-from api.engine.counters import NEGATIVE_WEIGHT, POSITIVE_WEIGHT
-from api.engine.factors import brand_factors, gated_negative_series
+from api.engine.counters import NEGATIVE_WEIGHT, POSITIVE_WEIGHT, UNKNOWN
+from api.engine.factors import brand_factors, gated_volume_series, tier_floor_factor
 from api.engine.playbook import brand_playbook
 from api.engine.schemas import (
     AggregateBucket,
@@ -18,9 +19,9 @@ from api.engine.schemas import (
     Window,
 )
 from api.engine.series import AssessmentInputs
-from api.engine.spike import brand_baseline, spike_reading
+from api.engine.spike import SeasonalBaseline, burst_reading, spike_reading
 from api.engine.stage import crisis_stage
-from api.engine.tiers import brand_tier
+from api.engine.tiers import brand_tier, held_tier
 from api.engine.version import MODEL_VERSION
 
 
@@ -30,25 +31,47 @@ def assess_brand(
     at: datetime,
     config: EngineConfig,
     top_candidates: Sequence[TopMentionCandidate] = (),
+    slots: Sequence[AggregateBucket] = (),
 ) -> BrandRiskAssessment:
-    """The brand's risk as of `at`, from the buckets of `[at - history_hours, at)`."""
+    """The brand's risk as of `at`, from the buckets of `[at - history_hours, at)` and the
+    5-minute `slots` of the last `burst_slots` x 5 minutes (optional: bursts need them)."""
     at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
-    inputs = AssessmentInputs.of(buckets, at, config)
-    negative = inputs.hourly(NEGATIVE_WEIGHT)
-    baseline = brand_baseline(negative, config)
-    spike = spike_reading(negative, baseline, config)
-    sheet = brand_factors(inputs.recent_sums(), baseline, spike, config)
+    inputs = AssessmentInputs.of(buckets, at, config, slots)
+    negative, unknown, positive = inputs.hourly_many((NEGATIVE_WEIGHT, UNKNOWN, POSITIVE_WEIGHT))
+    volume = gated_volume_series(negative, unknown, positive, config)
+    seasonal = SeasonalBaseline(volume, config)
+    baseline = seasonal.at(len(volume) - 1)
+    spike = spike_reading(volume, baseline, config)
+    slot_volume = gated_volume_series(
+        inputs.slot_values(NEGATIVE_WEIGHT),
+        inputs.slot_values(UNKNOWN),
+        inputs.slot_values(POSITIVE_WEIGHT),
+        config,
+    )
+    burst = burst_reading(slot_volume, baseline, config) if slot_volume else None
+    sheet = brand_factors(inputs.recent_sums(), baseline, spike, config, burst)
     signals = sheet.signals
-    episode = gated_negative_series(negative, inputs.hourly(POSITIVE_WEIGHT), config)
-    stage = crisis_stage(episode, baseline, config)
+    stage = crisis_stage(volume, seasonal, config, burst)
     decision = brand_tier(signals, stage.stage, config)
+    decision = held_tier(
+        decision,
+        signals,
+        lambda hours: earlier_score(inputs, seasonal, volume, hours, config),
+        config,
+    )
+    factors = sheet.factors
+    score = signals.score
+    floor = tier_floor_factor(score, decision.tier, decision.message, config)
+    if floor is not None:
+        factors = [*factors, floor]
+        score = max(0, min(100, score + round(floor.contribution)))
     window_start = at - timedelta(hours=config.window_hours)
     return BrandRiskAssessment(
-        score=signals.score,
-        level=level_for_score(signals.score, config),
+        score=score,
+        level=level_for_score(score, config),
         tier=decision.tier,
         stage=stage.stage,
-        factors=sheet.factors,
+        factors=factors,
         playbook=brand_playbook(decision.tier, stage.stage, signals.topics, at, config),
         window=Window(from_=window_start, to=at),
         as_of=at,
@@ -60,6 +83,22 @@ def assess_brand(
             Reason(code=f"stage.{stage.stage.value}", message=stage.reason),
         ],
     )
+
+
+def earlier_score(
+    inputs: AssessmentInputs,
+    seasonal: SeasonalBaseline,
+    volume: Sequence[float],
+    hours: int,
+    config: EngineConfig,
+) -> int:
+    """The score `hours` before `at`, from the same read (no burst: its slots are gone)."""
+    index = len(volume) - 1 - hours
+    if index < 0:
+        return 0
+    baseline = seasonal.at(index)
+    spike = spike_reading([volume[index]], baseline, config)
+    return brand_factors(inputs.recent_sums(hours), baseline, spike, config).signals.score
 
 
 def level_for_score(score: int, config: EngineConfig) -> Level:

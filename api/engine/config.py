@@ -332,7 +332,7 @@ class EngineConfig(BaseModel):
         default=1.5, description="Smoothed negative volume per hour of an emerging signal."
     )
     elevated_z: float = Field(default=3.0, description="z-score of a crisis episode.")
-    emerging_z: float = Field(default=2.0, description="z-score of an emerging signal.")
+    emerging_z: float = Field(default=3.0, description="z-score of an emerging signal.")
     growth_rate: Positive = Field(
         default=0.15, description="Relative velocity (per lag) that counts as growing or falling."
     )
@@ -354,6 +354,87 @@ class EngineConfig(BaseModel):
     episode_memory_hours: int = Field(
         default=48, ge=1, description="How long a past episode keeps the stage out of `quiet`."
     )
+
+    # === brand radar (model 2026.12.2): seasonal baseline, unknown sentiment, bursts, =========
+    # === stage and tier hysteresis, score coherence. Owned by the brand-level engine. =========
+    unknown_volume_weight: Weight = Field(
+        default=1.0,
+        description="Weight of a mention of unknown sentiment (no text, none sent) in the volume "
+        "the spike and the stage read: a surge nobody has scored yet must be looked at.",
+    )
+    unknown_score_weight: Fraction = Field(
+        default=0.5,
+        description="Share of the spike's points a volume of unknown sentiment earns: unknown "
+        "is not positive, nor proven negative.",
+    )
+    unknown_negative_share: Fraction = Field(
+        default=0.5,
+        description="Share of unknown-sentiment volume counted as negative in the negativity gate.",
+    )
+    seasonal_min_days: int = Field(
+        default=2, ge=1, description="Same-hour samples of earlier days the baseline needs."
+    )
+    weekly_factor_min: Positive = Field(
+        default=0.5, description="Lowest weekday factor applied to the hour-of-day profile."
+    )
+    weekly_factor_max: Positive = Field(
+        default=1.5, description="Highest weekday factor applied to the hour-of-day profile."
+    )
+    spread_hours: int = Field(
+        default=48, ge=24, description="Hours whose residuals give the baseline's spread."
+    )
+    spread_min_expected: Positive = Field(
+        default=3.0, description="Expected volume from which an hour's residual feeds the spread."
+    )
+    spike_ratio_full: Positive = Field(
+        default=100.0, description="Spike size (volume / expected) that earns the full points."
+    )
+    spike_size_floor: Fraction = Field(
+        default=0.3, description="Share of the spike points a just-significant spike earns."
+    )
+    elevated_ratio: Positive = Field(
+        default=2.0, description="Volume / expected of an hour that starts an episode."
+    )
+    emerging_ratio: Positive = Field(
+        default=1.8, description="Volume / expected of an hour that reads as emerging."
+    )
+    resolve_hours: int = Field(
+        default=2, ge=1, description="Calm hours in a row that end an episode (hysteresis)."
+    )
+    burst_slots: int = Field(
+        default=24, ge=4, description="5-minute slots the burst detector reads (the last 2 h)."
+    )
+    burst_memory_slots: int = Field(
+        default=6, ge=1, description="Newest slots in which a burst keeps the stage `emerging`."
+    )
+    burst_z: Positive = Field(
+        default=10.0, description="z-score of a 5-minute slot against its neighbours for a burst."
+    )
+    burst_ratio: Positive = Field(
+        default=5.0, description="Slot volume / expected slot volume of a burst."
+    )
+    burst_min_volume: Positive = Field(
+        default=10.0, description="Volume in one 5-minute slot for a burst."
+    )
+    sustained_share_min: Fraction = Field(
+        default=0.6,
+        description="Plain negative share of the window's mentions that is a crisis by itself.",
+    )
+    sustained_min_rate: Positive = Field(
+        default=4.0, description="Negative mentions per hour over the window for that rule."
+    )
+    tier_hysteresis_points: Weight = Field(
+        default=8.0,
+        description="A brand answering keeps answering while its score stays within this many "
+        "points under `respond_min_score` (it had reached it in the last `tier_hold_hours`).",
+    )
+    tier_hold_hours: int = Field(
+        default=24, ge=1, description="How far back a score above the bar holds the tier."
+    )
+    executive_min_score: int = Field(
+        default=50, ge=0, le=100, description="Score floor of `executive_statement` (level high)."
+    )
+    # === end of the brand radar block ==========================================================
 
     # --- playbook deadlines (minutes after `at`) ----------------------------------------------
     playbook_minutes_first_answer: Minutes = Field(default=60)

@@ -21,6 +21,9 @@ HIDDEN: Final = "hidden"
 NEGATIVE: Final = "neg"
 NEUTRAL: Final = "neu"
 POSITIVE: Final = "pos"
+UNKNOWN: Final = "unk"
+"""Mentions of unknown sentiment: none sent and no text to read it from (X data stripped by the
+tool). They count here instead of `neu`: nobody has judged them neutral."""
 NEGATIVE_WEIGHT: Final = "neg_w"
 """Σ intensity of negative mentions, 0.5 + 0.5 * |score| each: the volume the spike reads."""
 POSITIVE_WEIGHT: Final = "pos_w"
@@ -57,6 +60,14 @@ def topic_counter(topic: str) -> str:
     return TOPIC_PREFIX + topic
 
 
+def sentiment_unknown(mention: Mention) -> bool:
+    """Nobody said what this mention feels: no sentiment sent, no text or title to score."""
+    sent = mention.sentiment
+    if sent is not None and (sent.score is not None or sent.label is not None):
+        return False
+    return not (mention.text or "").strip() and not (mention.title or "").strip()
+
+
 def mention_counters(mention: Mention, triage: MentionTriage) -> dict[str, int | float]:
     """Counters this mention adds to the bucket of the hour it was published in."""
     counters: dict[str, int | float] = {MENTIONS: 1}
@@ -65,7 +76,7 @@ def mention_counters(mention: Mention, triage: MentionTriage) -> dict[str, int |
         return counters
 
     label = triage.sentiment.label
-    counters[_LABEL_COUNTERS[label]] = 1
+    counters[UNKNOWN if sentiment_unknown(mention) else _LABEL_COUNTERS[label]] = 1
     counters[RISK_SUM] = triage.risk
     intensity = 0.5 + 0.5 * abs(triage.sentiment.score)
     if label is SentimentLabel.positive:

@@ -21,7 +21,7 @@ from api.engine.risk import is_severe
 from api.engine.scales import ramp, saturating
 from api.engine.schemas import Factor, Tier
 from api.engine.series import RecentSums
-from api.engine.spike import Baseline, SpikeReading
+from api.engine.spike import Baseline, BurstReading, SpikeReading
 
 _SOCIAL_EXCLUDED = frozenset({"news"})
 
@@ -42,6 +42,8 @@ class BrandSignals:
     misinformation_mentions: float
     amplifiers: float
     topics: tuple[str, ...]
+    sustained_negativity: bool = False
+    """Most of the window's mentions are negative, at a real rate: a crisis without a spike."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,23 +65,56 @@ def negative_gate(negative: float, positive: float, config: EngineConfig) -> flo
     return ramp(share, config.negative_share_low, config.negative_share_high)
 
 
+def volume_gate(negative: float, unknown: float, positive: float, config: EngineConfig) -> float:
+    """The negativity gate where unknown sentiment counts `unknown_negative_share` negative:
+    a surge of unscored mentions is not muted, a surge known to be praise is."""
+    return negative_gate(negative + config.unknown_negative_share * unknown, positive, config)
+
+
+def attention_volume(
+    negative: float, unknown: float, positive: float, config: EngineConfig
+) -> float:
+    """Volume the spike and the stage read: negative + unknown-sentiment, muted by praise."""
+    volume = negative + config.unknown_volume_weight * unknown
+    return volume * volume_gate(negative, unknown, positive, config) if volume else 0.0
+
+
+def gated_volume_series(
+    negative: Sequence[float],
+    unknown: Sequence[float],
+    positive: Sequence[float],
+    config: EngineConfig,
+) -> list[float]:
+    """Hourly (or 5-minute) attention volume, muted where praise dominates (a campaign)."""
+    return [
+        attention_volume(n, u, p, config) if n or u else 0.0
+        for n, u, p in zip(negative, unknown, positive, strict=True)
+    ]
+
+
 def gated_negative_series(
     negative: Sequence[float], positive: Sequence[float], config: EngineConfig
 ) -> list[float]:
     """Hourly negative volume, muted in the hours where praise dominates (a campaign)."""
-    return [n * negative_gate(n, p, config) for n, p in zip(negative, positive, strict=True)]
+    return gated_volume_series(negative, [0.0] * len(negative), positive, config)
 
 
 def brand_factors(
-    sums: RecentSums, baseline: Baseline, spike: SpikeReading, config: EngineConfig
+    sums: RecentSums,
+    baseline: Baseline,
+    spike: SpikeReading,
+    config: EngineConfig,
+    burst: BurstReading | None = None,
 ) -> FactorSheet:
     negative, positive = sums[names.NEGATIVE_WEIGHT], sums[names.POSITIVE_WEIGHT]
     share = weighted_negative_share(negative, positive, config)
     gate = negative_gate(negative, positive, config)
     negative_rate = sums.rate(names.NEGATIVE_WEIGHT)
+    sustained = sustained_negativity(sums, config)
+    strength = max(spike.strength, burst.strength if burst else 0.0)
     factors = [
-        _spike_factor(spike, baseline, gate, config),
-        _share_factor(share, negative_rate, config),
+        _spike_factor(spike, burst, baseline, sums, config),
+        _share_factor(share, negative_rate, sustained, config),
         _audience_factor(sums, gate, config),
         _engagement_factor(sums, gate, config),
         _virality_factor(sums, gate, config),
@@ -95,7 +130,7 @@ def brand_factors(
         signals=BrandSignals(
             score=score,
             negative_gate=gate,
-            spike_strength=spike.strength,
+            spike_strength=strength,
             executive_mentions=sums[names.TIER_COUNTERS[Tier.executive_statement]],
             executive_mentions_in_window=sums.window.get(
                 names.TIER_COUNTERS[Tier.executive_statement], 0.0
@@ -107,7 +142,53 @@ def brand_factors(
             misinformation_mentions=sums[names.topic_counter("misinformation")],
             amplifiers=sums[names.PRESS_ISSUE] + sums[names.INFLUENCER_ISSUE],
             topics=topics,
+            sustained_negativity=sustained,
         ),
+    )
+
+
+def plain_negative_share(sums: RecentSums) -> float:
+    """Negative mentions over mentions of known sentiment in the window (no weighting)."""
+    window = sums.window
+    negative = window.get(names.NEGATIVE, 0.0)
+    known = negative + window.get(names.NEUTRAL, 0.0) + window.get(names.POSITIVE, 0.0)
+    return negative / known if known > 0 else 0.0
+
+
+def sustained_negativity(sums: RecentSums, config: EngineConfig) -> bool:
+    """Most mentions of the window negative, at a real rate: a crisis even without a spike."""
+    negative_per_hour = sums.window.get(names.NEGATIVE, 0.0) / max(config.window_hours, 1)
+    return (
+        negative_per_hour >= config.sustained_min_rate
+        and plain_negative_share(sums) >= config.sustained_share_min
+    )
+
+
+def unknown_certainty(sums: RecentSums, config: EngineConfig) -> float:
+    """How much of the recent volume is known negative: unknown sentiment earns a share only."""
+    negative, unknown = sums[names.NEGATIVE_WEIGHT], sums[names.UNKNOWN]
+    unknown *= config.unknown_volume_weight
+    if negative + unknown <= 0:
+        return 1.0
+    return (negative + config.unknown_score_weight * unknown) / (negative + unknown)
+
+
+def tier_floor_factor(score: int, tier: Tier, reason: str, config: EngineConfig) -> Factor | None:
+    """The points that bring the score up to its tier's level, with the tier's reason in words:
+    a tier chosen by a rule (a severe issue in the press) never sits beside a low score."""
+    floor = {
+        Tier.executive_statement: config.executive_min_score,
+        Tier.respond_publicly: config.respond_min_score,
+        Tier.move_to_private: config.respond_min_score,
+        Tier.watch: 0,
+    }[tier]
+    if score >= floor:
+        return None
+    return _factor(
+        "tier_floor",
+        floor,
+        floor - score,
+        f"Raised from {score} to {floor}, the least score of `{tier.value}`: {reason}",
     )
 
 
@@ -116,25 +197,51 @@ def _factor(name: str, value: float, points: float, detail: str) -> Factor:
 
 
 def _spike_factor(
-    spike: SpikeReading, baseline: Baseline, gate: float, config: EngineConfig
+    spike: SpikeReading,
+    burst: BurstReading | None,
+    baseline: Baseline,
+    sums: RecentSums,
+    config: EngineConfig,
 ) -> Factor:
-    points = config.weight_spike * spike.strength * gate
+    gate = volume_gate(
+        sums[names.NEGATIVE_WEIGHT], sums[names.UNKNOWN], sums[names.POSITIVE_WEIGHT], config
+    )
+    certainty = unknown_certainty(sums, config)
+    bursting = burst is not None and burst.strength > spike.strength
+    strength = burst.strength if burst is not None and bursting else spike.strength
+    points = config.weight_spike * strength * gate * certainty
     if not baseline.warm:
         detail = (
             f"Warming up: {baseline.history_hours:.0f} h of history, "
-            f"{config.warmup_hours} h needed before a spike is reported."
+            f"{config.warmup_hours} h and {config.seasonal_min_days} days of the same hour "
+            "needed before a spike is reported."
         )
     else:
         detail = (
-            f"Last hour: {spike.volume:.1f} negative mentions (intensity-weighted) against a "
-            f"baseline of {baseline.mean:.1f} ± {baseline.deviation:.1f} (z = {spike.z:.1f})."
+            f"Last hour: {spike.volume:.1f} mentions to look at (negative or of unknown "
+            f"sentiment), {spike.ratio:.1f}x the {baseline.mean:.1f} usual at this hour and "
+            f"weekday (± {baseline.deviation:.1f}, z = {spike.z:.1f}). Points grow with the "
+            f"log of the size, full at {config.spike_ratio_full:g}x."
         )
-        if spike.strength > 0 and gate < 1:
+        if burst is not None and burst.burst:
+            detail += (
+                f" A 5-minute burst of {burst.volume:.0f} against {burst.expected:.1f} "
+                f"(z = {burst.z:.1f})."
+            )
+        if strength > 0 and certainty < 1:
+            detail += (
+                f" Counted at {certainty:.0%}: part of the volume has no known sentiment, "
+                "which is not praise but not proven criticism either."
+            )
+        if strength > 0 and gate < 1:
             detail += f" Muted to {gate:.0%}: most recent mentions are not negative."
-    return _factor("volume_spike", spike.z, points, detail)
+    value = burst.z if burst is not None and bursting else spike.z
+    return _factor("volume_spike", value, points, detail)
 
 
-def _share_factor(share: float, negative_rate: float, config: EngineConfig) -> Factor:
+def _share_factor(
+    share: float, negative_rate: float, sustained: bool, config: EngineConfig
+) -> Factor:
     points = (
         config.weight_negative_share
         * ramp(share, config.negative_share_low, 1.0)
@@ -144,6 +251,8 @@ def _share_factor(share: float, negative_rate: float, config: EngineConfig) -> F
         f"{share:.0%} of recent mentions are negative once negativity weighs "
         f"{config.negativity_weight:g} times praise ({negative_rate:.1f} negative per hour)."
     )
+    if sustained:
+        detail += " Most mentions of the day are negative: a crisis even without a spike."
     return _factor("negative_share", share, points, detail)
 
 
@@ -231,7 +340,13 @@ def _topic_factor(
 
 
 def _spread_factor(sums: RecentSums, gate: float, config: EngineConfig) -> Factor:
-    per_network = sums.with_prefix(names.NEGATIVE_NETWORK_PREFIX)
+    # Networks are counted on the window's plain sums: two networks carrying criticism all day
+    # are two networks, whatever the recency weighting of the points.
+    per_network = {
+        name[len(names.NEGATIVE_NETWORK_PREFIX) :]: value
+        for name, value in sorted(sums.window.items())
+        if name.startswith(names.NEGATIVE_NETWORK_PREFIX)
+    }
     carrying = sorted(n for n, v in per_network.items() if v >= config.spread_min_mentions)
     social = [n for n in carrying if n not in _SOCIAL_EXCLUDED]
     press = sums[names.PRESS_ISSUE]

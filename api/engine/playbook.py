@@ -20,13 +20,24 @@ def brand_playbook(
         return PlaybookAction(action=code, description=description, deadline=deadline)
 
     if tier is Tier.watch:
+        review = []
+        if stage in (Stage.emerging, Stage.growing, Stage.peak):
+            review = [
+                action(
+                    "review_surge",
+                    "Volume is above its usual level for this hour: read a sample of the new "
+                    "mentions now to tell a crisis from good news.",
+                    config.playbook_minutes_first_answer,
+                )
+            ]
         return [
+            *review,
             action(
                 "monitor",
                 "Keep watching; do not answer a critique nobody reacts to, it can feed it. "
                 "Answer plain questions as usual.",
                 config.playbook_minutes_review,
-            )
+            ),
         ]
 
     actions: list[PlaybookAction] = []

@@ -11,9 +11,9 @@ stream by any amount sees the same shape.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from api.engine.config import EngineConfig
 from api.engine.schemas import AggregateBucket
@@ -42,6 +42,25 @@ def _spans(buckets: Iterable[AggregateBucket], at: datetime) -> list[_Span]:
     return spans
 
 
+SLOT_SECONDS = 300
+"""Width of the 5-minute slots storage keeps beside the hourly buckets."""
+
+
+def dense_slots(
+    slots: Iterable[AggregateBucket], at: datetime, count: int
+) -> list[Mapping[str, float]]:
+    """The counters of the `count` 5-minute slots ending with the one holding `at`, oldest first
+    (an empty slot is an empty mapping); slots from after `at` are ignored."""
+    epoch = math.ceil(at.timestamp() / SLOT_SECONDS) * SLOT_SECONDS
+    end = datetime.fromtimestamp(epoch, UTC)
+    first = end - timedelta(seconds=count * SLOT_SECONDS)
+    dense: list[Mapping[str, float]] = [{} for _ in range(count)]
+    for slot in slots:
+        if first <= slot.start < end:
+            dense[int((slot.start - first).total_seconds()) // SLOT_SECONDS] = slot.counters
+    return dense
+
+
 def period_seconds(config: EngineConfig) -> int:
     return max(1, config.bucket_seconds)
 
@@ -57,48 +76,82 @@ class AssessmentInputs:
     spans: tuple[_Span, ...]
     at: datetime
     config: EngineConfig
+    slots: tuple[Mapping[str, float], ...] = field(default=())
+    """The newest `burst_slots` 5-minute slots, oldest first (empty without slots)."""
 
     @classmethod
     def of(
-        cls, buckets: Sequence[AggregateBucket], at: datetime, config: EngineConfig
+        cls,
+        buckets: Sequence[AggregateBucket],
+        at: datetime,
+        config: EngineConfig,
+        slots: Sequence[AggregateBucket] = (),
     ) -> AssessmentInputs:
-        return cls(tuple(_spans(buckets, at)), at, config)
+        dense = tuple(dense_slots(slots, at, config.burst_slots)) if slots else ()
+        return cls(tuple(_spans(buckets, at)), at, config, dense)
+
+    def slot_values(self, counter: str) -> list[float]:
+        return [slot.get(counter, 0.0) for slot in self.slots]
 
     def hourly(self, counter: str) -> list[float]:
         """`counter` per trailing period over the history, oldest first, newest = [at-1h, at)."""
+        return self.hourly_many((counter,))[0]
+
+    def hourly_many(self, counters: Sequence[str]) -> list[list[float]]:
+        """`hourly` of several counters in one pass over the buckets."""
         period = float(period_seconds(self.config))
         count = periods_in(self.config.history_hours, self.config)
-        series = [0.0] * count
+        series = [[0.0] * count for _ in counters]
         for span in self.spans:
-            value = span.bucket.counters.get(counter, 0.0)
-            if not value:
+            values = [span.bucket.counters.get(counter, 0.0) for counter in counters]
+            if not any(values):
                 continue
             width = span.oldest_age - span.newest_age
             back = int(span.newest_age // period)
+            if width == period:
+                # A whole bucket (the common case): its older part in one period, the rest in
+                # the next, no overlap arithmetic.
+                older = (span.newest_age - back * period) / period
+                for target, value in zip(series, values, strict=True):
+                    if value:
+                        if back < count:
+                            target[count - 1 - back] += value * (1.0 - older)
+                        if older and back + 1 < count:
+                            target[count - 2 - back] += value * older
+                continue
             # A bucket is at most one period wide: it straddles two trailing periods at most.
             while back < count and back * period < span.oldest_age:
                 overlap = min(span.oldest_age, (back + 1) * period) - max(
                     span.newest_age, back * period
                 )
-                series[count - 1 - back] += value * overlap / width
+                share = overlap / width
+                for target, value in zip(series, values, strict=True):
+                    if value:
+                        target[count - 1 - back] += value * share
                 back += 1
         return series
 
-    def recent_sums(self) -> RecentSums:
-        """Every counter summed over the window, each bucket weighted by its recency."""
+    def recent_sums(self, hours_earlier: float = 0.0) -> RecentSums:
+        """Every counter summed over the window, each bucket weighted by its recency; with
+        `hours_earlier`, as the window ending that many hours before `at` saw them."""
         config = self.config
+        shift = hours_earlier * 3600.0
         window_seconds = config.window_hours * 3600.0
         decay = math.log(2) / (config.recent_half_life_hours * 3600.0)
         totals: dict[str, float] = {}
         window_totals: dict[str, float] = {}
         for span in self.spans:
-            middle = (span.newest_age + span.oldest_age) / 2
+            if span.oldest_age <= shift:
+                continue
+            newest = max(span.newest_age, shift)
+            kept = (span.oldest_age - newest) / (span.oldest_age - span.newest_age)
+            middle = (newest + span.oldest_age) / 2 - shift
             if middle > window_seconds:
                 continue
             weight = math.exp(-decay * middle)
             for name, value in span.bucket.counters.items():
-                totals[name] = totals.get(name, 0.0) + weight * value
-                window_totals[name] = window_totals.get(name, 0.0) + value
+                totals[name] = totals.get(name, 0.0) + weight * value * kept
+                window_totals[name] = window_totals.get(name, 0.0) + value * kept
         # Hours of activity the weights amount to: turns weighted sums into rates per hour.
         period = float(period_seconds(config))
         weighted_hours = sum(

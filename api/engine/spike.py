@@ -1,16 +1,26 @@
-"""Spike detection against the brand's own baseline (SPEC §3).
+"""The brand's own baseline (seasonal, robust) and the spike of the newest hour (SPEC §3).
 
-The baseline is an EWMA of the hourly negative volume (mean and variance), started from the
-plain mean and variance of the first `warmup_hours` of history so an early quiet or busy hour
-does not linger. Three guards keep it honest:
+The volume read is the hourly negative volume plus the volume of unknown sentiment, muted in
+the hours where praise dominates (see `factors.gated_volume_series`). Its expected value for an
+hour is seasonal — hour of day x weekday — and robust:
 
-- a noise floor: the deviation is at least `spike_noise_floor` and at least √mean (counts are
-  Poisson-like), so one extra complaint at night is not a 10-sigma event;
-- warm-up: no spike before `warmup_hours` of history;
-- damping: an hour already above `damping_z` enters the baseline winsorised and with a learning
-  rate cut by `damping_factor`, so a running crisis does not raise its own baseline.
+- **hour of day**: the median of the same hour on each earlier day of the history (lags 24 h,
+  48 h… — relative to the hour tested, so a replay shifted by any amount sees the same thing);
+- **weekday**: times the volume of the 24 h around the same hour a week (and two weeks) earlier
+  over the median volume of the 24 h around that hour on the other days, bounded to
+  [`weekly_factor_min`, `weekly_factor_max`]: a brand quiet on Sundays is judged against Sundays;
+- **deviation**: Poisson noise plus a multiplicative spread, √(e + (s·e)²), where s is the median
+  absolute relative residual (x1.4826) of the last `spread_hours`, and at least the noise floor
+  `spike_noise_floor`.
 
-The newest hour ([at-1h, at)) is the one tested and never feeds the baseline.
+Damping is the median's: a running crisis shorter than half the days of history cannot move the
+expected volume, nor the spread (a median too). Warm-up: the baseline judges only once it has
+`warmup_hours` of history and `seasonal_min_days` same-hour samples; before, no spike and the
+stage stays `quiet`. The newest hour ([at-1h, at)) is the one tested and never feeds the baseline.
+
+A spike's *size* is volume / expected on a log scale (5x and 100x read differently, bounded at
+`spike_ratio_full`); its *significance* is ramp(z) x ramp(volume). Bursts shorter than an hour
+are read on the 5-minute slots (`burst_reading`).
 """
 
 from __future__ import annotations
@@ -18,63 +28,171 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from statistics import median
 
 from api.engine.config import EngineConfig
-from api.engine.scales import ramp
-from api.engine.series import period_seconds, periods_in
+from api.engine.scales import clamp01, ramp
+
+_MAD_TO_SIGMA = 1.4826
+_DAY = 24
+_WEEK = 7 * _DAY
 
 
 @dataclass(frozen=True, slots=True)
 class Baseline:
     mean: float
+    """Expected volume of the newest hour (seasonal)."""
     deviation: float
     """Standard deviation after the noise floor."""
     warm: bool
     history_hours: float
+    weekly_factor: float = 1.0
+    spread: float = 0.0
+    """Relative spread of ordinary hours around their expected volume."""
 
 
 @dataclass(frozen=True, slots=True)
 class SpikeReading:
     volume: float
-    """Negative volume of the last hour (intensity-weighted mentions)."""
+    """Volume of the last hour (intensity-weighted negative + unknown-sentiment mentions)."""
     z: float
     strength: float
-    """0-1: how far beyond the noise the last hour is, once warm-up and minimum volume allow."""
+    """0-1: significance x size of the last hour's excess, once warm-up and minimum volume allow."""
+    ratio: float = 1.0
+    """Volume / expected volume."""
 
 
-def noisy_deviation(mean: float, variance: float, config: EngineConfig) -> float:
-    return math.sqrt(max(variance, config.spike_noise_floor**2, mean))
+@dataclass(frozen=True, slots=True)
+class BurstReading:
+    volume: float
+    """Largest 5-minute volume among the newest `burst_memory_slots` slots."""
+    expected: float
+    z: float
+    burst: bool
+    strength: float
+
+
+def noisy_deviation(mean: float, spread: float, config: EngineConfig) -> float:
+    return max(config.spike_noise_floor, math.sqrt(max(mean, 0.0) + (spread * mean) ** 2))
+
+
+def _median(values: Sequence[float]) -> float:
+    return median(values) if values else 0.0
+
+
+class SeasonalBaseline:
+    """Expected volume and deviation of any hour of a series, from the hours before it only.
+
+    Hours are indices of the series (oldest first); what is computed for an hour is cached, so
+    the stage can replay the last two days at little cost.
+    """
+
+    def __init__(self, series: Sequence[float], config: EngineConfig) -> None:
+        self._series = series
+        self._config = config
+        self._first = next((i for i, v in enumerate(series) if v > 0), len(series))
+        prefix = [0.0]
+        for value in series:
+            prefix.append(prefix[-1] + value)
+        self._prefix = prefix
+        self._cache: dict[int, tuple[float, float, int]] = {}
+        self._spread: float | None = None
+
+    @property
+    def first_active(self) -> int:
+        return self._first
+
+    def history_hours(self, index: int) -> float:
+        return float(max(0, index - self._first))
+
+    def warm(self, index: int) -> bool:
+        config = self._config
+        if self.history_hours(index) < config.warmup_hours:
+            return False
+        return self._profile(index)[2] >= config.seasonal_min_days
+
+    def _day_volume(self, center: int) -> float:
+        low, high = center - _DAY // 2, center + _DAY // 2
+        if low < self._first:
+            return -1.0
+        return self._prefix[high] - self._prefix[low]
+
+    def _profile(self, index: int) -> tuple[float, float, int]:
+        """(hour-of-day median, weekday factor, same-hour samples) for the hour `index`."""
+        cached = self._cache.get(index)
+        if cached is not None:
+            return cached
+        series = self._series
+        same_hour = [series[j] for j in range(index - _DAY, self._first - 1, -_DAY)]
+        level = _median(same_hour)
+        weekly = 1.0
+        if index - _WEEK - _DAY // 2 >= self._first:
+            days = [self._day_volume(j) for j in range(index - _DAY, self._first - 1, -_DAY)]
+            days = [d for d in days if d >= 0]
+            weeks = [self._day_volume(j) for j in range(index - _WEEK, 0, -_WEEK)]
+            weeks = [w for w in weeks if w >= 0]
+            typical = _median(days)
+            if weeks and typical > 0:
+                config = self._config
+                weekly = min(
+                    config.weekly_factor_max,
+                    max(config.weekly_factor_min, _median(weeks) / typical),
+                )
+        profile = (level, weekly, len(same_hour))
+        self._cache[index] = profile
+        return profile
+
+    def expected(self, index: int) -> float:
+        level, weekly, _ = self._profile(index)
+        return level * weekly
+
+    def spread(self) -> float:
+        """Median relative residual of the recent ordinary hours (robust to the spikes)."""
+        if self._spread is None:
+            config = self._config
+            end = len(self._series) - 1  # the newest hour is tested, never learnt from
+            start = max(self._first + config.seasonal_min_days * _DAY, end - config.spread_hours)
+            residuals = []
+            for j in range(start, end):
+                expected = self.expected(j)
+                if expected >= config.spread_min_expected:
+                    residuals.append(abs(self._series[j] - expected) / expected)
+            self._spread = _MAD_TO_SIGMA * _median(residuals)
+        return self._spread
+
+    def deviation(self, index: int) -> float:
+        return noisy_deviation(self.expected(index), self.spread(), self._config)
+
+    def at(self, index: int) -> Baseline:
+        return Baseline(
+            mean=self.expected(index),
+            deviation=self.deviation(index),
+            warm=self.warm(index),
+            history_hours=self.history_hours(index),
+            weekly_factor=self._profile(index)[1],
+            spread=self.spread(),
+        )
 
 
 def brand_baseline(series: Sequence[float], config: EngineConfig) -> Baseline:
-    """Baseline of every hour but the newest, oldest first."""
-    history = series[:-1]
-    first_active = next((index for index, value in enumerate(history) if value > 0), None)
-    period_hours = period_seconds(config) / 3600.0
-    if first_active is None:
-        return Baseline(0.0, noisy_deviation(0.0, 0.0, config), False, 0.0)
-    active = history[first_active:]
-    history_hours = len(active) * period_hours
-    warmup = periods_in(config.warmup_hours, config) if config.warmup_hours else 1
-    seed = active[:warmup]
-    mean = sum(seed) / len(seed)
-    variance = sum((value - mean) ** 2 for value in seed) / len(seed)
-    alpha = 1.0 - 0.5 ** (period_hours / config.baseline_half_life_hours)
-    for value in active[warmup:]:
-        deviation = noisy_deviation(mean, variance, config)
-        rate = alpha
-        if (value - mean) / deviation > config.damping_z:
-            value = mean + config.damping_z * deviation
-            rate = alpha * config.damping_factor
-        delta = value - mean
-        mean += rate * delta
-        variance = (1.0 - rate) * (variance + rate * delta * delta)
-    return Baseline(
-        mean=mean,
-        deviation=noisy_deviation(mean, variance, config),
-        warm=history_hours >= config.warmup_hours,
-        history_hours=history_hours,
-    )
+    """Baseline of the newest hour of `series` (oldest first), from the hours before it."""
+    if not series:
+        return Baseline(0.0, config.spike_noise_floor, False, 0.0)
+    return SeasonalBaseline(series, config).at(len(series) - 1)
+
+
+def spike_size(ratio: float, config: EngineConfig) -> float:
+    """0-1 on a log scale: 1x reads 0, `spike_ratio_full` (100x) and beyond read 1."""
+    if ratio <= 1.0:
+        return 0.0
+    return clamp01(math.log(ratio) / math.log(max(config.spike_ratio_full, 1.0 + 1e-9)))
+
+
+def spike_strength(volume: float, z: float, ratio: float, config: EngineConfig) -> float:
+    half = config.spike_min_volume / 2
+    significance = ramp(z, config.spike_z_low, config.spike_z_high) * ramp(volume, half, 2 * half)
+    floor = config.spike_size_floor
+    return significance * (floor + (1.0 - floor) * spike_size(ratio, config))
 
 
 def spike_reading(
@@ -82,8 +200,38 @@ def spike_reading(
 ) -> SpikeReading:
     volume = series[-1] if series else 0.0
     z = (volume - baseline.mean) / baseline.deviation
+    ratio = volume / max(baseline.mean, config.spike_noise_floor)
     if not baseline.warm:
-        return SpikeReading(volume, z, 0.0)
-    half = config.spike_min_volume / 2
-    strength = ramp(z, config.spike_z_low, config.spike_z_high) * ramp(volume, half, 2 * half)
-    return SpikeReading(volume, z, strength)
+        return SpikeReading(volume, z, 0.0, ratio)
+    return SpikeReading(volume, z, spike_strength(volume, z, ratio, config), ratio)
+
+
+def burst_reading(slots: Sequence[float], baseline: Baseline, config: EngineConfig) -> BurstReading:
+    """A burst in one of the newest 5-minute slots, against the slots before it.
+
+    Each of the newest `burst_memory_slots` slots is compared to the median of the slots before
+    it (within `burst_slots`) and to the seasonal expectation of the hour / 12, whichever is
+    higher; its deviation is the larger of the baseline's noise model and the slots' own MAD.
+    """
+    expected_slot = baseline.mean / 12.0
+    if not baseline.warm or len(slots) < 4:
+        return BurstReading(max(slots, default=0.0), expected_slot, 0.0, False, 0.0)
+    best = BurstReading(0.0, expected_slot, 0.0, False, 0.0)
+    for index in range(max(1, len(slots) - config.burst_memory_slots), len(slots)):
+        before = slots[max(0, index - config.burst_slots) : index]
+        local = _median(before)
+        reference = max(expected_slot, local)
+        mad = _MAD_TO_SIGMA * _median([abs(v - local) for v in before])
+        deviation = max(noisy_deviation(reference, baseline.spread, config), mad)
+        volume = slots[index]
+        z = (volume - reference) / deviation
+        ratio = volume / max(reference, config.spike_noise_floor / 12.0)
+        burst = (
+            z >= config.burst_z
+            and volume >= config.burst_min_volume
+            and ratio >= config.burst_ratio
+        )
+        strength = spike_strength(volume * 12.0, z, ratio, config) if burst else 0.0
+        if (burst, z) > (best.burst, best.z):
+            best = BurstReading(volume, reference, z, burst, strength)
+    return best

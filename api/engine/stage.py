@@ -1,17 +1,27 @@
-"""Crisis stage (birth, growth, peak, decline, aftermath) from the smoothed negative volume.
+"""Crisis stage (birth, growth, peak, decline, aftermath) with hysteresis.
 
-The hourly negative volume is smoothed by an EWMA (`stage_half_life_hours`); its velocity is
-the change over `stage_lag_hours` and its acceleration the change of that velocity. An episode
-is a smoothed level above both `stage_min_volume` and the baseline + `elevated_z` deviations:
+The engine keeps no state between assessments, so the stage replays the last
+`episode_memory_hours` (+ a day) of the hourly volume through a small state machine, each hour
+judged against the seasonal baseline of that hour (`spike.SeasonalBaseline`):
 
-- elevated now: `growing` while it rises fast enough (and does not brake hard), `declining`
-  once it falls well below the episode's peak, else `peak`;
-- no longer elevated but an episode in the last `episode_memory_hours`: `resolved` when back
-  near the baseline (or far below the peak), else `declining`;
-- no episode: `emerging` when the level or the last hour clears a lower bar, else `quiet`.
+- the volume is smoothed by an EWMA (`stage_half_life_hours`): one loud hour is not a wave;
+- an **episode** starts on an *elevated* hour: smoothed z ≥ `elevated_z`, smoothed volume ≥
+  `stage_min_volume` and ≥ `elevated_ratio` x expected;
+- it ends only after `resolve_hours` *calm* hours in a row (z ≤ `resolved_z`): one quiet hour
+  inside a wave is not its end, and a threshold crossed back and forth does not flicker;
+- after an episode the stage is `resolved` for `episode_memory_hours`, and only a new elevated
+  hour starts a new episode: the daily cycle cannot bounce it back to `declining`.
 
-A wave whose mentions are mostly praise (a campaign) is not an episode: the series is the hourly
-negative volume muted, hour by hour, by the negativity gate (weighted negative share).
+In an episode, the smoothed volume gives the shape: `growing`
+while it rises fast (relative velocity over `stage_lag_hours` ≥ `growth_rate`), `declining` once
+it is below `decline_ratio` of the episode's peak and falling (or when the newest hour is not
+elevated any more), else `peak`. Outside an episode, `emerging` needs two raw hours in a row
+above the lower bar (z ≥ `emerging_z`, ≥ `emerging_ratio` x expected, ≥ `emerging_min_volume`)
+or a 5-minute burst: one busy hour is not noise enough to call. Before the baseline is warm the
+stage is `quiet`: it cannot judge yet.
+
+A wave whose mentions are mostly praise (a campaign) is no episode: the series is muted, hour by
+hour, by the negativity gate.
 """
 
 from __future__ import annotations
@@ -22,25 +32,27 @@ from dataclasses import dataclass
 from api.engine.config import EngineConfig
 from api.engine.schemas import Stage
 from api.engine.series import period_seconds, periods_in
-from api.engine.spike import Baseline
+from api.engine.spike import BurstReading, SeasonalBaseline
+
+_DAY = 24
 
 
 @dataclass(frozen=True, slots=True)
 class StageReading:
     stage: Stage
     level: float
-    """Smoothed negative volume per hour now."""
+    """Smoothed volume per hour now."""
     velocity: float
     acceleration: float
     peak: float
-    """Highest smoothed level within the episode memory."""
+    """Highest smoothed level of the current or last episode."""
     reason: str
 
 
 def smoothed(series: Sequence[float], config: EngineConfig) -> list[float]:
     period_hours = period_seconds(config) / 3600.0
     alpha = 1.0 - 0.5 ** (period_hours / config.stage_half_life_hours)
-    level = 0.0
+    level = series[0] if series else 0.0
     levels: list[float] = []
     for value in series:
         level += alpha * (value - level)
@@ -48,53 +60,101 @@ def smoothed(series: Sequence[float], config: EngineConfig) -> list[float]:
     return levels
 
 
-def crisis_stage(series: Sequence[float], baseline: Baseline, config: EngineConfig) -> StageReading:
-    """Stage of the hourly negative volume `series` (oldest first, hours of praise muted)."""
-    levels = smoothed(series, config) or [0.0]
+@dataclass(slots=True)
+class _Episode:
+    start: int
+    peak: float
+    calm_run: int = 0
+    end: int | None = None
+
+
+def crisis_stage(
+    series: Sequence[float],
+    baseline: SeasonalBaseline,
+    config: EngineConfig,
+    burst: BurstReading | None = None,
+) -> StageReading:
+    """Stage of the hourly volume `series` (oldest first, hours of praise muted)."""
+    newest = len(series) - 1
+    memory = periods_in(config.episode_memory_hours, config)
+    start = max(0, newest - memory - _DAY)
+    levels = smoothed(series[start:], config) or [0.0]
     lag = periods_in(config.stage_lag_hours, config)
     now = levels[-1]
-    before = levels[-1 - lag] if len(levels) > lag else 0.0
-    earlier = levels[-1 - 2 * lag] if len(levels) > 2 * lag else 0.0
+    before = levels[-1 - lag] if len(levels) > lag else levels[0]
+    earlier = levels[-1 - 2 * lag] if len(levels) > 2 * lag else levels[0]
     velocity = now - before
     acceleration = velocity - (before - earlier)
-    memory = periods_in(config.episode_memory_hours, config)
-    peak = max(levels[-memory:])
 
-    if baseline.warm:
-        elevated_bar = max(
-            config.stage_min_volume, baseline.mean + config.elevated_z * baseline.deviation
+    def reading(stage: Stage, reason: str, peak: float = 0.0) -> StageReading:
+        return StageReading(stage, now, velocity, acceleration, max(peak, now), reason)
+
+    if newest < 0 or not baseline.warm(newest):
+        hours = baseline.history_hours(max(newest, 0))
+        return reading(
+            Stage.quiet,
+            f"Warming up: {hours:.0f} h of history; the baseline needs {config.warmup_hours} h "
+            "and two days of the same hour before it can judge.",
         )
-        emerging_bar = max(
-            config.emerging_min_volume, baseline.mean + config.emerging_z * baseline.deviation
+
+    episode: _Episode | None = None
+    last: _Episode | None = None
+    elevated_now = emerging_run = 0
+    for index in range(start, newest + 1):
+        if not baseline.warm(index):
+            continue
+        value = series[index]
+        expected = baseline.expected(index)
+        deviation = baseline.deviation(index)
+        floor = max(expected, config.spike_noise_floor)
+        level = levels[index - start]
+        # The episode reads the smoothed level (one loud hour is not a wave), emerging the raw one.
+        z = (level - expected) / deviation
+        elevated = (
+            z >= config.elevated_z
+            and level >= config.stage_min_volume
+            and level >= config.elevated_ratio * floor
         )
-    else:
-        # Without a warm baseline the bars are absolute, and stricter.
-        elevated_bar = config.cold_start_factor * config.stage_min_volume
-        emerging_bar = config.cold_start_factor * config.emerging_min_volume
-    relative_velocity = velocity / max(now, before, 1e-9)
+        if episode is None:
+            if elevated:
+                episode = _Episode(start=index, peak=level)
+        else:
+            episode.peak = max(episode.peak, level)
+            if z <= config.resolved_z and not elevated:
+                episode.calm_run += 1
+                if episode.calm_run >= config.resolve_hours:
+                    episode.end = index
+                    last, episode = episode, None
+            else:
+                episode.calm_run = 0
+        elevated_now = elevated
+        emerging = (
+            (value - expected) / deviation >= config.emerging_z
+            and value >= config.emerging_min_volume
+            and value >= config.emerging_ratio * floor
+        )
+        emerging_run = emerging_run + 1 if emerging else 0
 
-    def reading(stage: Stage, reason: str) -> StageReading:
-        return StageReading(stage, now, velocity, acceleration, peak, reason)
-
-    if now >= elevated_bar:
-        if now < config.decline_ratio * peak and relative_velocity < 0:
-            return reading(Stage.declining, "The negative wave is falling from its peak.")
+    if episode is not None:
+        peak = episode.peak
+        relative_velocity = velocity / max(now, before, 1e-9)
+        if not elevated_now or (now < config.decline_ratio * peak and relative_velocity < 0):
+            return reading(Stage.declining, "The negative wave is falling from its peak.", peak)
         if relative_velocity >= config.growth_rate and (
             acceleration >= 0 or relative_velocity >= 2 * config.growth_rate
         ):
-            return reading(Stage.growing, "The negative wave is rising fast.")
+            return reading(Stage.growing, "The negative wave is rising fast.", peak)
         if relative_velocity <= -config.growth_rate and now < config.near_peak_ratio * peak:
-            return reading(Stage.declining, "The negative wave is falling from its peak.")
-        return reading(Stage.peak, "The negative wave is at its height: it no longer grows.")
-    if peak >= elevated_bar:
-        back_to_normal = max(
-            baseline.mean + config.resolved_z * baseline.deviation,
-            config.resolved_ratio * peak,
+            return reading(Stage.declining, "The negative wave is falling from its peak.", peak)
+        return reading(Stage.peak, "The negative wave is at its height: it no longer grows.", peak)
+    if burst is not None and burst.burst:
+        return reading(
+            Stage.emerging,
+            f"A burst: {burst.volume:.0f} mentions in 5 minutes against about "
+            f"{burst.expected:.1f} usually.",
         )
-        if now <= back_to_normal:
-            return reading(Stage.resolved, "A recent negative wave is over: aftermath.")
-        return reading(Stage.declining, "The negative wave is ebbing.")
-    # The first hour of a wave barely moves the smoothed level: emerging reads the raw hour too.
-    if max(now, series[-1] if series else 0.0) >= emerging_bar:
+    if emerging_run >= 2:
         return reading(Stage.emerging, "Negative mentions are rising above the usual level.")
+    if last is not None and last.end is not None and newest - last.end < memory:
+        return reading(Stage.resolved, "A recent negative wave is over: aftermath.", last.peak)
     return reading(Stage.quiet, "Negative mentions are at their usual level.")

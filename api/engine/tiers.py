@@ -10,6 +10,7 @@ a false claim nobody sees.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -252,7 +253,14 @@ def _brand_tier_by_signals(signals: BrandSignals, config: EngineConfig) -> TierD
             "tier.major_issue_amplified",
             "A major incident reached the press or influencers: the leadership must explain.",
         )
-    if signals.score >= config.respond_min_score:
+    if signals.score >= config.respond_min_score or signals.sustained_negativity:
+        if signals.score < config.respond_min_score:
+            return TierDecision(
+                Tier.respond_publicly,
+                "tier.sustained_negativity",
+                "Most mentions of the day are negative, spike or not: answer publicly what "
+                "people complain about.",
+            )
         answered = signals.public_mentions + signals.private_mentions
         if (
             answered > 0
@@ -283,3 +291,30 @@ def _brand_tier_by_signals(signals: BrandSignals, config: EngineConfig) -> TierD
         "tier.watch",
         "Nothing spreads: keep watching; answering a critique nobody reacts to can feed it.",
     )
+
+
+def held_tier(
+    decision: TierDecision,
+    signals: BrandSignals,
+    earlier_score: Callable[[int], int],
+    config: EngineConfig,
+) -> TierDecision:
+    """Hysteresis of the score bar: a brand that answered in the last `tier_hold_hours` keeps
+    answering while its score stays within `tier_hysteresis_points` under the bar, so a score
+    wavering around it does not flip the tier without a change of signal.
+
+    Earlier scores are computed only when the score sits in that band (cheap on average).
+    """
+    bar = config.respond_min_score
+    if decision.code != "tier.watch" or not bar - config.tier_hysteresis_points <= signals.score:
+        return decision
+    step = max(1, config.tier_hold_hours // 6)
+    for hours in range(step, config.tier_hold_hours + 1, step):
+        if earlier_score(hours) >= bar:
+            return TierDecision(
+                Tier.respond_publicly,
+                "tier.held",
+                f"The score eased to {signals.score}, just under {bar}, after reaching it in "
+                f"the last {hours} h: keep answering until the criticism really subsides.",
+            )
+    return decision

@@ -6,4 +6,8 @@
 #            bricked devices and pilling fabric (product defects).
 # 2026.11.4: a visible complaint about a shared issue (price, outage, defect) is public even
 #            when it names the account; "cringe", "tone deaf" read as negative.
-MODEL_VERSION = "2026.11.4"
+# 2026.12.2: the brand radar: unknown-sentiment volume feeds the spike and the stage (half the
+#            points), seasonal robust baseline (hour of day x weekday), 5-minute bursts, stage
+#            and tier hysteresis, log-scale spike size, score raised to its tier's level,
+#            networks counted over the window, sustained negative share.
+MODEL_VERSION = "2026.12.2"

@@ -26,7 +26,15 @@ from api.engine import (
 )
 from api.engine.mention import Mention
 from api.engine.schemas import Moderation, Stage, Tier
-from api.storage.buckets import FINE_SECONDS, BucketWindow, add_counters, assemble_buckets, floor_to
+from api.storage.buckets import (
+    FINE_SECONDS,
+    BucketWindow,
+    add_counters,
+    assemble_buckets,
+    assemble_slots,
+    floor_to,
+    slot_starts,
+)
 
 
 class ScenarioBrand(BaseModel):
@@ -164,17 +172,54 @@ class InMemoryAggregates:
             )
         return True
 
+    def add_repeated(
+        self, mention: Mention, triage: MentionTriage, counters: Mapping[str, int], times: int
+    ) -> None:
+        """Count `times` identical mentions published at `mention.published_at` at once, exactly
+        as `times` calls of `add` with distinct external ids would (integer counters only, and
+        no hot candidate: the sums of equal integers are exact)."""
+        if triage.risk >= self._config.hot_mention_risk:
+            raise ValueError("a hot mention must be added one by one (it is a top candidate)")
+        if any(not isinstance(value, int) for value in counters.values()):
+            raise ValueError("only integer counters add up exactly in bulk")
+        published = mention.published_at.astimezone(UTC)
+        scaled = {name: value * times for name, value in counters.items()}
+        for store, width in (
+            (self._hourly, self._config.bucket_seconds),
+            (self._fine, FINE_SECONDS),
+        ):
+            add_counters(store.setdefault(floor_to(published, width), {}), scaled)
+
     def buckets(self, at: datetime, config: EngineConfig) -> list[AggregateBucket]:
         window = BucketWindow.at(at, config.bucket_seconds, config.history_hours)
-        hourly: dict[datetime, dict[str, float]] = {
-            start: dict(counters)
-            for start, counters in self._hourly.items()
-            if window.holds_whole_hour(start)
-        }
-        for start, counters in self._fine.items():
-            if window.holds_slot(start):
-                add_counters(hourly.setdefault(window.current_hour, {}), counters)
+        # Looked up hour by hour and slot by slot: the cost does not grow with the stream.
+        hourly: dict[datetime, Mapping[str, float]] = {}
+        start = window.first_hour
+        step = timedelta(seconds=config.bucket_seconds)
+        while start < window.current_hour:
+            counters = self._hourly.get(start)
+            if counters is not None:
+                hourly[start] = counters  # assemble_buckets copies it
+            start += step
+        slot = window.current_hour
+        partial: dict[str, float] = {}
+        while slot < window.partial_end:
+            counters = self._fine.get(slot)
+            if counters is not None:
+                add_counters(partial, counters)
+            slot += timedelta(seconds=FINE_SECONDS)
+        if partial:
+            hourly[window.current_hour] = partial
         return assemble_buckets(window, hourly)
+
+    def slots(self, at: datetime, config: EngineConfig) -> list[AggregateBucket]:
+        """The 5-minute slots the burst detector reads (`burst_slots` ending with `at`'s)."""
+        fine = {
+            start: self._fine[start]
+            for start in slot_starts(at, config.burst_slots)
+            if start in self._fine
+        }
+        return assemble_slots(fine)
 
     def top_candidates(self, at: datetime, config: EngineConfig) -> list[TopMentionCandidate]:
         """Hot mentions published in the assessment window, newest first (as storage lists them)."""
@@ -188,6 +233,7 @@ class InMemoryAggregates:
             at=at,
             config=config,
             top_candidates=self.top_candidates(at, config),
+            slots=self.slots(at, config),
         )
 
 

@@ -102,6 +102,22 @@ class BucketWindow:
         return self.current_hour <= start < self.partial_end
 
 
+def slot_starts(at: datetime, count: int) -> list[datetime]:
+    """The starts of the `count` 5-minute slots ending with the one holding `at`, oldest first:
+    the slots the burst detector reads (the newest one partial, like the partial hour)."""
+    end = ceil_to(at.astimezone(UTC), FINE_SECONDS)
+    return [end - timedelta(seconds=FINE_SECONDS * back) for back in range(count, 0, -1)]
+
+
+def assemble_slots(fine: Mapping[datetime, Mapping[str, float]]) -> list[AggregateBucket]:
+    """The engine's 5-minute slots in time order, empty ones dropped."""
+    return [
+        AggregateBucket(start=start, seconds=FINE_SECONDS, counters=dict(counters))
+        for start, counters in sorted(fine.items())
+        if counters
+    ]
+
+
 def assemble_buckets(
     window: BucketWindow, hourly: Mapping[datetime, Mapping[str, float]]
 ) -> list[AggregateBucket]:

@@ -4,6 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
+from api.engine import mention_counters, triage_mention
+from api.engine.mention import Mention
+from api.local.scenarios import InMemoryAggregates
 from api.services import Services
 from tests.factories import mention
 
@@ -66,3 +69,25 @@ def test_a_quiet_brand_keeps_one_aggregate_item_per_bucket(
             ExpressionAttributeValues={":pk": {"S": f"AGG#{workspace}#{brand_id}#{shard}"}},
         )["Items"]
         assert items == []
+
+
+def test_the_burst_slots_read_from_storage_equal_the_in_memory_ones(
+    client: TestClient, brand_id: str, workspace: str, services: Services
+) -> None:
+    now = datetime.now(UTC)
+    moments = [now - timedelta(minutes=m) for m in (1, 2, 9, 33, 70, 200)]
+    ingest_at(client, brand_id, moments)
+    aggregates = services.assessments._aggregates
+    config = services.settings.engine
+    memory = InMemoryAggregates(config)
+    for index, moment in enumerate(moments):
+        stored = Mention.model_validate(mention(f"m{index}", published_at=moment.isoformat()))
+        triage = triage_mention(stored, now=moment, config=config)
+        memory.add(stored, triage, mention_counters(stored, triage))
+    slots = aggregates.read_slots(workspace, brand_id, now, config)
+    assert [s.start for s in slots] == [s.start for s in memory.slots(now, config)]
+    assert [s.counters["n"] for s in slots] == [s.counters["n"] for s in memory.slots(now, config)]
+    assert sum(s.counters["n"] for s in slots) == 5  # 200 min ago is beyond the 2 h of slots
+    # A history reads the slots of every point from `since` on (each point's 2 h before it).
+    since = aggregates.read_slots(workspace, brand_id, now, config, since=now - timedelta(hours=2))
+    assert sum(s.counters["n"] for s in since) == 6

@@ -13,8 +13,16 @@ def actions(tier: Tier, topics: tuple[str, ...] = (), stage: Stage = Stage.growi
     return [a.action for a in brand_playbook(tier, stage, topics, NOW, CONFIG)]
 
 
-def test_watch_only_monitors() -> None:
-    assert actions(Tier.watch) == ["monitor"]
+def test_watch_only_monitors_when_quiet() -> None:
+    assert actions(Tier.watch, stage=Stage.quiet) == ["monitor"]
+    assert actions(Tier.watch, stage=Stage.resolved) == ["monitor"]
+
+
+def test_a_surge_on_watch_is_reviewed_within_the_hour() -> None:
+    # A surge of unknown sentiment stays on watch, but somebody must read it now.
+    playbook = brand_playbook(Tier.watch, Stage.peak, (), NOW, CONFIG)
+    assert [a.action for a in playbook] == ["review_surge", "monitor"]
+    assert playbook[0].deadline == NOW + timedelta(minutes=CONFIG.playbook_minutes_first_answer)
 
 
 def test_a_public_answer_comes_within_the_hour() -> None:

@@ -1,67 +1,119 @@
-"""Spike detection against the brand's own baseline: warm-up, noise floor, minimum volume,
-damping."""
+"""The seasonal baseline (hour of day x weekday, robust), spike size and 5-minute bursts."""
 
 from __future__ import annotations
 
-from api.engine.spike import brand_baseline, spike_reading
+import math
+
+from api.engine.spike import (
+    SeasonalBaseline,
+    brand_baseline,
+    burst_reading,
+    spike_reading,
+    spike_size,
+)
 from tests.engine.factories import CONFIG
 
-
-def series(baseline: float, hours: int, tail: list[float]) -> list[float]:
-    """`hours` of a steady baseline (alternating around it), then `tail`, newest last."""
-    history = [baseline + (0.5 if index % 2 else -0.5) for index in range(hours)]
-    return [0.0] * (CONFIG.history_hours - hours - len(tail)) + history + tail
+HOURS = CONFIG.history_hours
 
 
-def test_a_jump_far_above_the_baseline_is_a_spike() -> None:
-    values = series(1.0, 200, [20.0])
+def daily_cycle(hour: int) -> float:
+    """A brand busy by day (~40 an hour at 14:00) and quiet at night (~4 at 02:00)."""
+    return 22.0 + 18.0 * math.sin((hour % 24 - 8) / 24 * 2 * math.pi)
+
+
+def cyclic(tail: list[float] | None = None, hours: int = HOURS) -> list[float]:
+    """`hours` of the daily cycle (index 0 is hour 0 of a day), `tail` replacing the newest."""
+    values = [daily_cycle(i) for i in range(hours)]
+    if tail:
+        values[-len(tail) :] = tail
+    return values
+
+
+def test_the_busy_hour_of_an_ordinary_day_is_no_spike() -> None:
+    values = cyclic()
     baseline = brand_baseline(values, CONFIG)
-    reading = spike_reading(values, baseline, CONFIG)
     assert baseline.warm
-    assert reading.z > CONFIG.spike_z_high
-    assert reading.strength == 1.0
+    assert abs(baseline.mean - values[-1]) < 1.0
+    assert spike_reading(values, baseline, CONFIG).strength == 0.0
 
 
-def test_no_spike_during_warm_up() -> None:
-    values = series(1.0, 20, [20.0])
+def test_the_same_volume_at_night_is_a_spike() -> None:
+    busiest = max(daily_cycle(h) for h in range(24))
+    night = [i for i in range(HOURS - 24, HOURS) if daily_cycle(i) < 6.0][-1]
+    values = cyclic()[: night + 1]
+    values[-1] = busiest
+    reading = spike_reading(values, brand_baseline(values, CONFIG), CONFIG)
+    assert reading.z > CONFIG.elevated_z
+    assert reading.strength > 0.0
+
+
+def test_a_brand_quiet_on_sundays_is_judged_against_its_sundays() -> None:
+    # Every 7th day at a third of the volume: a week later, that day's expectation follows.
+    values = [daily_cycle(i) * (0.35 if (i // 24) % 7 == 6 else 1.0) for i in range(HOURS)]
+    seasonal = SeasonalBaseline(values, CONFIG)
+    sunday_noon = max(i for i in range(HOURS) if (i // 24) % 7 == 6 and i % 24 == 14)
+    weekday_noon = sunday_noon - 24
+    assert seasonal.at(sunday_noon).weekly_factor < 0.7
+    assert seasonal.expected(sunday_noon) < 0.6 * seasonal.expected(weekday_noon)
+
+
+def test_past_spikes_do_not_raise_the_baseline() -> None:
+    calm = brand_baseline(cyclic(), CONFIG)
+    spiky = cyclic()
+    for day in range(1, 5):  # four earlier days had a spike at this very hour
+        spiky[-1 - 24 * day] = 400.0
+    assert abs(brand_baseline(spiky, CONFIG).mean - calm.mean) < 1.0
+
+
+def test_a_running_crisis_does_not_raise_its_own_baseline() -> None:
+    before = brand_baseline(cyclic(), CONFIG)
+    during = cyclic([300.0] * 13)
+    baseline = brand_baseline(during, CONFIG)
+    assert abs(baseline.mean - before.mean) < 1.0
+    assert spike_reading(during, baseline, CONFIG).strength > 0.5
+
+
+def test_no_judgement_before_two_days_of_history() -> None:
+    values = [0.0] * (HOURS - 30) + [daily_cycle(i) for i in range(29)] + [500.0]
     baseline = brand_baseline(values, CONFIG)
     assert not baseline.warm
     assert spike_reading(values, baseline, CONFIG).strength == 0.0
 
 
-def test_no_spike_below_the_minimum_volume() -> None:
-    values = series(0.05, 200, [1.5])
-    reading = spike_reading(values, brand_baseline(values, CONFIG), CONFIG)
-    assert reading.strength == 0.0
-
-
 def test_the_noise_floor_keeps_a_quiet_brand_from_crying_wolf() -> None:
-    values = series(0.0, 200, [2.0])
-    values[-50] = 0.3  # a brand with almost no history
+    values = [0.0] * HOURS
+    values[-50] = values[-100] = 0.3
+    values[-1] = 2.0
     baseline = brand_baseline(values, CONFIG)
     assert baseline.deviation >= CONFIG.spike_noise_floor
-    assert spike_reading(values, baseline, CONFIG).z <= 2.0
+    assert spike_reading(values, baseline, CONFIG).strength == 0.0
 
 
-def test_a_running_crisis_does_not_raise_its_own_baseline() -> None:
-    before = brand_baseline(series(1.0, 200, [1.0]), CONFIG)
-    during = brand_baseline(series(1.0, 200, [30.0] * 12 + [30.0]), CONFIG)
-    assert during.mean < before.mean + 1.0
-    assert spike_reading(series(1.0, 200, [30.0] * 13), during, CONFIG).strength == 1.0
+def test_the_size_of_a_spike_is_read_on_a_log_scale_and_bounded() -> None:
+    assert spike_size(1.0, CONFIG) == 0.0
+    five, hundred = spike_size(5.0, CONFIG), spike_size(100.0, CONFIG)
+    assert 0.2 < five < 0.5 < hundred
+    assert hundred == spike_size(10_000.0, CONFIG) == 1.0
 
 
-def test_without_damping_the_crisis_would_absorb_itself() -> None:
-    undamped = CONFIG.model_copy(update={"damping_factor": 1.0, "damping_z": 1000.0})
-    values = series(1.0, 200, [30.0] * 13)
-    assert brand_baseline(values, undamped).mean > brand_baseline(values, CONFIG).mean + 3
+def test_a_100x_hour_is_stronger_than_a_5x_hour() -> None:
+    base = [10.0 + (1.0 if i % 2 else -1.0) for i in range(HOURS)]
+    strengths = []
+    for factor in (5.0, 100.0):
+        values = [*base[:-1], 10.0 * factor]
+        strengths.append(spike_reading(values, brand_baseline(values, CONFIG), CONFIG).strength)
+    assert 0.0 < strengths[0] < strengths[1] <= 1.0
 
 
-def test_the_newest_hour_never_feeds_the_baseline() -> None:
-    quiet = brand_baseline(series(1.0, 200, [1.0]), CONFIG)
-    loud = brand_baseline(series(1.0, 200, [500.0]), CONFIG)
-    assert quiet == loud
-
-
-def test_an_empty_history_is_cold_and_flat() -> None:
-    baseline = brand_baseline([0.0] * CONFIG.history_hours, CONFIG)
-    assert (baseline.mean, baseline.warm) == (0.0, False)
+def test_a_five_minute_burst_is_seen_on_the_slots() -> None:
+    # ~100 an hour: 67 extra in one 5-minute slot is barely a busy hour, but a clear burst.
+    values = [100.0 + (5.0 if i % 2 else -5.0) for i in range(HOURS)]
+    values[-1] = 100.0 + 67.0
+    baseline = brand_baseline(values, CONFIG)
+    slots = [8.0 + (2.0 if i % 3 else -1.0) for i in range(CONFIG.burst_slots)]
+    slots[-1] += 67.0
+    burst = burst_reading(slots, baseline, CONFIG)
+    assert spike_reading(values, baseline, CONFIG).ratio < CONFIG.elevated_ratio  # no episode
+    assert burst.burst
+    assert burst.z > CONFIG.burst_z
+    assert not burst_reading([*slots[:-1], slots[0]], baseline, CONFIG).burst

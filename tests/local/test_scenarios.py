@@ -192,6 +192,33 @@ def test_a_mention_added_twice_counts_once() -> None:
     assert aggregates.buckets(T0 + timedelta(hours=1), CONFIG)[0].counters["n"] == 1
 
 
+def test_the_burst_detector_reads_the_newest_five_minute_slots() -> None:
+    aggregates = aggregates_with(0, 3, 11, 14, 16, 40)
+    slots = aggregates.slots(T0 + timedelta(minutes=12), CONFIG)
+    # Up to 12 min rounded up to 15: the slots of 0, 5 (empty, dropped) and 10 minutes.
+    assert [(s.start, s.seconds, s.counters["n"]) for s in slots] == [
+        (T0, 300, 2),
+        (T0 + timedelta(minutes=10), 300, 2),
+    ]
+    late = T0 + timedelta(minutes=5 * CONFIG.burst_slots + 20)
+    assert [s.start for s in aggregates.slots(late, CONFIG)] == [T0 + timedelta(minutes=40)]
+
+
+def test_identical_mentions_added_in_bulk_count_as_added_one_by_one() -> None:
+    one_by_one, bulk = InMemoryAggregates(CONFIG), InMemoryAggregates(CONFIG)
+    template = make_mention(None, score=None, published_at=T0 + timedelta(minutes=7))
+    triage = triage_mention(template, now=template.published_at, config=CONFIG)
+    counters = counters_of(template)
+    for index in range(37):
+        copy = template.model_copy(update={"external_id": f"m{index}"})
+        one_by_one.add(copy, triage, counters)
+    bulk.add_repeated(template, triage, counters, 37)  # type: ignore[arg-type]
+    at = T0 + timedelta(minutes=52)
+    assert bulk.buckets(at, CONFIG) == one_by_one.buckets(at, CONFIG)
+    assert bulk.slots(at, CONFIG) == one_by_one.slots(at, CONFIG)
+    assert bulk.assess(at, CONFIG) == one_by_one.assess(at, CONFIG)
+
+
 def test_hot_mentions_of_the_window_are_the_top_candidates() -> None:
     aggregates = InMemoryAggregates(CONFIG)
     for index, (minutes, likes) in enumerate([(0, 5000), (10, 0), (20, 3000)]):
