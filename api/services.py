@@ -15,6 +15,9 @@ from api.idempotency import IdempotencyService
 from api.mentions.repository import MentionRepository
 from api.mentions.service import MentionService
 from api.settings import Settings
+from api.subscriptions.repository import SubscriptionRepository
+from api.subscriptions.secrets import MasterKey
+from api.subscriptions.service import SubscriptionService
 from api.workspaces.repository import ApiKeyRepository
 from api.workspaces.service import ApiKeyService
 
@@ -31,6 +34,7 @@ class Services:
     assessments: AssessmentService
     hooks: HookService
     idempotency: IdempotencyService
+    subscriptions: SubscriptionService
 
 
 def build_services(settings: Settings, client: DynamoDBClient) -> Services:
@@ -41,7 +45,10 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
         client, table, aggregates, bucket_seconds=settings.engine.bucket_seconds
     )
     brands = BrandService(BrandRepository(client, table))
-    mention_service = MentionService(mentions, assessments, settings)
+    subscriptions = SubscriptionService(
+        SubscriptionRepository(client, table), settings, MasterKey(settings)
+    )
+    mention_service = MentionService(mentions, assessments, settings, announcer=subscriptions)
     return Services(
         settings=settings,
         api_keys=ApiKeyService(ApiKeyRepository(client, table)),
@@ -50,4 +57,5 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
         assessments=assessments,
         hooks=HookService(HookRepository(client, table), brands, mention_service, settings),
         idempotency=IdempotencyService(client, table, settings.idempotency_ttl_seconds),
+        subscriptions=subscriptions,
     )

@@ -36,6 +36,12 @@ def create_table(client: DynamoDBClient, table_name: str, path: Path = TABLE_DEF
     request["SSESpecification"] = {
         "Enabled": properties.get("SSESpecification", {}).get("SSEEnabled", True)
     }
+    stream = properties.get("StreamSpecification")
+    if stream:  # CloudFormation has no StreamEnabled: the view type alone turns the stream on
+        request["StreamSpecification"] = {
+            "StreamEnabled": True,
+            "StreamViewType": stream["StreamViewType"],
+        }
     client.create_table(TableName=table_name, **request)
     client.get_waiter("table_exists").wait(TableName=table_name)
     ttl = properties.get("TimeToLiveSpecification")
