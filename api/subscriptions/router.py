@@ -130,13 +130,10 @@ def rotate_subscription_secret(
     subscription_id: SubscriptionIdPath,
     principal: PrincipalDep,
     services: ServicesDep,
-    body: SecretRotation | None = None,
+    body: SecretRotation = _DEFAULT_ROTATION,
 ) -> SubscriptionWithSecret:
     """Issue a new secret; the previous one keeps signing alongside it for 24 hours."""
-    rotation = body or _DEFAULT_ROTATION
-    return services.subscriptions.rotate_secret(
-        principal, subscription_id, rotation.overlap_seconds
-    )
+    return services.subscriptions.rotate_secret(principal, subscription_id, body.overlap_seconds)
 
 
 @router.post(

@@ -153,12 +153,16 @@ class SubscriptionWithSecret(Subscription):
 
 
 class SubscriptionList(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [_SUBSCRIPTION_EXAMPLE]}]})
+
     items: list[Subscription]
     next_cursor: str | None = None
 
 
 class SecretRotation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"overlap_seconds": 86400}]}
+    )
 
     overlap_seconds: Annotated[int, Field(ge=0, le=7 * 24 * 3600)] | None = Field(
         default=None,
@@ -200,7 +204,22 @@ class DeliveryAttempt(BaseModel):
     state: DeliveryState = Field(description="The delivery's state after this attempt.")
 
 
+_ATTEMPT_EXAMPLE: dict[str, Any] = {
+    "event_id": "evt_2b4d6f8h2j4l6n8p3r5t7v9x",
+    "event_type": "brand.tier_changed",
+    "attempt": 2,
+    "attempted_at": "2026-03-09T08:20:05Z",
+    "status_code": 503,
+    "latency_ms": 84,
+    "response_excerpt": "upstream unavailable",
+    "next_retry_at": "2026-03-09T08:25:05Z",
+    "state": "retrying",
+}
+
+
 class DeliveryAttemptList(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [_ATTEMPT_EXAMPLE]}]})
+
     items: list[DeliveryAttempt]
     next_cursor: str | None = None
 

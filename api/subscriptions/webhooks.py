@@ -133,3 +133,25 @@ def declare_webhooks(app: FastAPI) -> None:
 
     for route in app.webhooks.routes:
         route.description = (route.description or "") + "\n\n" + _HEADERS  # type: ignore[attr-defined]
+
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = generate()
+        for path_item in document.get("webhooks", {}).values():
+            for operation in path_item.values():
+                # What the receiver answers: FastAPI's default 200/422 describe a server.
+                operation["responses"] = _RECEIVER_RESPONSES
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+_RECEIVER_RESPONSES: dict[str, Any] = {
+    "2XX": {"description": "Received: any 2xx, within 15 seconds, acknowledges the event."},
+    "410": {"description": "Gone: Vigie disables the subscription at once."},
+    "default": {
+        "description": "Anything else (or no answer): retried after 5 s, 5 min, 30 min, 2 h, "
+        "5 h, 10 h and 10 h (`Retry-After` honoured), then kept for `recover`."
+    },
+}
