@@ -83,6 +83,7 @@ class StreamReader:
         self._streams = streams
         self._arn = dynamodb.describe_table(TableName=table_name)["Table"]["LatestStreamArn"]
         self._iterators: dict[str, str | None] = {}
+        self._polls = 0
         self._workspaces = set(workspaces) if workspaces is not None else None
         self._refresh_shards(initial_type="TRIM_HORIZON" if from_start else "LATEST")
 
@@ -105,7 +106,9 @@ class StreamReader:
             self._workspaces.add(workspace)
 
     def poll(self) -> list[DeliveryKey]:
-        self._refresh_shards()
+        self._polls += 1
+        if self._polls % 10 == 0:  # new shards are rare: look for them every tenth poll
+            self._refresh_shards()
         found: list[DeliveryKey] = []
         for shard_id, iterator in list(self._iterators.items()):
             if iterator is None:

@@ -42,7 +42,11 @@ def create_table(client: DynamoDBClient, table_name: str, path: Path = TABLE_DEF
             "StreamEnabled": True,
             "StreamViewType": stream["StreamViewType"],
         }
-    client.create_table(TableName=table_name, **request)
+    try:
+        client.create_table(TableName=table_name, **request)
+    except client.exceptions.ResourceInUseException:
+        # A retried CreateTable whose first try went through (a slow DynamoDB Local under load).
+        pass
     client.get_waiter("table_exists").wait(TableName=table_name)
     ttl = properties.get("TimeToLiveSpecification")
     if ttl:
