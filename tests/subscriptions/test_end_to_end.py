@@ -125,7 +125,7 @@ def test_the_same_batch_posted_three_times_at_once_announces_each_change_once(
     def post(_: int) -> int:
         with TestClient(outbound_app, headers=auth) as client:
             response = client.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": batch})
-            return response.status_code
+            return int(response.status_code)
 
     with ThreadPoolExecutor(3) as pool:
         statuses = list(pool.map(post, range(3)))
