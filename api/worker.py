@@ -51,7 +51,8 @@ metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Vigi
 publish_metrics_with(metrics)
 
 settings = get_settings()
-services = build_services(settings, create_dynamodb_client(settings))
+dynamodb = create_dynamodb_client(settings)
+services = build_services(settings, dynamodb)
 
 
 class SqsRetryScheduler:
