@@ -151,7 +151,15 @@ class SubscriptionRepository:
 
     # --- subscriptions --------------------------------------------------------------------
 
-    def put_subscription(self, workspace: str, values: Mapping[str, Any], *, new: bool) -> None:
+    def put_subscription(
+        self,
+        workspace: str,
+        values: Mapping[str, Any],
+        *,
+        new: bool,
+        expected_updated_at: str | None = None,
+    ) -> None:
+        """Create it, or replace it if nobody changed it since it was read (`updated_at`)."""
         item = {
             "PK": workspace_pk(workspace),
             "SK": subscription_sk(values["subscription_id"]),
@@ -159,14 +167,14 @@ class SubscriptionRepository:
             "workspace": workspace,
             **values,
         }
-        condition = "attribute_not_exists(PK)" if new else "attribute_exists(PK)"
+        request: dict[str, Any] = {"TableName": self._table, "Item": to_item(item)}
+        if new:
+            request["ConditionExpression"] = "attribute_not_exists(PK)"
+        else:
+            request["ConditionExpression"] = "attribute_exists(PK) AND updated_at = :read"
+            request["ExpressionAttributeValues"] = {":read": to_attribute(expected_updated_at)}
         try:
-            with_retries(
-                lambda _: self._client.put_item(
-                    TableName=self._table, Item=to_item(item), ConditionExpression=condition
-                ),
-                what="writing a subscription",
-            )
+            with_retries(lambda _: self._client.put_item(**request), what="writing a subscription")
         except ClientError as error:
             if error_code(error) == "ConditionalCheckFailedException":
                 raise SubscriptionChangedError from None

@@ -92,7 +92,7 @@ def get_subscription(
 @router.patch(
     BASE + "/{subscription_id}",
     operation_id="update_subscription",
-    responses=problem_responses(NotFound),
+    responses=problem_responses(NotFound, Conflict),
     dependencies=[StrictQuery],
 )
 def update_subscription(
@@ -123,7 +123,7 @@ def delete_subscription(
 @router.post(
     BASE + "/{subscription_id}/rotate-secret",
     operation_id="rotate_subscription_secret",
-    responses=problem_responses(NotFound, SubscriptionSecretsNotConfigured),
+    responses=problem_responses(NotFound, Conflict, SubscriptionSecretsNotConfigured),
     dependencies=[StrictQuery],
 )
 def rotate_subscription_secret(

@@ -103,6 +103,13 @@ def _subscription_from(record: Mapping[str, Any], now: datetime | None = None) -
     )
 
 
+def _changed(subscription_id: str) -> Conflict:
+    return Conflict(
+        f"Subscription '{subscription_id}' was changed or deleted by another request (or by "
+        "the dispatcher, which disables failing ones): read it again and retry."
+    )
+
+
 def matches(record: Mapping[str, Any], event_type: str, brand_id: str | None) -> bool:
     if event_type not in record["events"]:
         return False
@@ -221,15 +228,16 @@ class SubscriptionService:
                 record["enabled"] = False
                 record["disabled_reason"] = DisabledReason.by_user.value
                 record["disabled_at"] = now
+        read_at = record["updated_at"]
         record["updated_at"] = now
         for name in ("PK", "SK", "kind", "workspace"):
             record.pop(name, None)
         try:
-            self._repository.put_subscription(principal.workspace, record, new=False)
+            self._repository.put_subscription(
+                principal.workspace, record, new=False, expected_updated_at=read_at
+            )
         except SubscriptionChangedError:
-            raise NotFound(
-                f"Subscription '{subscription_id}' does not exist in this workspace."
-            ) from None
+            raise _changed(subscription_id) from None
         return _subscription_from(record)
 
     def delete(self, principal: Principal, subscription_id: str) -> None:
@@ -254,15 +262,16 @@ class SubscriptionService:
             "credential_id": new_credential_id(),
             "key_id": self._master_key.key_id(),
         }
+        read_at = record["updated_at"]
         record["updated_at"] = format_instant(now)
         for name in ("PK", "SK", "kind", "workspace"):
             record.pop(name, None)
         try:
-            self._repository.put_subscription(principal.workspace, record, new=False)
+            self._repository.put_subscription(
+                principal.workspace, record, new=False, expected_updated_at=read_at
+            )
         except SubscriptionChangedError:
-            raise NotFound(
-                f"Subscription '{subscription_id}' does not exist in this workspace."
-            ) from None
+            raise _changed(subscription_id) from None
         secret = derive_secret(
             self._master_key.get(), subscription_id, record["current"]["credential_id"]
         )
@@ -364,9 +373,16 @@ class SubscriptionService:
                 f"Subscription '{subscription_id}' is disabled: enable it (PATCH `enabled`) "
                 "before recovering what it missed."
             )
+        try:
+            since_key = format_instant(since)
+        except (OverflowError, ValueError):
+            raise ValidationFailed(
+                "since: not a representable UTC instant.",
+                invalid_params=[InvalidParam(name="since", reason="out of range")],
+            ) from None
         queued: list[str] = []
         for delivery in self._repository.deliveries_since(
-            principal.workspace, subscription_id, format_instant(since)
+            principal.workspace, subscription_id, since_key
         ):
             if delivery["state"] not in ("dead_lettered", "skipped"):
                 continue

@@ -254,3 +254,33 @@ def _wait_for_log(client: TestClient, subscription_id: str, count: int) -> list[
         if time.monotonic() > deadline:
             raise AssertionError(f"{len(items)} of {count} attempts logged")
         time.sleep(0.05)
+
+
+def test_recover_since_an_unrepresentable_instant_is_422(
+    sub_client: TestClient, receiver: Receiver
+) -> None:
+    created = subscribe(sub_client, receiver.url)
+    response = sub_client.post(
+        f"/v1/subscriptions/{created['id']}/recover",
+        params={"since": "0001-01-01T00:00:00+14:00"},
+    )
+    assert response.status_code == 422, response.text
+    assert sub_client.post(f"/v1/subscriptions/{created['id']}/recover").status_code == 422
+
+
+def test_a_stale_write_is_a_409_not_a_lost_update(
+    sub_client: TestClient, receiver: Receiver, outbound_services: Services, sub_workspace: str
+) -> None:
+    from api.subscriptions.repository import SubscriptionChangedError
+
+    created = subscribe(sub_client, receiver.url)
+    repository = outbound_services.subscriptions.repository
+    record = repository.get_subscription(sub_workspace, created["id"])
+    assert record is not None
+    patched = sub_client.patch(f"/v1/subscriptions/{created['id']}", json={"description": "x"})
+    assert patched.status_code == 200
+    values = {k: v for k, v in record.items() if k not in ("PK", "SK", "kind", "workspace")}
+    with pytest.raises(SubscriptionChangedError):
+        repository.put_subscription(
+            sub_workspace, values, new=False, expected_updated_at=record["updated_at"]
+        )
