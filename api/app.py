@@ -20,6 +20,8 @@ from api.services import Services, build_services
 from api.settings import Settings, get_settings
 from api.storage.client import create_dynamodb_client
 from api.storage.retry import StoreBusyError, is_throttling
+from api.subscriptions.router import router as subscriptions_router
+from api.subscriptions.webhooks import declare_webhooks
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -56,6 +58,11 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
             {"name": "mentions", "description": "Mentions pushed by listening tools."},
             {"name": "risk", "description": "Brand risk assessments and mention triage."},
             {"name": "hooks", "description": "Webhook receivers for listening tools."},
+            {
+                "name": "subscriptions",
+                "description": "Outbound events: Vigie tells your URL or Slack when a brand's "
+                "tier or stage changes (Standard Webhooks signatures).",
+            },
             {"name": "health", "description": "Liveness."},
         ],
         license_info={"name": "Apache-2.0", "identifier": "Apache-2.0"},
@@ -70,6 +77,8 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     app.include_router(mentions_router)
     app.include_router(assessments_router)
     app.include_router(hooks_router)
+    app.include_router(subscriptions_router)
+    declare_webhooks(app)
 
     @app.get(
         "/healthz",

@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from api.local.dynamodb_local import PROJECT_ROOT
 
@@ -103,6 +104,9 @@ def run_dev(port: int, dynamodb_port: int, workspace: str, data_dir: Path) -> in
     # Hook secrets derive from this key: keep it beside the data so registered tools keep
     # verifying across restarts (git-ignored, local only).
     os.environ.setdefault("VIGIE_SECRETS_KEY", local_secrets_key(data_dir))
+    # Subscriptions may point at receivers on this machine (never link-local or metadata).
+    os.environ.setdefault("VIGIE_OUTBOUND_ALLOW_CIDRS", "127.0.0.0/8,::1/128")
+    worker = None
     try:
         from api.settings import get_settings
 
@@ -122,13 +126,53 @@ def run_dev(port: int, dynamodb_port: int, workspace: str, data_dir: Path) -> in
             f'Try: curl -H "Authorization: Bearer $VIGIE_API_KEY" {url}/v1/brands\n',
             flush=True,
         )
+        worker = start_local_worker(settings, client)
+        print(
+            "Outbound events: dispatcher and re-assessment running in-process "
+            "(subscriptions to http://127.0.0.1:… are allowed locally)\n",
+            flush=True,
+        )
         uvicorn.run(
             "api.app:create_app", factory=True, host="127.0.0.1", port=port, log_level="info"
         )
     finally:
+        if worker is not None:
+            worker.stop()
         if local is not None:
             local.stop()
     return 0
+
+
+def start_local_worker(settings: Any, client: Any) -> Any:
+    """The dispatcher (reading DynamoDB Local's stream) and the scheduler, in this process."""
+    from api.local.dispatch_loop import (
+        InMemoryRetryScheduler,
+        LocalWorker,
+        StreamReader,
+        create_streams_client,
+    )
+    from api.services import build_services
+    from api.subscriptions.dispatcher import Dispatcher
+    from api.subscriptions.scheduler import reassess_active_brands
+    from api.subscriptions.ssrf import allowed_networks
+    from api.subscriptions.transport import HttpSender
+
+    services = build_services(settings, client)
+    scheduler = InMemoryRetryScheduler()
+    sender = HttpSender(
+        allowed_networks(settings.outbound_allow_cidrs), settings.subscription_timeout_seconds
+    )
+    dispatcher = Dispatcher(services.subscriptions, sender, scheduler)
+    reader = StreamReader(client, create_streams_client(settings), settings.table_name)
+    return LocalWorker(
+        dispatcher,
+        reader,
+        scheduler,
+        reassess=lambda: reassess_active_brands(
+            services.subscriptions, services.brands, services.assessments
+        ),
+        reassess_seconds=60.0,
+    ).start()
 
 
 def local_secrets_key(data_dir: Path) -> str:

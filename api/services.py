@@ -17,6 +17,9 @@ from api.idempotency import IdempotencyService
 from api.mentions.repository import MentionRepository
 from api.mentions.service import MentionService
 from api.settings import Settings
+from api.subscriptions.repository import SubscriptionRepository
+from api.subscriptions.secrets import MasterKey
+from api.subscriptions.service import SubscriptionService
 from api.workspaces.repository import ApiKeyRepository
 from api.workspaces.service import ApiKeyService
 
@@ -34,6 +37,7 @@ class Services:
     hook_sources: HookSourceService
     hook_receiver: HookReceiver
     idempotency: IdempotencyService
+    subscriptions: SubscriptionService
 
 
 def build_services(settings: Settings, client: DynamoDBClient) -> Services:
@@ -44,7 +48,10 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
         client, table, aggregates, bucket_seconds=settings.engine.bucket_seconds
     )
     brands = BrandService(BrandRepository(client, table))
-    mention_service = MentionService(mentions, assessments, settings)
+    subscriptions = SubscriptionService(
+        SubscriptionRepository(client, table), settings, MasterKey(settings)
+    )
+    mention_service = MentionService(mentions, assessments, settings, announcer=subscriptions)
     hooks = HookRepository(client, table)
     keyring = HookKeyring(settings)  # one per process: both sides derive from the same key
     return Services(
@@ -56,4 +63,5 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
         hook_sources=HookSourceService(hooks, brands, keyring, settings),
         hook_receiver=HookReceiver(hooks, brands, mention_service, keyring, settings),
         idempotency=IdempotencyService(client, table, settings.idempotency_ttl_seconds),
+        subscriptions=subscriptions,
     )

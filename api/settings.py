@@ -51,6 +51,26 @@ class Settings(BaseSettings):
         description="Base URL printed in receiver URLs (custom domain); default: the request's.",
     )
 
+    # Outbound events (api/subscriptions): what the dispatcher may reach and how it retries.
+    # CIDRs a subscription URL may resolve to although private (tests, `vigie dev`: 127.0.0.0/8).
+    # Link-local and cloud metadata addresses stay refused whatever this says.
+    outbound_allow_cidrs: str = Field(
+        default="", description="Comma-separated CIDRs, e.g. `127.0.0.0/8`; empty by default."
+    )
+    # Seconds before each retry after a failed attempt (with +-10 % jitter): about a day in all.
+    subscription_retry_schedule: tuple[float, ...] = (5, 300, 1800, 7200, 18000, 36000, 36000)
+    subscription_timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 15.0
+    # A subscription whose every attempt failed for this long is disabled (later events: skipped).
+    subscription_disable_after_days: Annotated[float, Field(gt=0, le=30)] = 5.0
+    subscription_rotation_overlap_seconds: Annotated[int, Field(ge=0, le=7 * 24 * 3600)] = 86400
+    max_subscriptions_per_workspace: Annotated[int, Field(ge=1, le=40)] = 25
+    # Events and the delivery log are kept this long (DynamoDB TTL), long enough for `recover`.
+    subscription_event_retention_days: Annotated[int, Field(ge=1, le=90)] = 30
+    # `mention.escalated` for a `respond_publicly` mention from this risk (brand setting wins).
+    escalation_risk: Annotated[int, Field(ge=0, le=100)] = 70
+    # The SQS queue that holds delayed retries (set by serverless.yml; unset locally).
+    retry_queue_url: str | None = None
+
     engine: EngineConfig = EngineConfig()
 
     @field_validator("secrets_key")

@@ -12,7 +12,25 @@ from api.settings import Settings
 # Modules that must never be loaded by serving `POST …/mentions` on Lambda: each is either
 # unused there (httpx is for outbound calls, yaml and uvicorn for local tooling) or a heavy
 # transitive import we avoid on purpose (boto3 drags s3transfer; the X-Ray SDK is opt-in).
-FORBIDDEN = ("httpx", "s3transfer", "boto3", "aws_xray_sdk", "yaml", "uvicorn", "hypothesis")
+FORBIDDEN = (
+    "httpx",
+    "httpcore",
+    "s3transfer",
+    "boto3",
+    "aws_xray_sdk",
+    "yaml",
+    "uvicorn",
+    "hypothesis",
+)
+# Outbound events are announced at ingest (api.subscriptions.service), but sent by the workers:
+# the ingest path must never load the dispatcher, its HTTP transport or the local worker loop.
+FORBIDDEN_MODULES = (
+    "api.subscriptions.dispatcher",
+    "api.subscriptions.transport",
+    "api.subscriptions.slack",
+    "api.local.dispatch_loop",
+    "api.worker",
+)
 
 PROBE = """
 import json, sys
@@ -52,3 +70,5 @@ def test_ingest_through_the_lambda_entry_loads_no_unused_module(
     loaded = set(json.loads(result.stdout.strip().splitlines()[-1]))
     offenders = sorted(name for name in loaded if name.split(".")[0] in FORBIDDEN)
     assert offenders == []
+    assert "api.subscriptions.service" in loaded  # the ingest hook is there…
+    assert sorted(set(FORBIDDEN_MODULES) & loaded) == []  # …and nothing that sends

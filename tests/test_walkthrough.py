@@ -84,3 +84,28 @@ def test_readme_walkthrough_runs_as_printed(dev_server: tuple[str, str]) -> None
     assert "problem" not in out
     assert "replayed" in out  # 4. scenario replayed through the API
     assert "FAILED" not in out
+
+
+def test_dev_server_delivers_subscription_events_to_this_machine(
+    dev_server: tuple[str, str],
+) -> None:
+    """`vigie dev` runs the dispatcher in-process: a receiver on 127.0.0.1 gets the test event."""
+    from standardwebhooks import Webhook
+
+    from tests.subscriptions.conftest import Receiver
+
+    url, key = dev_server
+    receiver = Receiver()
+    try:
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as http:
+            created = http.post(
+                "/v1/subscriptions", json={"url": receiver.url, "events": ["subscription.test"]}
+            )
+            assert created.status_code == 201, created.text
+            subscription = created.json()
+            assert http.post(f"/v1/subscriptions/{subscription['id']}/test").status_code == 202
+        (delivery,) = receiver.wait_for(1, timeout=60)
+        event = Webhook(subscription["secret"]).verify(delivery.body, delivery.headers)
+        assert event["type"] == "subscription.test"
+    finally:
+        receiver.close()

@@ -30,6 +30,13 @@ class BrandSettings(BaseModel):
         Annotated[int, Field(ge=1, le=3650), JsonNumber] | None,
         Field(description="Raw mention retention; defaults to the service setting."),
     ] = None
+    escalation_risk: Annotated[
+        Annotated[int, Field(ge=0, le=100), JsonNumber] | None,
+        Field(
+            description="A `respond_publicly` mention from this risk sends `mention.escalated` "
+            "(an `executive_statement` one always does); defaults to the service setting."
+        ),
+    ] = None
 
 
 class BrandCreate(BaseModel):

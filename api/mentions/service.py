@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from api import observability
 from api.assessments.service import AssessmentService
 from api.brands.schemas import Brand
-from api.engine import EngineConfig, mention_counters
+from api.engine import BrandRiskAssessment, EngineConfig, mention_counters
 from api.engine.mention import Mention
 from api.mentions.repository import MentionRepository, NewMention
 from api.mentions.schemas import (
@@ -25,6 +25,7 @@ from api.pagination import InvalidCursor, decode_cursor, encode_cursor
 from api.problems import InvalidParam, NotFound, ServiceBusy, ValidationFailed
 from api.settings import Settings
 from api.storage.retry import StoreBusyError
+from api.subscriptions.service import SubscriptionService, TriagedMention
 
 # DynamoDB items are capped at 400 KB; keep a margin for keys, triage and attribute names.
 MAX_STORED_MENTION_BYTES = 300_000
@@ -39,11 +40,16 @@ def mention_id_for(source: str, external_id: str) -> str:
 
 class MentionService:
     def __init__(
-        self, repository: MentionRepository, assessments: AssessmentService, settings: Settings
+        self,
+        repository: MentionRepository,
+        assessments: AssessmentService,
+        settings: Settings,
+        announcer: SubscriptionService | None = None,
     ) -> None:
         self._repository = repository
         self._assessments = assessments
         self._settings = settings
+        self._announcer = announcer
 
     @property
     def _engine(self) -> EngineConfig:
@@ -117,7 +123,36 @@ class MentionService:
                 "Retry the same batch: stored mentions come back as duplicates.",
                 retry_after_seconds=2,
             ) from None
+        self._announce(workspace, brand, assessment, prepared)
         return IngestResponse(results=results, assessment=assessment)
+
+    def _announce(
+        self,
+        workspace: str,
+        brand: Brand,
+        assessment: BrandRiskAssessment,
+        prepared: dict[str, NewMention],
+    ) -> None:
+        """Outbound events (api/subscriptions): a tier/stage change or an escalated mention.
+
+        Every mention of the batch is a candidate, duplicates included: event ids are derived
+        from the mention, so a batch retried after a crash announces what the first try missed,
+        and concurrent copies announce it once.
+        """
+        if self._announcer is None:
+            return
+        candidates = [
+            TriagedMention(mention_id, new.mention, new.triage)
+            for mention_id, new in prepared.items()
+        ]
+        try:
+            self._announcer.announce(workspace, brand, assessment, candidates)
+        except StoreBusyError:
+            raise ServiceBusy(
+                "The mentions are stored but the store is throttling the brand's events. "
+                "Retry the same batch: stored mentions come back as duplicates.",
+                retry_after_seconds=2,
+            ) from None
 
     def _reject_invalid_batch(
         self, mentions: Sequence[Mention], documents: Sequence[str], received_at: datetime

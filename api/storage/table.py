@@ -36,7 +36,17 @@ def create_table(client: DynamoDBClient, table_name: str, path: Path = TABLE_DEF
     request["SSESpecification"] = {
         "Enabled": properties.get("SSESpecification", {}).get("SSEEnabled", True)
     }
-    client.create_table(TableName=table_name, **request)
+    stream = properties.get("StreamSpecification")
+    if stream:  # CloudFormation has no StreamEnabled: the view type alone turns the stream on
+        request["StreamSpecification"] = {
+            "StreamEnabled": True,
+            "StreamViewType": stream["StreamViewType"],
+        }
+    try:
+        client.create_table(TableName=table_name, **request)
+    except client.exceptions.ResourceInUseException:
+        # A retried CreateTable whose first try went through (a slow DynamoDB Local under load).
+        pass
     client.get_waiter("table_exists").wait(TableName=table_name)
     ttl = properties.get("TimeToLiveSpecification")
     if ttl:

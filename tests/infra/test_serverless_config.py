@@ -268,3 +268,129 @@ def test_lock_files_are_in_sync_with_their_inputs() -> None:
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
+
+
+# --- outbound workers (api/worker.py, infra/workers.yml) -------------------------------------
+
+WORKER_ROLE = "SubscriptionWorkerRole"
+WORKER_FUNCTIONS = ("dispatcher", "dispatcherRetries", "scheduler")
+STREAM_ARN = {"Fn::GetAtt": [TABLE, "StreamArn"]}
+QUEUE_ARNS = {
+    "SubscriptionRetryQueue": {"Fn::GetAtt": ["SubscriptionRetryQueue", "Arn"]},
+    "SubscriptionDeadLetterQueue": {"Fn::GetAtt": ["SubscriptionDeadLetterQueue", "Arn"]},
+}
+
+
+def worker_statements() -> list[dict[str, Any]]:
+    role = included_resources()[WORKER_ROLE]["Properties"]
+    (policy,) = role["Policies"]
+    found: list[dict[str, Any]] = policy["PolicyDocument"]["Statement"]
+    return found
+
+
+@pytest.mark.parametrize("function", ["api", *WORKER_FUNCTIONS])
+def test_every_function_handler_exists(function: str) -> None:
+    handler = serverless_config()["functions"][function]["handler"]
+    module_path, _, attribute = handler.rpartition(".")
+    tree = ast.parse((ROOT / f"{module_path}.py").read_text())
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    assert attribute in functions, f"{module_path}.py has no `{attribute}`"
+    assert len(functions[attribute].args.args) == 2
+
+
+def test_workers_have_their_own_role_and_the_api_reaches_no_queue() -> None:
+    functions = serverless_config()["functions"]
+    for name in WORKER_FUNCTIONS:
+        assert functions[name]["role"] == WORKER_ROLE
+    assert "role" not in functions["api"]
+    assert all(a.startswith("dynamodb:") for s in statements() for a in as_list(s["Action"]))
+
+
+def test_worker_table_grants_are_exactly_those_the_code_uses() -> None:
+    used = set(actions_used_by_code())
+    granted = {
+        action
+        for statement in worker_statements()
+        if TABLE_ARN in as_list(statement["Resource"])
+        for action in as_list(statement["Action"])
+    }
+    assert granted == used
+
+
+def test_worker_grants_name_their_resources_one_by_one() -> None:
+    allowed_by_service = {
+        "dynamodb": [TABLE_ARN, STREAM_ARN, *(index_arn(i) for i in sorted(index_names()))],
+        "sqs": list(QUEUE_ARNS.values()),
+    }
+    for statement in worker_statements():
+        assert statement["Effect"] == "Allow"
+        actions = as_list(statement["Action"])
+        assert not any("*" in action for action in actions), statement["Sid"]
+        services = {action.split(":")[0] for action in actions}
+        assert len(services) == 1, statement["Sid"]
+        (service,) = services
+        if service == "xray":  # X-Ray has no resource-level permissions
+            assert statement["Resource"] == "*"
+            continue
+        for resource in as_list(statement["Resource"]):
+            if service == "logs":
+                assert "log-group:/aws/lambda/${AWS::StackName}-" in str(resource)
+            else:
+                assert resource in allowed_by_service[service], (statement["Sid"], resource)
+
+
+def test_the_stream_is_read_only_by_the_stream_actions() -> None:
+    for statement in worker_statements():
+        if STREAM_ARN in as_list(statement["Resource"]):
+            assert as_list(statement["Resource"]) == [STREAM_ARN]
+            assert set(as_list(statement["Action"])) == {
+                "dynamodb:DescribeStream",
+                "dynamodb:GetRecords",
+                "dynamodb:GetShardIterator",
+                "dynamodb:ListStreams",
+            }
+
+
+def test_retry_queue_send_is_granted_because_the_code_sends() -> None:
+    worker = (ROOT / "api" / "worker.py").read_text()
+    assert ".send_message(" in worker
+    retry = QUEUE_ARNS["SubscriptionRetryQueue"]
+    sends = [s for s in worker_statements() if "sqs:SendMessage" in as_list(s["Action"])]
+    assert any(retry in as_list(s["Resource"]) for s in sends)
+
+
+def test_stream_filter_matches_only_queued_deliveries() -> None:
+    from api.subscriptions.repository import is_queued_delivery
+
+    (stream_event,) = serverless_config()["functions"]["dispatcher"]["events"]
+    (pattern,) = stream_event["stream"]["filterPatterns"]
+    wanted = pattern["dynamodb"]["NewImage"]
+
+    def matches(image: dict[str, Any]) -> bool:
+        return all(image.get(name, {}).get("S") in values["S"] for name, values in wanted.items())
+
+    images = [
+        {"kind": {"S": "delivery"}, "state": {"S": "queued"}},
+        {"kind": {"S": "delivery"}, "state": {"S": "sending"}},
+        {"kind": {"S": "delivery"}, "state": {"S": "delivered"}},
+        {"kind": {"S": "subscription"}, "state": {"S": "queued"}},
+        {"state": {"S": "queued"}},
+        {},
+    ]
+    for image in images:
+        assert matches(image) == is_queued_delivery(image), image
+    assert stream_event["stream"]["functionResponseType"] == "ReportBatchItemFailures"
+
+
+def test_table_stream_carries_new_images_for_the_dispatcher() -> None:
+    properties = table_definition()["Resources"][TABLE]["Properties"]
+    assert properties["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+
+
+def test_retry_queue_outlives_the_retry_schedule() -> None:
+    queue = included_resources()["SubscriptionRetryQueue"]["Properties"]
+    schedule_seconds = sum(Settings().subscription_retry_schedule)
+    assert queue["MessageRetentionPeriod"] > schedule_seconds
+    assert (
+        queue["RedrivePolicy"]["deadLetterTargetArn"] == QUEUE_ARNS["SubscriptionDeadLetterQueue"]
+    )

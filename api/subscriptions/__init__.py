@@ -1,0 +1,1 @@
+"""Outbound webhook subscriptions (events sent by Vigie); inbound hooks are `api.hooks`."""

@@ -1,0 +1,149 @@
+"""Events rendered as a Slack incoming-webhook message (`format: slack`): Block Kit, inert text.
+
+Everything that comes from outside Vigie (mention text, author, brand name, URLs) is escaped
+the way Slack asks (`&`, `<`, `>` → entities), so `<!channel>`, `<!here>` or `<@U123>` in a
+mention arrive as text and ping no one; bare `@channel`/`@here`/`@everyone` get a zero-width
+joiner for the same reason, and links are only ever built by us, from http(s) URLs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+_AT_BROADCAST: Final = re.compile(r"@(channel|here|everyone)", re.IGNORECASE)
+_TIER_LABEL: Final = {
+    "watch": "Watch",
+    "respond_publicly": "Respond publicly",
+    "move_to_private": "Move to private",
+    "executive_statement": "Executive statement",
+}
+_MAX_TEXT: Final = 2900  # Slack caps a section's text at 3,000 characters
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn-safe text: no control sequence, no broadcast mention, no link."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _AT_BROADCAST.sub("@\u2060\\1", escaped)[:_MAX_TEXT]
+
+
+def _link(url: str | None, label: str) -> str:
+    if not url or not url.startswith(("https://", "http://")) or any(c in url for c in "<>| "):
+        return escape(label)
+    return f"<{url}|{escape(label)}>"
+
+
+def _tier(value: str) -> str:
+    return _TIER_LABEL.get(value, value)
+
+
+def render(event: Mapping[str, Any]) -> dict[str, Any]:
+    """The Slack message of an event (`{"type", "timestamp", "data"}`)."""
+    kind = event["type"]
+    data = event["data"]
+    if kind in ("brand.tier_changed", "brand.stage_changed"):
+        return _brand_change(kind, data)
+    if kind == "mention.escalated":
+        return _escalation(data)
+    if kind == "subscription.disabled":
+        text = (
+            f"Vigie subscription {data['subscription_id']} was disabled ({data['reason']}): "
+            f"{escape(data['url'])}"
+        )
+    else:
+        text = f"Vigie test event for subscription {data['subscription_id']}: it works."
+    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+
+
+def _brand_change(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    brand = escape(data["brand"]["name"])
+    previous, new = data["previous"], data["new"]
+    if kind == "brand.tier_changed":
+        change = f"{_tier(previous['tier'])} → {_tier(new['tier'])}"
+        text = f"{brand}: response tier {change} (score {new['score']})"
+    else:
+        change = f"{previous['stage']} → {new['stage']}"
+        text = f"{brand}: crisis stage {change} (score {new['score']})"
+    factors = (
+        "\n".join(
+            f"• {escape(factor['name'])}: +{factor['contribution']:g} — {escape(factor['detail'])}"
+            for factor in data["top_factors"]
+        )
+        or "—"
+    )
+    mentions = ", ".join(f"`{escape(m)}`" for m in data["top_mentions"]) or "—"
+    fields = [
+        {"type": "mrkdwn", "text": f"*Tier*\n{_tier(new['tier'])}"},
+        {"type": "mrkdwn", "text": f"*Stage*\n{new['stage']}"},
+        {
+            "type": "mrkdwn",
+            "text": f"*Score*\n{previous['score']} → {new['score']} ({new['level']})",
+        },
+        {"type": "mrkdwn", "text": f"*Respond by*\n{data.get('respond_by') or '—'}"},
+    ]
+    return {
+        "text": text,
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": text[:150]}},
+            {"type": "section", "fields": fields},
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"*Top factors*\n{factors}"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"*Top mentions*\n{mentions}"}},
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": f"as of {data['as_of']} · model {escape(data['model_version'])}"
+                        f" · sequence {data['sequence']}",
+                    }
+                ],
+            },
+        ],
+    }
+
+
+def _escalation(data: Mapping[str, Any]) -> dict[str, Any]:
+    brand = escape(data["brand"]["name"])
+    mention = data["mention"]
+    triage = data["triage"]
+    text = f"{brand}: escalated mention — {_tier(triage['tier'])} (risk {triage['risk']})"
+    author = escape(mention.get("author") or "unknown author")
+    quoted = "\n".join("> " + line for line in escape(mention["text"]).splitlines()) or "> —"
+    reasons = "\n".join(f"• {escape(r['message'])}" for r in triage["reasons"][:3]) or "—"
+    return {
+        "text": text,
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": text[:150]}},
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": f"*{author}* on {escape(mention.get('network') or 'other')}\n{quoted}",
+                },
+            },
+            {
+                "type": "section",
+                "fields": [
+                    {"type": "mrkdwn", "text": f"*Tier*\n{_tier(triage['tier'])}"},
+                    {"type": "mrkdwn", "text": f"*Respond by*\n{triage.get('respond_by') or '—'}"},
+                ],
+            },
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"*Why*\n{reasons}"}},
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": f"{_link(mention.get('url'), 'Open the mention')} · "
+                        f"{_link(data.get('link'), 'In Vigie')} · sequence {data['sequence']}",
+                    }
+                ],
+            },
+        ],
+    }
+
+
+def render_body(body: str) -> str:
+    return json.dumps(render(json.loads(body)), separators=(",", ":"), ensure_ascii=False)

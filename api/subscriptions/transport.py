@@ -1,0 +1,168 @@
+"""The outbound HTTP client of the dispatcher: SSRF checked at connect time, on every connection.
+
+Why not a library: the maintained SSRF guards for Python wrap `requests` (advocate, unmaintained
+since 2020) or, for httpx, rewrite the URL to the resolved IP before sending (drawbridge 0.1.x,
+young, one maintainer; it disables keep-alive to keep certificates right and has no notion of a
+range that stays refused whatever the allow-list says). httpcore, which httpx sends through,
+has a public seam for exactly this check: the network backend that opens every TCP connection.
+`GuardedBackend.connect_tcp` resolves the host itself, refuses the connection when any resolved
+address is refused (`api.subscriptions.ssrf.refusal_reason`), and connects to the vetted IP
+literal, so the address checked is the address connected to — DNS rebinding cannot slip in
+between — while TLS still verifies the certificate for the URL's host name (httpcore takes SNI
+from the request, not from the socket). Environment proxies are ignored (`trust_env=False`) and
+redirects are never followed: a 3xx is a failed attempt, so a redirect to 169.254.169.254 never
+becomes a connection.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import httpcore
+import httpx
+
+from api.subscriptions.ssrf import (
+    BlockedAddressError,
+    Network,
+    UnsafeURLError,
+    refusal_reason,
+    split_url,
+)
+
+EXCERPT_BYTES: Final = 2048
+USER_AGENT: Final = "Vigie-Webhooks/1.0 (+https://vigie.dev/docs/subscriptions)"
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """httpcore's blocking backend, refusing connections to addresses the policy refuses."""
+
+    def __init__(self, allowed: Sequence[Network] = ()) -> None:
+        self._allowed = tuple(allowed)
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        try:
+            infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as error:
+            raise httpcore.ConnectError(f"{host} does not resolve: {error}") from None
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        for address in addresses:
+            reason = refusal_reason_of(address, self._allowed)
+            if reason is not None:
+                # One refused answer refuses the name: a rebinding resolver mixes answers.
+                raise BlockedAddressError(f"{host} resolves to {address}, {reason}")
+        last_error: Exception | None = None
+        for address in addresses:
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except httpcore.ConnectError as error:
+                last_error = error
+        raise httpcore.ConnectError(str(last_error or f"cannot connect to {host}"))
+
+
+def refusal_reason_of(address: str, allowed: Sequence[Network]) -> str | None:
+    if "%" in address:
+        return "a scoped IPv6 address"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return "not an IP address"
+    return refusal_reason(parsed, allowed)
+
+
+def guarded_client(allowed: Sequence[Network], timeout: float) -> httpx.Client:
+    """An httpx client whose every connection goes through `GuardedBackend`."""
+    transport = httpx.HTTPTransport(retries=0)
+    # httpx builds its httpcore pool without a network backend argument; replace the pool by
+    # one with ours (same defaults). tests/subscriptions/test_ssrf.py proves no connection
+    # escapes, so a change of this private attribute in httpx would fail the suite.
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=20,
+        max_keepalive_connections=10,
+        keepalive_expiry=5.0,
+        network_backend=GuardedBackend(allowed),
+    )
+    return httpx.Client(
+        transport=transport,
+        timeout=httpx.Timeout(timeout),
+        follow_redirects=False,
+        trust_env=False,
+        headers={"user-agent": USER_AGENT},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """What one POST gave: a status (None when no answer came), the answer's first 2 KB."""
+
+    status: int | None
+    latency_ms: int
+    excerpt: str
+    retry_after_seconds: float | None = None
+    error: str | None = None
+    blocked: bool = False
+
+
+class HttpSender:
+    """POSTs a delivery through the guarded client; never raises for network trouble."""
+
+    def __init__(self, allowed: Sequence[Network], timeout: float) -> None:
+        self._client = guarded_client(allowed, timeout)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def post(self, url: str, headers: Mapping[str, str], body: bytes) -> SendResult:
+        started = time.perf_counter()
+
+        def elapsed() -> int:
+            return int((time.perf_counter() - started) * 1000)
+
+        try:
+            split_url(url)
+            with self._client.stream("POST", url, headers=dict(headers), content=body) as answer:
+                excerpt = bytearray()
+                for chunk in answer.iter_bytes():
+                    excerpt += chunk
+                    if len(excerpt) >= EXCERPT_BYTES:
+                        break
+                return SendResult(
+                    status=answer.status_code,
+                    latency_ms=elapsed(),
+                    excerpt=bytes(excerpt[:EXCERPT_BYTES]).decode("utf-8", "replace"),
+                    retry_after_seconds=parse_retry_after(answer.headers.get("retry-after")),
+                )
+        except (BlockedAddressError, UnsafeURLError) as error:
+            return SendResult(None, elapsed(), "", error=f"refused: {error}", blocked=True)
+        except httpx.TimeoutException:
+            return SendResult(None, elapsed(), "", error="timed out")
+        except (httpx.HTTPError, OSError) as error:
+            return SendResult(None, elapsed(), "", error=f"{type(error).__name__}: {error}"[:300])
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After in seconds (delta-seconds or an HTTP date), None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(min(int(value), 7 * 24 * 3600))
+    from email.utils import parsedate_to_datetime
+
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - time.time())

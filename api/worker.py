@@ -1,0 +1,135 @@
+"""AWS Lambda entry points of the outbound workers (api/subscriptions), beside the API's handler.
+
+- `dispatch_stream`: the table's DynamoDB stream, filtered by the event source mapping on queued
+  deliveries (`kind = delivery`, `state = queued`: the outbox rows). One attempt per record.
+- `dispatch_retries`: the SQS retry queue. SQS delays a message at most 15 minutes, so a retry
+  due later is sent with the longest delay and put back each time it comes early, until due
+  (`Dispatcher.process` does that): a 10-hour wait costs 40 tiny messages, no scheduler state.
+- `reassess`: every few minutes (EventBridge schedule), active brands are assessed again: a
+  crisis declines with no new mention, and that change is announced too.
+
+Both dispatchers report partial batch failures (Powertools batch processing): a record whose
+attempt could not be recorded (DynamoDB busy) is retried by Lambda, the others are done.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from typing import TYPE_CHECKING, Any
+
+import botocore.session
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from botocore.config import Config
+
+from api.observability import publish_metrics_with
+from api.services import build_services
+from api.settings import get_settings
+from api.storage.client import create_dynamodb_client
+from api.subscriptions.dispatcher import Dispatcher
+from api.subscriptions.repository import DeliveryKey, delivery_key_of, is_queued_delivery
+from api.subscriptions.scheduler import reassess_active_brands
+from api.subscriptions.ssrf import allowed_networks
+from api.subscriptions.transport import HttpSender
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+SQS_MAX_DELAY_SECONDS = 900
+
+logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "vigie"))
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Vigie"))
+publish_metrics_with(metrics)
+
+settings = get_settings()
+dynamodb = create_dynamodb_client(settings)
+services = build_services(settings, dynamodb)
+
+
+class SqsRetryScheduler:
+    """Retries as delayed SQS messages (at most 15 minutes each; re-sent until due)."""
+
+    def __init__(self, queue_url: str | None) -> None:
+        self._queue_url = queue_url
+        self._client: Any = None
+
+    def schedule(self, key: DeliveryKey, due_at: float) -> None:
+        if not self._queue_url:
+            raise RuntimeError("VIGIE_RETRY_QUEUE_URL is not set: retries cannot be scheduled")
+        if self._client is None:
+            self._client = botocore.session.get_session().create_client(
+                "sqs",
+                config=Config(
+                    region_name=settings.region,
+                    retries={"mode": "standard", "max_attempts": 5},
+                    connect_timeout=2,
+                    read_timeout=5,
+                ),
+            )
+        delay = min(SQS_MAX_DELAY_SECONDS, max(0, math.ceil(due_at - time.time())))
+        self._client.send_message(
+            QueueUrl=self._queue_url,
+            MessageBody=json.dumps(key.to_message()),
+            DelaySeconds=delay,
+        )
+
+
+sender = HttpSender(
+    allowed_networks(settings.outbound_allow_cidrs), settings.subscription_timeout_seconds
+)
+dispatcher = Dispatcher(services.subscriptions, sender, SqsRetryScheduler(settings.retry_queue_url))
+stream_processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+retry_processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def _dispatch_stream_record(record: DynamoDBRecord) -> None:
+    image = record.raw_event.get("dynamodb", {}).get("NewImage") or {}
+    if is_queued_delivery(image):  # the event source mapping filters already: belt and braces
+        outcome = dispatcher.process(delivery_key_of(image))
+        metrics.add_metric(name=f"Delivery_{outcome.state}", unit="Count", value=1)
+
+
+def _dispatch_retry_record(record: SQSRecord) -> None:
+    outcome = dispatcher.process(DeliveryKey.from_message(json.loads(record.body)))
+    metrics.add_metric(name=f"Delivery_{outcome.state}", unit="Count", value=1)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def dispatch_stream(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    response = process_partial_response(
+        event=event,
+        record_handler=_dispatch_stream_record,
+        processor=stream_processor,
+        context=context,
+    )
+    return dict(response)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def dispatch_retries(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    response = process_partial_response(
+        event=event,
+        record_handler=_dispatch_retry_record,
+        processor=retry_processor,
+        context=context,
+    )
+    return dict(response)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def reassess(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    del event, context
+    written = reassess_active_brands(services.subscriptions, services.brands, services.assessments)
+    return {"events_written": written}

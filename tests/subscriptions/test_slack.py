@@ -1,0 +1,71 @@
+"""`format: slack`: Block Kit rendering (golden files) and hostile mention text made inert."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.local.dispatch_loop import LocalWorker
+from api.subscriptions import slack
+from api.subscriptions.schemas import EventType
+from api.subscriptions.webhooks import example_events
+from tests.subscriptions.conftest import Receiver, subscribe
+
+GOLDEN = Path(__file__).parent / "golden"
+HOSTILE = (
+    "<!channel> <!here|here> <!everyone> @channel @here <@U024BE7LH> <#C024BE7LH> "
+    "<https://evil.example|your bank> *bold* & &amp; <script>alert(1)</script>"
+)
+
+
+@pytest.mark.parametrize("kind", list(EventType), ids=lambda kind: kind.value)
+def test_every_event_renders_like_its_golden_file(kind: EventType) -> None:
+    rendered = slack.render(example_events()[kind])
+    path = GOLDEN / f"slack_{kind.value.replace('.', '_')}.json"
+    if os.environ.get("VIGIE_UPDATE_GOLDEN"):
+        path.write_text(json.dumps(rendered, indent=2, ensure_ascii=False) + "\n")
+    assert rendered == json.loads(path.read_text())
+    assert rendered["text"]
+    assert all(block["type"] in {"header", "section", "context"} for block in rendered["blocks"])
+
+
+def _hostile_event() -> dict[str, Any]:
+    event = example_events()[EventType.mention_escalated]
+    event["data"]["mention"]["text"] = HOSTILE
+    event["data"]["mention"]["author"] = "<!channel>"
+    event["data"]["mention"]["url"] = "https://x.example/a|<!channel>"
+    event["data"]["brand"]["name"] = "ACME <!here>"
+    event["data"]["triage"]["reasons"][0]["message"] = "<!everyone> look"
+    return event
+
+
+def test_hostile_mention_text_pings_no_one_and_links_nowhere() -> None:
+    document = json.dumps(slack.render(_hostile_event()), ensure_ascii=False)
+    assert "<!" not in document
+    assert "<@" not in document
+    assert "<#" not in document
+    assert "<script" not in document
+    assert not re.search(r"(?<!\u2060)@(channel|here|everyone)", document.replace("@\u2060", ""))
+    # The only links are the ones Vigie builds, from http(s) URLs without Slack syntax in them.
+    links = re.findall(r"<(https?://[^|>]+)\|", document)
+    assert links == ["https://api.vigie.dev/v1/brands/acme/mentions/m_3vcimtjvncfherb2cilvslq5"]
+    assert "&lt;!channel&gt;" in document
+
+
+@pytest.mark.usefixtures("worker")
+def test_a_slack_subscription_receives_block_kit(
+    sub_client: TestClient, receiver: Receiver, worker: LocalWorker
+) -> None:
+    del worker
+    created = subscribe(sub_client, receiver.url, format="slack")
+    sub_client.post(f"/v1/subscriptions/{created['id']}/test")
+    (delivery,) = receiver.wait_for(1)
+    message = delivery.json()
+    assert message["text"].startswith("Vigie test event")
+    assert message["blocks"][0]["type"] == "section"
