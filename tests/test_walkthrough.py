@@ -92,7 +92,7 @@ def test_dev_server_delivers_subscription_events_to_this_machine(
     """`vigie dev` runs the dispatcher in-process: a receiver on 127.0.0.1 gets the test event."""
     from standardwebhooks import Webhook
 
-    from tests.subscriptions.conftest import Receiver
+    from tests.subscriptions.receivers import Receiver
 
     url, key = dev_server
     receiver = Receiver()

@@ -14,7 +14,7 @@ import sys
 from standardwebhooks import Webhook
 
 from api.settings import Settings
-from tests.subscriptions.conftest import Receiver
+from tests.subscriptions.receivers import Receiver
 
 PROBE = """
 import json, os

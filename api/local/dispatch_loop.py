@@ -21,6 +21,7 @@ import botocore.session
 from botocore.config import Config
 
 from api.settings import Settings
+from api.storage.table import latest_stream_arn
 from api.subscriptions.dispatcher import Clock, Dispatcher, SystemClock
 from api.subscriptions.repository import DeliveryKey, delivery_key_of, is_queued_delivery
 
@@ -81,7 +82,7 @@ class StreamReader:
         workspaces: Iterable[str] | None = None,
     ) -> None:
         self._streams = streams
-        self._arn = dynamodb.describe_table(TableName=table_name)["Table"]["LatestStreamArn"]
+        self._arn = latest_stream_arn(dynamodb, table_name)
         self._iterators: dict[str, str | None] = {}
         self._polls = 0
         self._workspaces = set(workspaces) if workspaces is not None else None

@@ -58,3 +58,8 @@ def create_table(client: DynamoDBClient, table_name: str, path: Path = TABLE_DEF
             },
         )
     return True
+
+
+def latest_stream_arn(client: DynamoDBClient, table_name: str) -> str:
+    """The ARN of the table's current stream (where outbox inserts are read from locally)."""
+    return str(client.describe_table(TableName=table_name)["Table"]["LatestStreamArn"])

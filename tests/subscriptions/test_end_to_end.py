@@ -17,7 +17,7 @@ from standardwebhooks import Webhook
 from api.local.dispatch_loop import LocalWorker
 from api.local.replay import load_stream
 from api.services import Services
-from tests.subscriptions.conftest import Receiver, subscribe
+from tests.subscriptions.receivers import Receiver, subscribe
 
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "dev" / "pedal_recall_en.json"
 if not SCENARIO.exists():

@@ -10,7 +10,7 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 from api.local.dispatch_loop import LocalWorker
 from api.services import Services
-from tests.subscriptions.conftest import Receiver, subscribe
+from tests.subscriptions.receivers import Receiver, subscribe
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 

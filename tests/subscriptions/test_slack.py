@@ -15,7 +15,7 @@ from api.local.dispatch_loop import LocalWorker
 from api.subscriptions import slack
 from api.subscriptions.schemas import EventType
 from api.subscriptions.webhooks import example_events
-from tests.subscriptions.conftest import Receiver, subscribe
+from tests.subscriptions.receivers import Receiver, subscribe
 
 GOLDEN = Path(__file__).parent / "golden"
 HOSTILE = (
