@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 from api.aggregates.repository import AggregateRepository
 from api.assessments.schemas import RiskHistory, RiskPoint
-from api.engine import BrandRiskAssessment, MentionTriage, assess_brand, triage_mention
+from api.engine import (
+    BrandContext,
+    BrandRiskAssessment,
+    MentionTriage,
+    assess_brand,
+    triage_mention,
+)
 from api.engine.mention import EARLIEST_INSTANT, Mention
 from api.engine.version import MODEL_VERSION
 from api.problems import InvalidParam, ValidationFailed
@@ -118,11 +124,15 @@ class AssessmentService:
         )
 
     def triage(
-        self, mention: Mention, brand_assessment: BrandRiskAssessment | None
+        self,
+        mention: Mention,
+        brand_assessment: BrandRiskAssessment | None,
+        brand: BrandContext | None = None,
     ) -> MentionTriage:
         return triage_mention(
             mention,
             now=datetime.now(UTC),
             config=self._settings.engine,
             brand_assessment=brand_assessment,
+            brand=brand,
         )

@@ -146,9 +146,7 @@ def moderate(
         return ModerationVerdict(hide=True, reason="doxxing")
     if "hate" in abuse:
         return ModerationVerdict(hide=True, reason="hate")
-    if not complaint and _looks_like_spam(
-        raw_text, len(abuse.get("spam", ())), findings, config
-    ):
+    if not complaint and _looks_like_spam(raw_text, len(abuse.get("spam", ())), findings, config):
         return ModerationVerdict(hide=True, reason="spam")
     insulting = "insult" in abuse or bool(_MASKED.search(raw_text))
     trolling = "trolling" in abuse

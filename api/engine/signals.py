@@ -90,7 +90,10 @@ class MentionSignals:
         return (
             self.speech.states_problem
             or (self.negative and self.negativity >= self.criticism_floor)
-            or (not self.findings.topics.keys().isdisjoint(COMPLAINT_TOPICS))
+            or (
+                self.positivity == 0.0
+                and not self.findings.topics.keys().isdisjoint(COMPLAINT_TOPICS)
+            )
         )
 
 

@@ -72,8 +72,9 @@ _ASKS: Final = {
     "fr": _compile(
         [
             r"(?:pouvez|pourriez|pourrez|voudriez) vous|vous (?:pouvez|pourriez)|tu (?:peux|pourrais)",
-            r"est ce que|est ce qu|qu'?est ce|svp|stp|s'?il vous plait|s'?il te plait|merci de",
-            r"aidez|aider|aide moi|aide|besoin d'?aide|j'?ai besoin|nous avons besoin",
+            r"est ce que|est ce qu|qu'?est ce|svp|stp|s'?il vous plait|s'?il te plait|"
+            r"merci de (?!m'?avoir|nous avoir|l'?avoir|votre|vos|ta|ton|tes)",
+            r"aidez|aide moi|m'?aider|nous aider|besoin d'?aide|j'?ai besoin|nous avons besoin",
             r"comment (?:faire|on|je|puis|dois|fait|est|ca|se)|pourquoi|quand (?:est|allez|vais|"
             r"va|vont|aurai|serai|sera|pourrai)|ou (?:est|sont|en est)|que dois|qui peut|"
             r"quelqu'?un (?:peut|pourrait|sait)|y a t il|existe t il",
@@ -86,19 +87,36 @@ _ASKS: Final = {
 _DEMANDS: Final = {
     "en": _compile(
         [
-            r"refund(?:ed|s)?|money back|reimburs\w*|compensat\w*|chargeback|credit (?:me|my)",
-            r"i (?:want|demand|expect|deserve|need|wanna)|we (?:want|demand|expect|deserve)",
-            r"explain|explanation|answers?|accountab\w*|escalate|complaint|cancel (?:my|the)",
-            r"replace(?:ment)?|exchange|make (?:it|this) right|speak to (?:a|someone|your)",
+            r"refund (?:me|us|my|the|it)|give (?:me|us) (?:my|our) money|reimburse (?:me|us)|"
+            r"compensate (?:me|us)|i (?:want|demand|expect|deserve|need|wanna)|"
+            r"we (?:want|demand|expect|deserve)|explain|escalate|cancel (?:my|the)|"
+            r"make (?:it|this) right|speak to (?:a|someone|your)|i'?d like (?:a|my|to)",
         ]
     ),
     "fr": _compile(
         [
-            r"rembours\w*|dedommag\w*|indemnis\w*|compensation|geste commercial|avoir",
-            r"je (?:veux|voudrais|demande|exige|souhaite|reclame|attends) (?:un|une|le|la|les|"
-            r"mon|ma|mes|des|d'?|qu|que|etre|parler|savoir|une reponse)",
-            r"j'?exige|exige|explication\w*|expliquez|des comptes|reclamation|plainte",
-            r"annulez|annuler (?:mon|ma)|resilier|resiliation|remplacement|echange",
+            r"remboursez|rembourser|dedommagez|dedommager|indemniser|"
+            r"(?:etre|soit|sois|suis (?:toujours )?pas|pas ete|jamais ete) rembourse\w*",
+            r"je (?:veux|voudrais|demande|exige|souhaite|reclame) (?:un|une|le|la|les|mon|ma|"
+            r"mes|des|d'?|qu|que|etre|parler|savoir|une reponse)",
+            r"j'?exige|exige|expliquez|annulez|annuler (?:mon|ma)|resilier|qui me (?:rembourse|"
+            r"dedommage|paie|paye)",
+        ]
+    ),
+}
+# Redress named as a thing ("refund", "remboursement"): a demand only when it is asked for or
+# missing ("still no refund", "where is my refund"), not when it came ("got my refund, thanks").
+_REDRESS: Final = {
+    "en": _compile(
+        [
+            r"refund\w*|money back|reimburs\w*|compensation|chargeback|explanation|replacement|"
+            r"exchange|complaint"
+        ]
+    ),
+    "fr": _compile(
+        [
+            r"remboursement\w*|dedommagement\w*|indemnisation|compensation|geste commercial|"
+            r"explication\w*|remplacement|echange|reclamation|plainte"
         ]
     ),
 }
@@ -138,8 +156,8 @@ _FIRST_PERSON_PROBLEM: Final = {
             r"(?:je n'?ai|j'?ai|nous n'?avons|on n'?a) (?:toujours |jamais |pas |rien |"
             r"toujours pas |toujours rien |encore rien |encore pas )+(?:recu|eu|pu|de|d'?|"
             r"aucun\w*|reponse|nouvelles)",
-            r"(?:mon|ma|mes|notre|nos) (?:\w+ ){0,4}(?:ne |n'?)?(?:\w+ )?(?:pas|plus|jamais)\b",
-            r"(?:mon|ma|mes|notre|nos) (?:\w+ ){0,4}(?:est|sont|a ete|ont ete|etait|etaient|"
+            r"(?:mon|ma|mes|notre|nos) (?:[\w']+ ){0,4}(?:ne |n'?)?(?:[\w']+ )?(?:pas|plus|jamais)\b",
+            r"(?:mon|ma|mes|notre|nos) (?:[\w']+ ){0,4}(?:est|sont|a ete|ont ete|etait|etaient|"
             r"arrive|arrivee|arrives|reste|restent) (?:\w+ )?(?:casse\w*|en panne|bloque\w*|"
             r"perdu\w*|annule\w*|endommage\w*|abime\w*|coupe\w*|vide\w*|en retard|refuse\w*|"
             r"suspendu\w*|pirate\w*|ouvert\w*|dechire\w*|ecrase\w*|vole\w*|preleve\w*)",
@@ -184,7 +202,6 @@ _PROBLEM: Final = {
             r"comes apart|shred\w*|ripped|torn|smashed|crushed|squashed|soggy|stale|mouldy|"
             r"moldy|filthy|dirty|scratchy|leak\w*|slow|slowest|late|dead|mistreat\w*|bull(?:y|ied|"
             r"ying)|rude\w*|dangerous\w*|extortion|misery|debacle|mess|nightmare|incompeten\w*|"
-            r"disappoint\w*|worst|terrible|awful|horrible|useless|rubbish|pathetic|disgrace\w*|"
             r"#\w*(?:fail|sucks|suck|worst|nogood|notgood|shame|fraud|scam|ripoff|boycott|"
             r"neveragain|disappointed|angry)\w*|"
             rf"since (?:\d+ ?(?:am|pm|h|o'?clock)|this morning|yesterday|last \w+|monday|tuesday|"
@@ -209,7 +226,7 @@ _PROBLEM: Final = {
             r"forgot|forgotten|forget to|instead of|only half|half empty|every single time|"
             r"every time|everytime|twice in a row|for the (?:second|third|fourth|fifth|\w+th) time|"
             r"what happened|what'?s up with|what is going on|what'?s going on|wtf|"
-            r"ridiculous|unacceptable|not good enough|not ok|not okay|not acceptable|"
+            r"not good enough|not ok|not okay|not acceptable|"
             r"fleeced|ripped off|scammed|nobody (?:cares|answers|helps|responds)|no one "
             r"(?:cares|answers|helps|responds)",
         ]
@@ -231,11 +248,37 @@ _PROBLEM: Final = {
             r"en retard|annule)",
             r"cense\w*|devait|devrait|aurait du|auriez du|promis|oublie\w*|au lieu de|"
             r"a moitie (?:vide|plein)|(?:a )?chaque fois|pour la (?:deuxieme|troisieme|"
-            r"\w+eme) fois|n'?importe quoi|inadmissible|inacceptable|scandaleu\w*|c'?est quoi ce|"
+            r"\w+eme) fois|c'?est quoi ce|"
             r"personne ne (?:repond|rappelle|m'?aide|s'?occupe|bouge)|arnaqu\w*",
+            r"manqu\w*|coupure\w*|refus\w*|mauvais\w* (?:taille|article|produit|commande|"
+            r"couleur|adresse|montant|colis|pointure|modele)|(?:la|une) (?:deuxieme|troisieme|"
+            r"\w+eme) fois|j'?en peux plus|ras le bol|marre|ecrase\w*|froid\w*|abime\w*|"
+            r"dechire\w*|attente",
         ]
     ),
 }
+# Verdicts on what went wrong: a complaint's words, but an opinion, not one person's case.
+_VERDICT: Final = {
+    "en": _compile(
+        [
+            r"disappoint\w*|worst|terrible|awful|horrible|useless|rubbish|pathetic|disgrace\w*|"
+            r"unacceptable|ridiculous|shocking|appalling|joke"
+        ]
+    ),
+    "fr": _compile(
+        [
+            r"lamentable|honte\w*|honteu\w*|inadmissible|inacceptable|scandaleu\w*|"
+            r"n'?importe quoi|deplorable|pitoyable|decevant\w*|decu\w*"
+        ]
+    ),
+}
+
+# The writer speaks of themselves: with a problem in the same post, it is their own case.
+_FIRST_PERSON_WORDS: Final = {
+    "en": _compile([r"i|i'm|im|i've|ive|i'd|my|me|mine|myself"]),
+    "fr": _compile([r"je|j'|moi|mon|ma|mes|me|m'|chez moi"]),
+}
+
 # A negated statement: to the brand, "it's not the wait, it's the message" is a complaint.
 _NEGATION: Final = {
     "en": _compile(
@@ -374,6 +417,9 @@ class SpeechActs:
     sarcasm: bool = False
     courtesy: bool = False
     shared: bool = False
+    own_problem_stated: bool = False
+    """The first-person problem is said in so many words ("my X won't…", "je n'arrive pas"),
+    not only inferred from a problem and a pronoun in the same post."""
     negation: bool = False
     """A negated statement ("not", "never", "ne … pas"), idioms such as "can't wait" aside."""
 
@@ -460,9 +506,16 @@ def speech_acts(
     first_person = _found(_FIRST_PERSON_PROBLEM, words_only, languages)
     demands = _found(_DEMANDS, words_only, languages)
     negation = _found(_NEGATION, words_only, languages)
+    if negation or asks or problem:
+        demands.extend(cue for cue in _found(_REDRESS, words_only, languages) if cue not in demands)
     if problem or first_person or demands or negation:
         first_person.extend(_found(_DURATION, words_only, languages))
-    stated = bool(problem or first_person or demands)
+    stated = bool(first_person)
+    if problem and not first_person:
+        pronouns = _found(_FIRST_PERSON_WORDS, words_only, languages)
+        if pronouns:
+            first_person.append(f"{pronouns[0]} … {problem[0]}")
+    problem.extend(cue for cue in _found(_VERDICT, words_only, languages) if cue not in problem)
     return SpeechActs(
         addressed=addressed_by is not None,
         addressed_by=addressed_by,
@@ -470,7 +523,9 @@ def speech_acts(
         demands=tuple(demands),
         first_person_problem=tuple(first_person),
         problem=tuple(problem),
-        sarcasm=stated and bool(_found(_SARCASM, words_only, languages)),
+        sarcasm=bool(problem or first_person or demands)
+        and bool(_found(_SARCASM, words_only, languages)),
+        own_problem_stated=stated,
         courtesy=bool(_found(_COURTESY, words_only, languages)),
         shared=bool(_found(_SHARED, words_only, languages)),
         negation=bool(negation),

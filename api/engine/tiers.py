@@ -66,11 +66,7 @@ def mention_tier(signals: MentionSignals, config: EngineConfig) -> TierDecision:
     # Someone who writes *to* the brand and asks or complains expects an answer (SPEC §2.5):
     # in private when it is their own case, in public when the issue is shared or seen.
     speech = signals.speech
-    asks_or_complains = (
-        bool(speech.asks)
-        or signals.complains
-        or speech.negation
-    )
+    asks_or_complains = bool(speech.asks) or signals.complains or speech.negation
     shared_issue = bool(topics & SHARED_ISSUE_TOPICS) and signals.visible
     collective = findings.collective or speech.shared
     if speech.addressed and asks_or_complains:
@@ -119,7 +115,13 @@ def mention_tier(signals: MentionSignals, config: EngineConfig) -> TierDecision:
             "tier.service_case",
             "A customer-service failure for one customer: follow up in private.",
         )
-    if speech.personal and not collective and (speech.asks or speech.demands or criticism):
+    # About the brand, not to it: the customer's own problem, asked about or stated in so many
+    # words, is an individual case; a passing "my day is ruined" is not.
+    if (
+        speech.personal
+        and not collective
+        and (speech.asks or speech.demands or (speech.own_problem_stated and criticism))
+    ):
         return TierDecision(
             Tier.move_to_private,
             "tier.customer_case",
@@ -134,7 +136,9 @@ def mention_tier(signals: MentionSignals, config: EngineConfig) -> TierDecision:
     return TierDecision(Tier.watch, "tier.nothing_to_answer", "Nothing calls for an answer.")
 
 
-def _addressed_tier(signals: MentionSignals, *, shared_issue: bool, collective: bool) -> TierDecision:
+def _addressed_tier(
+    signals: MentionSignals, *, shared_issue: bool, collective: bool
+) -> TierDecision:
     """A mention written to the brand that asks or complains: never left on `watch`."""
     findings = signals.findings
     speech = signals.speech

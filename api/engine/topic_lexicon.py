@@ -57,7 +57,9 @@ TOPIC_BLOCKS: Final[dict[str, str]] = {
     "safety": (
         """
         # en
-        dangerous, danger, hazard*, unsafe, not safe, isn t safe, safety issue*, safety problem*,
+        assault, assaulted, sexually assaulted, attacked me, attacked by, was attacked, punched me,
+        groped, stabbed, dangerous, dangerously, danger, hazard*, unsafe, nearly hit, almost hit, nearly ran over,
+        almost ran over, not safe, isn t safe, safety issue*, safety problem*,
         safety concern*, safety risk*, safety recall*, product recall*, recalled, must recall,
         issue a recall, recall notice, injur*, injured, hurt my, got hurt, got burned, burned my,
         burnt my, severe burns, burn injur*, caught fire, catch fire, catches fire,
@@ -72,7 +74,9 @@ TOPIC_BLOCKS: Final[dict[str, str]] = {
         sudden acceleration
         caused fires, caused a fire, house fire*, melted down
         # fr
-        dangereux, dangereuse, dangereuses, mise en danger, danger de mort, blesse, blessee,
+        agresse, agressee, agresses, agressees, agression, agressions, agression sexuelle,
+        dangereux, dangereuse, dangereuses, dangereusement, a failli renverser,
+        failli tuer, failli mourir, failli percuter, a failli ecraser, mise en danger, danger de mort, blesse, blessee,
         blesses, blessees, blessure*, brulure*, gravement brule*, s est brule*, me suis brule*,
         incendie, incendies, pris feu, prend feu, prendre feu, risque d explosion, electrocut*,
         accident mortel, accidents mortels, un accident, grave accident, accident de la route,
@@ -218,10 +222,12 @@ TOPIC_BLOCKS: Final[dict[str, str]] = {
         """
         # en
         my account, account email, account number, password, locked out, account locked,
-        account suspended, account closed, my profile, username, subscription, membership
+        account suspended, account closed, my profile, username, subscription, membership,
+        my file, my case, my claim, my application, my contract, my loan, my policy
         # fr
         mon compte, compte bloque, compte suspendu, compte ferme, identifiant*, mot de passe,
-        mon profil, abonnement, numero client, espace client
+        mon profil, abonnement, numero client, espace client, mon dossier, ma demande,
+        mon contrat, mon pret, mon credit, ma carte
         """
     ),
     "billing": (

@@ -61,6 +61,8 @@ class MentionService:
 
         # A mention on the topic of a running crisis escalates: triage knows the brand's state.
         context = self._assessments.current(workspace, brand.id)
+        # Who the brand is (handles, names) tells which mentions are written to it.
+        brand_context = brand.settings.brand_context(brand.name)
         prepared: dict[str, NewMention] = {}
         order: list[str] = []
         for mention, document in zip(mentions, documents, strict=True):
@@ -69,7 +71,11 @@ class MentionService:
             if mention_id in prepared:
                 continue  # a copy inside the same batch: the first one stands for both
             triage = triage_mention(
-                mention, now=received_at, config=self._engine, brand_assessment=context
+                mention,
+                now=received_at,
+                config=self._engine,
+                brand_assessment=context,
+                brand=brand_context,
             )
             prepared[mention_id] = NewMention(
                 mention_id=mention_id,
