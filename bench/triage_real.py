@@ -143,7 +143,10 @@ def measure(all_handles: bool) -> dict[str, Any]:
         severity = int(row["Severity"])
         groups = ["complaints", f"severity {severity}"] if complaint else []
         if not complaint:
-            groups.append(f"non-complaint {row['domain'] if row['domain'].startswith('random') else 'to brands'}")
+            groups.append(
+                "non-complaint "
+                + (row["domain"] if row["domain"].startswith("random") else "to brands")
+            )
         if complaint and severity >= 3:
             groups.append("severity 3-4")
         for group in groups:
@@ -239,15 +242,30 @@ def targets(result: dict[str, Any]) -> list[tuple[str, float, str, bool]]:
     severe = tiers.get("severity 3-4", {})
     random_tweets = tiers.get("non-complaint random_tweet", {})
     checks = [
-        ("complaints on watch", _share(complaints, "watch"), "<= 15 %", _share(complaints, "watch") <= 0.15),
-        ("severity 3-4 on watch", _share(severe, "watch"), "<= 5 %", _share(severe, "watch") <= 0.05),
+        (
+            "complaints on watch",
+            _share(complaints, "watch"),
+            "<= 15 %",
+            _share(complaints, "watch") <= 0.15,
+        ),
+        (
+            "severity 3-4 on watch",
+            _share(severe, "watch"),
+            "<= 5 %",
+            _share(severe, "watch") <= 0.05,
+        ),
         (
             "random_tweet non-complaints on watch",
             _share(random_tweets, "watch"),
             ">= 95 %",
             _share(random_tweets, "watch") >= 0.95,
         ),
-        ("complaints hidden", float(result["hidden"].get("complaints", 0)), "= 0", result["hidden"].get("complaints", 0) == 0),
+        (
+            "complaints hidden",
+            float(result["hidden"].get("complaints", 0)),
+            "= 0",
+            result["hidden"].get("complaints", 0) == 0,
+        ),
     ]
     for name in ("SemEval-2017 EN val (given language)", "DEFT 2017 FR val (given language)"):
         value = sentiment[name]["macro_f1"]
@@ -293,7 +311,13 @@ def report(result: dict[str, Any], title: str) -> bool:
     print("  targets:")
     met = True
     for name, value, target, ok in targets(result):
-        shown = f"{value:.1%}" if target.endswith("%") else f"{value:.3f}" if value < 1.5 else f"{value:.0f}"
+        shown = (
+            f"{value:.1%}"
+            if target.endswith("%")
+            else f"{value:.3f}"
+            if value < 1.5
+            else f"{value:.0f}"
+        )
         print(f"    {'PASS' if ok else 'MISS'}  {name:<52} {shown:>7}  (target {target})")
         met = met and ok
     print()

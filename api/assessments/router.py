@@ -72,7 +72,7 @@ def get_brand_risk_history(
 def triage_mention(
     body: TriageRequest, principal: PrincipalDep, services: ServicesDep
 ) -> TriageResponse:
-    """Triage one mention without storing it, optionally for a brand: its handles, names and risk."""
+    """Triage one mention without storing it, optionally for a brand (handles, names, risk)."""
     context = None
     brand_context = None
     if body.brand_id is not None:

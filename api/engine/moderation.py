@@ -91,8 +91,8 @@ _MASKED: Final = re.compile(r"\*{3,}|\b[a-z]+\*+[a-z]*\b", re.IGNORECASE)
 _PERSONAL_DATUM: Final = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.]+"  # e-mail
     r"|(?:\+\d{1,3}[\s.-]?)?(?:\(?\d{2,4}\)?[\s.-]?){3,5}\d{2,4}"  # phone number
-    r"|\b\d{1,4},?\s+(?:rue|avenue|av\.|boulevard|bd|chemin|impasse|allee|street|st\.|road|"
-    r"rd\.|lane|drive)\b",
+    r"|\b\d{1,4},?\s+(?:rue|avenue|av\.|boulevard|bd|chemin|impasse|allee|all[ée]e)\b"
+    r"|\b\d{1,4},?\s+(?:[A-Za-z]+\s+){0,3}(?:street|st\.|road|rd\.|lane|drive|avenue|ave\.)",
     re.IGNORECASE,
 )
 
@@ -160,7 +160,7 @@ def moderate(
 def _looks_like_spam(
     raw_text: str, promo_terms: int, findings: TopicFindings, config: EngineConfig
 ) -> bool:
-    if findings.topics:
+    if findings.topics and promo_terms < config.spam_promo_terms_min:
         # A complaint with a link to its evidence is not spam.
         return False
     links = len(_URL.findall(raw_text)) + len(_SHORTENER.findall(raw_text))

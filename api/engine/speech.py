@@ -71,7 +71,8 @@ _ASKS: Final = {
     ),
     "fr": _compile(
         [
-            r"(?:pouvez|pourriez|pourrez|voudriez) vous|vous (?:pouvez|pourriez)|tu (?:peux|pourrais)",
+            r"(?:pouvez|pourriez|pourrez|voudriez) vous|vous (?:pouvez|pourriez)|"
+            r"tu (?:peux|pourrais)",
             r"est ce que|est ce qu|qu'?est ce|svp|stp|s'?il vous plait|s'?il te plait|"
             r"merci de (?!m'?avoir|nous avoir|l'?avoir|votre|vos|ta|ton|tes)",
             r"aidez|aide moi|m'?aider|nous aider|besoin d'?aide|j'?ai besoin|nous avons besoin",
@@ -81,6 +82,8 @@ _ASKS: Final = {
             r"des nouvelles|une reponse|repondez|repondre|rappelez|recontactez|contactez moi|"
             r"contactez nous|en mp|en dm|par mp|ecrivez moi",
             r"je voudrais savoir|j'?aimerais savoir|pourrais je|puis je|peut on|on peut",
+            r"reparez|repare (?:ma|mon|mes|ca)|remboursez|rembourse moi|envoyez|repondez|"
+            r"reponds|rappelez|rappelle moi|corrigez|debloquez|retablissez|faites quelque chose",
         ]
     ),
 }
@@ -132,7 +135,7 @@ _FIRST_PERSON_PROBLEM: Final = {
             r"late|delayed|damaged|stuck|down|wrong|lost|stolen|cancell?ed|charged|torn|cracked|"
             r"open|opened|empty|dead|blocked|locked|suspended|declined|rejected|hacked|"
             r"overcharged|disconnected|cut off|shredded|leaking|faulty|ruined|bumped))",
-            rf"i (?:can'?t|cant|cannot|can not|couldn'?t|couldnt|could not|am unable|was unable|"
+            r"i (?:can'?t|cant|cannot|can not|couldn'?t|couldnt|could not|am unable|was unable|"
             r"'?m unable|am still|'?m still|have been waiting|'?ve been waiting|been waiting|"
             r"still (?:have|can|do|did|am|'?m|haven|can'?t|don'?t|didn'?t|not)|never (?:got|"
             r"received|heard|get|receive)|haven'?t (?:received|got|heard|been|had)|havent|"
@@ -146,7 +149,7 @@ _FIRST_PERSON_PROBLEM: Final = {
             r"(?:left|kept|put) (?:me|us) (?:on hold|waiting|stranded|stuck|hanging)",
             r"(?:won'?t|wont|will not|doesn'?t|does not|didn'?t|isn'?t) (?:let|allow|give|send) "
             r"(?:me|us)",
-            rf"(?:i'?ve|i have|we'?ve|we have) been (?:waiting|trying|on hold|charged|stuck)",
+            r"(?:i'?ve|i have|we'?ve|we have) been (?:waiting|trying|on hold|charged|stuck)",
         ]
     ),
     "fr": _compile(
@@ -156,7 +159,8 @@ _FIRST_PERSON_PROBLEM: Final = {
             r"(?:je n'?ai|j'?ai|nous n'?avons|on n'?a) (?:toujours |jamais |pas |rien |"
             r"toujours pas |toujours rien |encore rien |encore pas )+(?:recu|eu|pu|de|d'?|"
             r"aucun\w*|reponse|nouvelles)",
-            r"(?:mon|ma|mes|notre|nos) (?:[\w']+ ){0,4}(?:ne |n'?)?(?:[\w']+ )?(?:pas|plus|jamais)\b",
+            r"(?:mon|ma|mes|notre|nos) (?:[\w']+ ){0,4}(?:ne |n'?)?(?:[\w']+ )?"
+            r"(?:pas|plus|jamais)\b",
             r"(?:mon|ma|mes|notre|nos) (?:[\w']+ ){0,4}(?:est|sont|a ete|ont ete|etait|etaient|"
             r"arrive|arrivee|arrives|reste|restent) (?:\w+ )?(?:casse\w*|en panne|bloque\w*|"
             r"perdu\w*|annule\w*|endommage\w*|abime\w*|coupe\w*|vide\w*|en retard|refuse\w*|"
@@ -164,7 +168,8 @@ _FIRST_PERSON_PROBLEM: Final = {
             r"toujours pas|toujours rien|toujours aucun\w*|toujours sans|toujours en attente",
             r"on m'?a (?:facture|preleve|debite|raccroche|refuse|dit|annule|coupe|vole|fait)",
             r"j'?ai ete (?:facture|preleve|debite|coupe|bloque|refuse|rembourse)",
-            r"je (?:suis|me retrouve|reste) (?:\w+ )?(?:bloque\w*|coince\w*|sans|en attente|oblige)",
+            r"je (?:suis|me retrouve|reste) (?:\w+ )?(?:bloque\w*|coince\w*|sans|en attente|"
+            r"oblige)",
             r"j'?attends|j'?ai attendu|j'?ai (?:essaye|appele|relance|ecrit|envoye|paye|"
             r"commande|reserve|achete)|je (?:relance|rappelle|paye|paie)",
             r"(?:je|j'?|on|nous) (?:n'?|ne )?(?:ai|a|avons) (?:plus|pas|jamais) (?:de|d'?)",
@@ -177,7 +182,8 @@ _DURATION: Final = {
     "en": _compile(
         [
             _DURATION_EN,
-            rf"(?:it'?s|its|it has|has|have) been (?:like |over |almost |nearly |about |more than )?"
+            r"(?:it'?s|its|it has|has|have) been (?:like |over |almost |nearly |about |"
+            r"more than )?"
             rf"{_NUMBER_WORDS} (?:minutes?|hours?|days?|weeks?|months?|years?)",
         ]
     ),
@@ -199,12 +205,13 @@ _PROBLEM: Final = {
             r"(?:down|off|broken|late|crashed|failed|stopped|happening|happened|wrong|cancell?ed|"
             r"delayed|out|dead|gone|charged|crashing|freezing|failing) again|"
             r"(?:let|letting|lets) (?:me|us) down|wrong|falls apart|fell apart|came apart|"
-            r"comes apart|shred\w*|ripped|torn|smashed|crushed|squashed|soggy|stale|mouldy|"
+            r"comes apart|shred\w*|ripped|torn|smashed|threw|thrown|dumped|tossed|crushed|"
+            r"squashed|soggy|stale|mouldy|"
             r"moldy|filthy|dirty|scratchy|leak\w*|slow|slowest|late|dead|mistreat\w*|bull(?:y|ied|"
             r"ying)|rude\w*|dangerous\w*|extortion|misery|debacle|mess|nightmare|incompeten\w*|"
             r"#\w*(?:fail|sucks|suck|worst|nogood|notgood|shame|fraud|scam|ripoff|boycott|"
             r"neveragain|disappointed|angry)\w*|"
-            rf"since (?:\d+ ?(?:am|pm|h|o'?clock)|this morning|yesterday|last \w+|monday|tuesday|"
+            r"since (?:\d+ ?(?:am|pm|h|o'?clock)|this morning|yesterday|last \w+|monday|tuesday|"
             r"wednesday|thursday|friday|saturday|sunday|{_NUMBER_WORDS} \w+ ago)|"
             r"(?:still|yet) (?:no|not|nothing|waiting|down|broken|missing|haven'?t|hasn'?t)|"
             r"still n'?t|(?:yet|once) again|not again|again!",
@@ -562,7 +569,8 @@ def _addressed_by(
         return "handle"
     if brand is not None:
         for name in brand.names():
-            vocative = rf"^\W*(?:{_VOCATIVE}\W+)?{re.escape(name)}\s*[,:!]|^\W*{_VOCATIVE}\W+{re.escape(name)}\b"
+            escaped = re.escape(name)
+            vocative = rf"^\W*(?:{_VOCATIVE}\W+)?{escaped}\s*[,:!]|^\W*{_VOCATIVE}\W+{escaped}\b"
             if re.search(vocative, normalised):
                 return "vocative"
     return None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Final
 
-
 LANGUAGES: Final = ("en", "fr")
 
 
@@ -58,7 +57,8 @@ TOPIC_BLOCKS: Final[dict[str, str]] = {
         """
         # en
         assault, assaulted, sexually assaulted, attacked me, attacked by, was attacked, punched me,
-        groped, stabbed, dangerous, dangerously, danger, hazard*, unsafe, nearly hit, almost hit, nearly ran over,
+        groped, stabbed, dangerous, dangerously, danger, hazard*, unsafe, nearly hit, almost hit,
+        nearly ran over,
         almost ran over, not safe, isn t safe, safety issue*, safety problem*,
         safety concern*, safety risk*, safety recall*, product recall*, recalled, must recall,
         issue a recall, recall notice, injur*, injured, hurt my, got hurt, got burned, burned my,
@@ -69,21 +69,24 @@ TOPIC_BLOCKS: Final[dict[str, str]] = {
         deaths, death of, death toll, caused a death, someone died, people died, child died,
         someone dies, could die, could have died, almost died, nearly died, almost die,
         nearly die, almost killed, nearly killed, choking,
-        choke hazard, pieces of glass, piece of glass, glass found, found glass, broken glass, shards,
+        choke hazard, pieces of glass, piece of glass, glass found, found glass, broken glass,
+        shards,
         sharp edge*, recalls its, recalls their, recalls all, unintended acceleration,
         sudden acceleration
         caused fires, caused a fire, house fire*, melted down
         # fr
         agresse, agressee, agresses, agressees, agression, agressions, agression sexuelle,
         dangereux, dangereuse, dangereuses, dangereusement, a failli renverser,
-        failli tuer, failli mourir, failli percuter, a failli ecraser, mise en danger, danger de mort, blesse, blessee,
+        failli tuer, failli mourir, failli percuter, a failli ecraser, mise en danger,
+        danger de mort, blesse, blessee,
         blesses, blessees, blessure*, brulure*, gravement brule*, s est brule*, me suis brule*,
         incendie, incendies, pris feu, prend feu, prendre feu, risque d explosion, electrocut*,
         accident mortel, accidents mortels, un accident, grave accident, accident de la route,
         accident de voiture, un mort, des morts, trouve la mort, deces, rappel produit,
         rappel de produit*, rappel massif, rappel de securite, rappel conso, rappel des vehicule*,
         probleme de securite, probleme* de securite, question de securite, risque d etouffement,
-        etouffement, morceaux de verre, morceau de verre, bris de verre, eclats de verre, acceleration involontaire
+        etouffement, morceaux de verre, morceau de verre, bris de verre, eclats de verre,
+        acceleration involontaire
         """
     ),
     "health": (

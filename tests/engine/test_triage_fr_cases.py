@@ -44,7 +44,8 @@ PERSONAL_TO_BRAND = [
     "@marque ma valise n'est jamais arrivée à Nice, comment je fais ?",
     "@marque bonjour, mon vol est annulé, pouvez-vous me replacer sur le suivant svp ?",
     "@marque_sav j'attends mon remboursement depuis 2 mois, c'est une honte",
-    "@marque le contrôleur m'a mis une amende alors que mon billet était valide, je demande une explication",
+    "@marque le contrôleur m'a mis une amende alors que mon billet était valide, "
+    "je demande une explication",
     "@marque ma réservation a disparu de l'appli, je pars demain, aidez-moi",
     "@marque j'ai raté ma correspondance à cause de votre retard, qui me dédommage ?",
     # retail
@@ -85,7 +86,8 @@ PUBLIC_TO_BRAND = [
     "@marque le réseau mobile est en panne dans toute la ville, c'est pour quand le retour ?",
     "@marque est-ce que l'offre fibre est disponible à Lyon ?",
     "@marque à quelle heure ouvre l'agence le samedi ?",
-    "@marque pourquoi le prix de l'abonnement augmente encore ? On est nombreux à se poser la question",
+    "@marque pourquoi le prix de l'abonnement augmente encore ? "
+    "On est nombreux à se poser la question",
     "@marque tous les trains de la ligne sont en retard ce matin, que se passe-t-il ?",
     "@marque vos toilettes dans le TGV sont dans un état lamentable, franchement",
     "@marque les horaires affichés en gare sont faux, personne ne sait rien",
@@ -229,7 +231,7 @@ def test_french_case(text: str, allowed: frozenset[str], language: str | None) -
     assert triage.moderation.value == "keep"
 
 
-@pytest.mark.parametrize("text", PUBLIC_TO_BRAND[:2] + [PUBLIC_TO_BRAND[4]])
+@pytest.mark.parametrize("text", [*PUBLIC_TO_BRAND[:2], PUBLIC_TO_BRAND[4]])
 def test_a_shared_issue_written_to_the_brand_is_answered_in_public(text: str) -> None:
     triage = triage_mention(
         make_mention(text, score=None, language="fr"), now=NOW, config=CONFIG, brand=BRAND
