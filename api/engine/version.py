@@ -6,4 +6,7 @@
 #            bricked devices and pilling fabric (product defects).
 # 2026.11.4: a visible complaint about a shared issue (price, outage, defect) is public even
 #            when it names the account; "cringe", "tone deaf" read as negative.
-MODEL_VERSION = "2026.11.4"
+# 2026.12.1: mention level calibrated on real traffic (issue 10): speech acts (addressed to the
+#            brand, asks, demands, first-person problems) drive the tiers; a problem statement is
+#            never positive; language-aware, word-bounded lexicons; moderation keeps complaints.
+MODEL_VERSION = "2026.12.1"
