@@ -91,7 +91,7 @@ class MentionSignals:
             self.speech.states_problem
             or (self.negative and self.negativity >= self.criticism_floor)
             or (
-                self.positivity == 0.0
+                (self.positivity == 0.0 or self.speech.irony_marker)
                 and not self.findings.topics.keys().isdisjoint(COMPLAINT_TOPICS)
             )
         )

@@ -66,6 +66,8 @@ _ASKS: Final = {
             r"(?:what|how|where|when|why|who|which) (?:can|should|do|does|did|is|are|was|"
             r"were|will|would|has|have|am|to|you|u)|how'?s|what'?s|where'?s|why'?s|why not",
             r"how come|is there (?:a|any)|are there any|is it possible|do you (?:have|know|offer)",
+            r"(?:anyone|anybody|someone|somebody) (?:that|who) can|can (?:anyone|someone|somebody)|"
+            r"answer (?:a|my) question|get (?:it|this|that) fixed|sort (?:it|this) out",
             r"i need|we need|i'?d like to know|i would like|i want to know|wondering",
         ]
     ),
@@ -135,10 +137,12 @@ _FIRST_PERSON_PROBLEM: Final = {
             r"late|delayed|damaged|stuck|down|wrong|lost|stolen|cancell?ed|charged|torn|cracked|"
             r"open|opened|empty|dead|blocked|locked|suspended|declined|rejected|hacked|"
             r"overcharged|disconnected|cut off|shredded|leaking|faulty|ruined|bumped))",
-            r"i (?:can'?t|cant|cannot|can not|couldn'?t|couldnt|could not|am unable|was unable|"
+            r"i (?:now |still |just |really |literally |also |again |even )?(?:can'?t|cant|"
+            r"cannot|can not|couldn'?t|couldnt|could not|am unable|was unable|"
             r"'?m unable|am still|'?m still|have been waiting|'?ve been waiting|been waiting|"
             r"still (?:have|can|do|did|am|'?m|haven|can'?t|don'?t|didn'?t|not)|never (?:got|"
-            r"received|heard|get|receive)|haven'?t (?:received|got|heard|been|had)|havent|"
+            r"received|heard|get|receive)|haven'?t (?:received|got|heard|had|been (?:able|paid|"
+            r"refunded|contacted|told|given|sent|helped|reimbursed|credited))|"
             r"didn'?t (?:get|receive|order)|didnt|did not (?:get|receive|order)|was (?:charged|"
             r"told|given|sent|overcharged|refused|denied|left|stuck|hung up|billed|kicked|"
             r"bumped|treated|ignored)|got (?:charged|billed|no|nothing|the wrong|stuck|"
@@ -221,8 +225,11 @@ _PROBLEM: Final = {
             r"(?:is|are|was|were|been|gone|went) (?:\w+ )?(?:down|broken|missing|cancell?ed|"
             r"delayed|stuck|lost|stolen|damaged|faulty|wrong|out of stock|late|offline|dead)",
             r"error|errors|glitch\w*|bug|bugs|crash\w*|outage|malfunction\w*|defect\w*|broken|"
+            r"broke|broke down|breaks down|bricked|froze|freezes|stopped|died on me|"
             r"cancell?ation|cancell?ed|delay|delays|delayed|missing|wrong (?:item|order|size|"
             r"product|colou?r|address|charge|amount)|overcharg\w*|double charged|charged twice",
+            rf"(?:{_NUMBER_WORDS}(?:\.\d+)?|half an?) (?:minutes?|mins?|hours?|hrs?|days?|weeks?|"
+            r"months?) (?:later|since|after|and still|overdue|late)|outages|ignor\w*|worse than|"
             r"on hold|hung up|waiting (?:for|on|since)|been waiting|runaround|stranded|"
             r"out of order|out of service|unable to|impossible to|not able to|not allowed|"
             r"not being allowed|improperly|incorrectly|cut off|too (?:slow|expensive|long|late)|"
@@ -306,7 +313,8 @@ _NEGATION: Final = {
 _NOT_A_PROBLEM: Final = {
     "en": _compile(
         [
-            r"(?:can'?t|cannot|couldn'?t|could not) (?:wait|believe|imagine|stop|thank|get enough|"
+            r"(?:can'?t|cannot|couldn'?t|could not) (?:even )?(?:wait|believe|imagine|stop|thank|"
+            r"trust|sleep|decide|breathe|deal|get enough|"
             r"be happier|recommend \w+ enough|live without)|no problem|no worries|not bad|"
             r"never disappoint\w*|never fails|no complaints|not a problem|never been better"
         ]
@@ -342,6 +350,7 @@ _SARCASM: Final = {
             r"leaving|charging|cancell?ing|the (?:delay|wait|runaround)|letting|losing|"
             r"breaking|ignoring|never)",
             r"(?:gotta|got to|i|just) love (?:how|that|it when|when|the way)|love how|"
+            r"love (?:waiting|being|getting|paying|it when|when)|yay|"
             r"so much for|great job|well done|way to go|nice one|bravo|as usual|as always|"
             r"yet again|once again|#fail|#epicfail|what a joke|oh great|just great|"
             r"how lovely|fantastic service|great service|excellent service",
@@ -422,6 +431,8 @@ class SpeechActs:
     first_person_problem: tuple[str, ...] = ()
     problem: tuple[str, ...] = ()
     sarcasm: bool = False
+    irony_marker: bool = False
+    """Words that turn praise into irony ("great job", "thanks for…", "bravo"), problem or not."""
     courtesy: bool = False
     shared: bool = False
     own_problem_stated: bool = False
@@ -523,6 +534,7 @@ def speech_acts(
         if pronouns:
             first_person.append(f"{pronouns[0]} … {problem[0]}")
     problem.extend(cue for cue in _found(_VERDICT, words_only, languages) if cue not in problem)
+    irony = _found(_SARCASM, words_only, languages)
     return SpeechActs(
         addressed=addressed_by is not None,
         addressed_by=addressed_by,
@@ -530,8 +542,8 @@ def speech_acts(
         demands=tuple(demands),
         first_person_problem=tuple(first_person),
         problem=tuple(problem),
-        sarcasm=bool(problem or first_person or demands)
-        and bool(_found(_SARCASM, words_only, languages)),
+        sarcasm=bool(problem or first_person or demands) and bool(irony),
+        irony_marker=bool(irony),
         own_problem_stated=stated,
         courtesy=bool(_found(_COURTESY, words_only, languages)),
         shared=bool(_found(_SHARED, words_only, languages)),
