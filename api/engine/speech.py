@@ -225,7 +225,8 @@ _PROBLEM: Final = {
             r"(?:is|are|was|were|been|gone|went) (?:\w+ )?(?:down|broken|missing|cancell?ed|"
             r"delayed|stuck|lost|stolen|damaged|faulty|wrong|out of stock|late|offline|dead)",
             r"error|errors|glitch\w*|bug|bugs|crash\w*|outage|malfunction\w*|defect\w*|broken|"
-            r"broke|broke down|breaks down|bricked|froze|freezes|stopped|died on me|"
+            r"broke|broke down|breaks down|bricked|froze|freezes|stopped|died on me|issues?|"
+            r"problems?|trouble|cancels|wait(?:ed)? for|"
             r"cancell?ation|cancell?ed|delay|delays|delayed|missing|wrong (?:item|order|size|"
             r"product|colou?r|address|charge|amount)|overcharg\w*|double charged|charged twice",
             rf"(?:{_NUMBER_WORDS}(?:\.\d+)?|half an?) (?:minutes?|mins?|hours?|hrs?|days?|weeks?|"
@@ -316,7 +317,9 @@ _NOT_A_PROBLEM: Final = {
             r"(?:can'?t|cannot|couldn'?t|could not) (?:even )?(?:wait|believe|imagine|stop|thank|"
             r"trust|sleep|decide|breathe|deal|get enough|"
             r"be happier|recommend \w+ enough|live without)|no problem|no worries|not bad|"
-            r"never disappoint\w*|never fails|no complaints|not a problem|never been better"
+            r"never disappoint\w*|never fails|no complaints|not a problem|never been better|"
+            r"no (?:issues?|problems?|trouble)|"
+            r"(?:any|no) (?:more )?(?:issues?|problems?) (?:since|now)"
         ]
     ),
     "fr": _compile(
@@ -509,7 +512,7 @@ def speech_acts(
     if not normalised.strip():
         return SpeechActs(addressed=addressed_by is not None, addressed_by=addressed_by)
     # Handles are names, not words: "@HelpDesk" must not read as a help request.
-    words_only = _HANDLE.sub(" ", normalised)
+    words_only = re.sub(r" {2,}", " ", _HANDLE.sub(" ", normalised))
     asks = _found(_ASKS, words_only, languages)
     if "?" in words_only:
         asks.insert(0, "?")
