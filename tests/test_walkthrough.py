@@ -81,7 +81,7 @@ def test_readme_walkthrough_runs_as_printed(dev_server: tuple[str, str]) -> None
     assert '"assessment":' in out
     assert '"top_mentions":' in out
     assert '"items":[' in out
-    assert "problem" not in out
+    assert "vigie.dev/problems/" not in out  # no problem document (reasons may say "problem")
     assert "replayed" in out  # 4. scenario replayed through the API
     assert "FAILED" not in out
 

@@ -72,9 +72,11 @@ def get_brand_risk_history(
 def triage_mention(
     body: TriageRequest, principal: PrincipalDep, services: ServicesDep
 ) -> TriageResponse:
-    """Triage one mention without storing it, optionally in the context of a brand's risk."""
+    """Triage one mention without storing it, optionally for a brand (handles, names, risk)."""
     context = None
+    brand_context = None
     if body.brand_id is not None:
         brand = services.brands.get(principal, body.brand_id)
         context = services.assessments.current(principal.workspace, brand.id)
-    return TriageResponse(triage=services.assessments.triage(body.mention, context))
+        brand_context = brand.settings.brand_context(brand.name)
+    return TriageResponse(triage=services.assessments.triage(body.mention, context, brand_context))

@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 from api.aggregates.repository import AggregateRepository
 from api.assessments.schemas import RiskHistory, RiskPoint
-from api.engine import BrandRiskAssessment, MentionTriage, assess_brand, triage_mention
+from api.engine import (
+    BrandContext,
+    BrandRiskAssessment,
+    MentionTriage,
+    assess_brand,
+    triage_mention,
+)
 from api.engine.mention import EARLIEST_INSTANT, Mention
 from api.engine.version import MODEL_VERSION
 from api.problems import InvalidParam, ValidationFailed
@@ -131,6 +137,7 @@ class AssessmentService:
         self,
         mention: Mention,
         brand_assessment: BrandRiskAssessment | None,
+        brand: BrandContext | None = None,
         *,
         now: datetime | None = None,
     ) -> MentionTriage:
@@ -140,4 +147,5 @@ class AssessmentService:
             now=now or datetime.now(UTC),
             config=self._settings.engine,
             brand_assessment=brand_assessment,
+            brand=brand,
         )

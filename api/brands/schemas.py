@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from api.engine.speech import BrandContext
 from api.types import JsonNumber
 
 BrandId = Annotated[
@@ -19,6 +20,28 @@ BrandId = Annotated[
     ),
 ]
 BrandName = Annotated[str, Field(min_length=1, max_length=200, examples=["ACME"])]
+
+
+Handle = Annotated[
+    str,
+    Field(
+        min_length=2,
+        max_length=31,
+        pattern=r"^@?[A-Za-z0-9_]{1,30}$",
+        description="One of the brand's own accounts, with or without the leading `@`.",
+        examples=["@acme"],
+    ),
+]
+Alias = Annotated[
+    str,
+    Field(
+        min_length=2,
+        max_length=100,
+        pattern=r"^\S(?:.*\S)?$",
+        description="A name the brand is written as.",
+        examples=["ACME"],
+    ),
+]
 
 
 class BrandSettings(BaseModel):
@@ -37,13 +60,44 @@ class BrandSettings(BaseModel):
             "(an `executive_statement` one always does); defaults to the service setting."
         ),
     ] = None
+    handles: Annotated[
+        list[Handle],
+        Field(
+            max_length=50,
+            description="The brand's own accounts (e.g. `@acme`, `@acmehelp`): a mention that "
+            "names one, or replies to one, is written to the brand and expects an answer.",
+        ),
+    ] = Field(default_factory=list)
+    aliases: Annotated[
+        list[Alias],
+        Field(
+            max_length=50,
+            description="Names the brand is written as (e.g. `ACME`, `Acmé`): never read as "
+            "words of the mention (a brand called Free is no spam), and a greeting to one "
+            "(`Bonjour ACME, …`) addresses the brand.",
+        ),
+    ] = Field(default_factory=list)
+
+    def brand_context(self, name: str | None = None) -> BrandContext:
+        """What triage needs to know of the brand: its handles and names."""
+        return BrandContext(handles=tuple(self.handles), aliases=tuple(self.aliases), name=name)
 
 
 class BrandCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "examples": [{"id": "acme", "name": "ACME", "settings": {"retention_days": 30}}]
+            "examples": [
+                {
+                    "id": "acme",
+                    "name": "ACME",
+                    "settings": {
+                        "retention_days": 30,
+                        "handles": ["@acme", "@acmehelp"],
+                        "aliases": ["ACME", "Acmé"],
+                    },
+                }
+            ]
         },
     )
 

@@ -2,7 +2,8 @@
 
 Mentions and aggregates in, triage and assessment out:
 
-- `triage_mention(mention, now=…, config=…, brand_assessment=None)` → `MentionTriage`
+- `triage_mention(mention, now=…, config=…, brand_assessment=None, brand=None)` → `MentionTriage`
+  (`brand`: a `BrandContext` with the brand's handles and aliases)
 - `mention_counters(mention, triage)` → the counters this mention adds to its time bucket
 - `assess_brand(buckets, at=…, config=…, top_candidates=…, slots=…)` → `BrandRiskAssessment`
   (`slots`: the newest 5-minute buckets, for bursts)
@@ -26,12 +27,14 @@ from api.engine.schemas import (
     Tier,
     TopMentionCandidate,
 )
+from api.engine.speech import BrandContext
 from api.engine.triage import triage_mention
 from api.engine.version import MODEL_VERSION
 
 __all__ = [
     "MODEL_VERSION",
     "AggregateBucket",
+    "BrandContext",
     "BrandRiskAssessment",
     "EngineConfig",
     "Factor",

@@ -175,6 +175,13 @@ class EngineConfig(BaseModel):
     tier_risk_floor_executive: int = Field(default=60, ge=0, le=100)
     tier_risk_floor_respond: int = Field(default=40, ge=0, le=100)
     tier_risk_floor_private: int = Field(default=30, ge=0, le=100)
+    # === BEGIN issue 10 (triage): speech acts and addressed mentions ==========================
+    problem_negativity: Fraction = Field(
+        default=0.3,
+        description="Computed sentiment of a text that states a problem is at most minus this: "
+        "politeness and sarcasm never make a problem statement positive.",
+    )
+    # === END issue 10 (triage) ================================================================
 
     # --- mention deadlines --------------------------------------------------------------------
     respond_minutes_executive: Minutes = Field(default=30)

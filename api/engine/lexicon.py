@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from api.engine.text import match_words
+from api.engine.text import CLAUSE_BREAK, match_words
 
 _STEM_KEY = 3
 
@@ -30,7 +30,10 @@ class _Pattern:
 
 
 def _singular(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
+    # `-ss` is no plural: English "process" must not read as French "procès" (folded `proces`).
+    if len(word) > 3 and word[-1] in "sx" and word[-2] != "s":
+        return word[:-1]
+    return word
 
 
 def _word_matches(expected: str, is_stem: bool, word: str) -> bool:
@@ -84,6 +87,15 @@ class TermMatcher:
                         terms.append(pattern.term)
         return found
 
+    def spans(self, words: Sequence[str]) -> list[tuple[int, int]]:
+        """(start, length) of every match, in order."""
+        found: list[tuple[int, int]] = []
+        for start, word in enumerate(words):
+            for pattern in self._candidates(word):
+                if self._matches_at(pattern, words, start):
+                    found.append((start, len(pattern.words)))
+        return found
+
     def find_in(self, text: str) -> dict[str, list[str]]:
         return self.find(match_words(text))
 
@@ -109,3 +121,42 @@ class TermMatcher:
                 zip(pattern.words, pattern.stems, strict=True)
             )
         )
+
+
+def language_key(language: str | None, languages: Sequence[str]) -> str | None:
+    """The lexicon language of a BCP-47 tag, or None (unknown or without a lexicon: use all)."""
+    if not language:
+        return None
+    primary = language.split("-", 1)[0].split("_", 1)[0].lower()
+    return primary if primary in languages else None
+
+
+class LanguageMatcher:
+    """One `TermMatcher` per language: a text is matched against its own language's terms only,
+    against all of them when its language is unknown (SPEC §3: FR and EN lexicons)."""
+
+    def __init__(self, lexicons: Mapping[str, Mapping[str, Iterable[str]]]) -> None:
+        self._languages = tuple(lexicons)
+        self._matchers = {language: TermMatcher(terms) for language, terms in lexicons.items()}
+
+    def find(self, words: Sequence[str], language: str | None) -> dict[str, list[str]]:
+        key = language_key(language, self._languages)
+        if key is not None:
+            return self._matchers[key].find(words)
+        found: dict[str, list[str]] = {}
+        for matcher in self._matchers.values():
+            for label, terms in matcher.find(words).items():
+                merged = found.setdefault(label, [])
+                merged.extend(term for term in terms if term not in merged)
+        return found
+
+    def without(self, words: Sequence[str], language: str | None) -> list[str]:
+        """`words` with every matched span replaced by a clause break (for idioms)."""
+        key = language_key(language, self._languages)
+        matchers = [self._matchers[key]] if key is not None else list(self._matchers.values())
+        result = list(words)
+        for matcher in matchers:
+            for start, length in matcher.spans(result):
+                for index in range(start, start + length):
+                    result[index] = CLAUSE_BREAK
+        return result

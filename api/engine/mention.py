@@ -129,6 +129,17 @@ class Mention(BaseModel):
     sentiment: ProvidedSentiment | None = None
     post_type: PostType = PostType.post
     parent_external_id: Annotated[str, Field(max_length=256)] | None = None
+    in_reply_to: Annotated[
+        ShortText | None,
+        Field(description="Handle of the author of the post this one replies to, when known."),
+    ] = None
+    addressed_to_brand: Annotated[
+        Annotated[bool, Strict()] | None,
+        Field(
+            description="The listening tool says it is a direct message or a reply to the "
+            "brand's own account: the writer expects an answer."
+        ),
+    ] = None
     raw: dict[str, Any] | None = Field(
         default=None, description="Fields Vigie does not model, kept as sent for audit."
     )

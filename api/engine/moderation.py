@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from typing import Final
 
 from api.engine.config import EngineConfig
-from api.engine.lexicon import TermMatcher
-from api.engine.topic_lexicon import term_list
+from api.engine.lexicon import LanguageMatcher
+from api.engine.speech import SpeechActs
+from api.engine.topic_lexicon import by_language
 from api.engine.topics import TopicFindings
 
-_ABUSE: Final = TermMatcher(
-    {
-        "insult": term_list(
-            """
+_ABUSE: Final = LanguageMatcher(
+    by_language(
+        {
+            "insult": (
+                """
             # en
             fuck you, f you, screw you, go to hell, idiot, idiots, moron*, imbecile*, scum*,
             asshole*, bastard*, bitch*, dickhead*, jerks, losers, garbage people, trash people,
@@ -32,15 +34,17 @@ _ABUSE: Final = TermMatcher(
             bande de clowns, bande de guignols, allez vous faire, va te faire, vas te faire,
             ta gueule, vos gueules, fdp, ntm, nique*, pauvre con, pauvres cons, bouffon*
             """
-        ),
-        "trolling": term_list(
+            ),
+            "trolling": (
+                """
+            # en
+            cry more, cope harder, seethe, stay mad, ratio, triggered, troll*, trololo
+            # fr
+            ouin ouin, chouine*, pleure encore, troll*
             """
-            cry more, cope harder, seethe, stay mad, ratio, triggered, troll*, trololo,
-            ouin ouin, chouine*, pleure encore
-            """
-        ),
-        "hate": term_list(
-            """
+            ),
+            "hate": (
+                """
             # en
             go back to your country, go back where you came from, subhuman*, vermin,
             inferior race, white power, death to, should be exterminated, exterminate*,
@@ -50,9 +54,9 @@ _ABUSE: Final = TermMatcher(
             rentrez chez vous, sous race, sous homme*, vermine*, race inferieure, mort aux,
             a exterminer, exterminer
             """
-        ),
-        "spam": term_list(
-            """
+            ),
+            "spam": (
+                """
             # en
             win a, win an, winner, giveaway, free, click here, promo code, discount code,
             crypto*, bitcoin, forex, earn money, make money, follow back, dm for,
@@ -62,9 +66,9 @@ _ABUSE: Final = TermMatcher(
             gagnez, gagner un, gagner une, gratuit*, cliquez, code promo, gagner de l argent,
             lien en bio, visitez, concours, offert*, investissement garanti
             """
-        ),
-        "doxxing": term_list(
-            """
+            ),
+            "doxxing": (
+                """
             # en
             his address, her address, their address, home address, lives at, he lives,
             she lives, his phone, her phone, his number, her number, call him, call her,
@@ -73,9 +77,11 @@ _ABUSE: Final = TermMatcher(
             son adresse, leur adresse, son numero, son tel, son telephone, habite au,
             habite a, habite rue, il habite, elle habite, appelez le, appelez la, harcelez
             """
-        ),
-    }
+            ),
+        }
+    )
 )
+
 _URL: Final = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _SHORTENER: Final = re.compile(
     r"\b(?:bit\.ly|tinyurl\.com|t\.co|goo\.gl|ow\.ly|is\.gd|cutt\.ly|rb\.gy)/", re.IGNORECASE
@@ -85,8 +91,8 @@ _MASKED: Final = re.compile(r"\*{3,}|\b[a-z]+\*+[a-z]*\b", re.IGNORECASE)
 _PERSONAL_DATUM: Final = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.]+"  # e-mail
     r"|(?:\+\d{1,3}[\s.-]?)?(?:\(?\d{2,4}\)?[\s.-]?){3,5}\d{2,4}"  # phone number
-    r"|\b\d{1,4},?\s+(?:rue|avenue|av\.|boulevard|bd|chemin|impasse|allee|street|st\.|road|"
-    r"rd\.|lane|drive)\b",
+    r"|\b\d{1,4},?\s+(?:rue|avenue|av\.|boulevard|bd|chemin|impasse|allee|all[ée]e)\b"
+    r"|\b\d{1,4},?\s+(?:[A-Za-z]+\s+){0,3}(?:street|st\.|road|rd\.|lane|drive|avenue|ave\.)",
     re.IGNORECASE,
 )
 
@@ -114,23 +120,39 @@ def moderation_message(reason: str) -> str:
 
 
 def moderate(
-    words: Sequence[str], raw_text: str, findings: TopicFindings, config: EngineConfig
+    words: Sequence[str],
+    raw_text: str,
+    findings: TopicFindings,
+    config: EngineConfig,
+    speech: SpeechActs | None = None,
 ) -> ModerationVerdict:
-    """Hide only what the playbook allows to hide; keep every criticism."""
+    """Hide only what the playbook allows to hide; keep every criticism.
+
+    A post says what is wrong when it names a topic or the thing criticised, states a problem,
+    demands redress or asks the brand something: then it is kept whatever its tone, and a link in
+    it is evidence, not spam.
+    """
     if not raw_text.strip():
         return ModerationVerdict(hide=False)
-    abuse = _ABUSE.find(words)
+    # Abuse is looked up in both languages whatever the post's: people swear across languages,
+    # these entries mean the same in both, and a hit alone never hides a post that says what is
+    # wrong.
+    abuse = _ABUSE.find(words, None)
+    complaint = speech is not None and (
+        speech.states_problem or (speech.addressed and bool(speech.asks))
+    )
+    says_what_is_wrong = findings.substantive or complaint
     if "doxxing" in abuse and _PERSONAL_DATUM.search(raw_text):
         return ModerationVerdict(hide=True, reason="doxxing")
     if "hate" in abuse:
         return ModerationVerdict(hide=True, reason="hate")
-    if _looks_like_spam(raw_text, len(abuse.get("spam", ())), findings, config):
+    if not complaint and _looks_like_spam(raw_text, len(abuse.get("spam", ())), findings, config):
         return ModerationVerdict(hide=True, reason="spam")
     insulting = "insult" in abuse or bool(_MASKED.search(raw_text))
     trolling = "trolling" in abuse
     if not (insulting or trolling):
         return ModerationVerdict(hide=False)
-    if findings.substantive:
+    if says_what_is_wrong:
         return ModerationVerdict(hide=False, abusive=True)
     return ModerationVerdict(hide=True, reason="insult" if insulting else "trolling")
 
@@ -138,7 +160,7 @@ def moderate(
 def _looks_like_spam(
     raw_text: str, promo_terms: int, findings: TopicFindings, config: EngineConfig
 ) -> bool:
-    if findings.topics:
+    if findings.topics and promo_terms < config.spam_promo_terms_min:
         # A complaint with a link to its evidence is not spam.
         return False
     links = len(_URL.findall(raw_text)) + len(_SHORTENER.findall(raw_text))

@@ -59,6 +59,7 @@ def mention_reasons(
                 message="Rude, but it is criticism: keep it visible and answer calmly.",
             )
         )
+    reasons.extend(_speech_reasons(signals))
     score = signals.sentiment.score
     if signals.negative:
         reasons.append(
@@ -112,6 +113,60 @@ def mention_reasons(
             Reason(
                 code="data.partial",
                 message=f"Partial data ({missing}): confidence {signals.confidence:.2f}.",
+            )
+        )
+    return reasons
+
+
+_ADDRESSED_BY: Final = {
+    "handle": "names one of the brand's accounts",
+    "vocative": "greets the brand by name",
+    "reply": "replies to the brand's own post",
+    "vendor": "is a direct message or reply to the brand, says the listening tool",
+}
+
+
+def _quoted(cues: tuple[str, ...]) -> str:
+    return ", ".join(f"“{cue}”" for cue in cues[:3])
+
+
+def _speech_reasons(signals: MentionSignals) -> list[Reason]:
+    speech = signals.speech
+    reasons: list[Reason] = []
+    if speech.addressed and speech.addressed_by:
+        reasons.append(
+            Reason(
+                code="speech.addressed",
+                message=f"Written to the brand: it {_ADDRESSED_BY[speech.addressed_by]}; the "
+                "writer expects an answer.",
+            )
+        )
+    if speech.asks:
+        reasons.append(
+            Reason(
+                code="speech.asks", message=f"Asks a question or for help ({_quoted(speech.asks)})."
+            )
+        )
+    if speech.demands:
+        reasons.append(
+            Reason(code="speech.demand", message=f"Demands redress ({_quoted(speech.demands)}).")
+        )
+    if speech.first_person_problem:
+        reasons.append(
+            Reason(
+                code="speech.own_problem",
+                message=f"The writer's own problem ({_quoted(speech.first_person_problem)}).",
+            )
+        )
+    elif speech.problem:
+        reasons.append(
+            Reason(code="speech.problem", message=f"States a problem ({_quoted(speech.problem)}).")
+        )
+    if speech.sarcasm:
+        reasons.append(
+            Reason(
+                code="speech.sarcasm",
+                message="Praise wrapped around a problem: read as the complaint it is.",
             )
         )
     return reasons

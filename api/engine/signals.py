@@ -11,13 +11,27 @@ from api.engine.config import EngineConfig
 from api.engine.mention import AuthorKind, Mention, Network, PostType, SentimentLabel
 from api.engine.moderation import ModerationVerdict, moderate
 from api.engine.schemas import ResolvedSentiment, SentimentOrigin
-from api.engine.text import match_words
+from api.engine.speech import BrandContext, SpeechActs, masked_aliases, speech_acts
+from api.engine.text import fold, match_words
 from api.engine.topics import TopicFindings, find_topics
 
 # Long articles are read up to here: risk words appear early, and the cost of a triage must stay
 # bounded whatever a tool sends (the canonical mention allows 40,000 characters).
 MAX_ANALYSED_CHARS = 8_000
 
+# Topics whose words alone report something wrong ("stopped working", "no answer", "a rash").
+COMPLAINT_TOPICS = frozenset(
+    {
+        "product_defect",
+        "outage",
+        "customer_service",
+        "safety",
+        "health",
+        "legal",
+        "discrimination",
+        "privacy",
+    }
+)
 _PRESS_KINDS = frozenset({AuthorKind.journalist, AuthorKind.media})
 _THREAD_POST_TYPES = frozenset({PostType.reply, PostType.comment})
 
@@ -29,6 +43,8 @@ class MentionSignals:
     sentiment: ResolvedSentiment
     language: str | None
     findings: TopicFindings
+    speech: SpeechActs
+    """What the mention does: addressed to the brand, asks, demands, states a problem."""
     moderation: ModerationVerdict
     audience: int
     """Followers or tool-estimated reach, whichever is larger."""
@@ -48,6 +64,8 @@ class MentionSignals:
     missing: tuple[str, ...]
     """What the listening tool did not send: text, author, engagement, sentiment, language."""
     confidence: float
+    criticism_floor: float
+    """Negativity from which a negative mention is a criticism (`criticism_min_negativity`)."""
 
     @property
     def negativity(self) -> float:
@@ -65,14 +83,38 @@ class MentionSignals:
     def topics(self) -> tuple[str, ...]:
         return tuple(self.findings.topics)
 
+    @property
+    def complains(self) -> bool:
+        """States a problem, demands redress, criticises, or reports a defect, an outage or a
+        service failure: a complaint whatever its tone."""
+        return (
+            self.speech.states_problem
+            or (self.negative and self.negativity >= self.criticism_floor)
+            or (
+                (self.positivity == 0.0 or self.speech.irony_marker)
+                and not self.findings.topics.keys().isdisjoint(COMPLAINT_TOPICS)
+            )
+        )
 
-def mention_signals(mention: Mention, config: EngineConfig) -> MentionSignals:
+
+def mention_signals(
+    mention: Mention, config: EngineConfig, brand: BrandContext | None = None
+) -> MentionSignals:
     text = _analysed_text(mention)
     language = mention.language or (_detect_language(text) if text else None)
-    sentiment = resolve_sentiment(mention, text, language, config)
-    words = match_words(text)
-    findings = find_topics(words, text)
-    verdict = moderate(words, text, findings, config)
+    speech = speech_acts(
+        text,
+        language,
+        brand,
+        replies_to_brand=_replies_to_brand(mention, brand),
+        vendor_addressed=bool(mention.addressed_to_brand),
+    )
+    sentiment = resolve_sentiment(mention, text, language, config, speech)
+    # The brand's own names are not words of the mention: "Free" is an ISP, not a spam word.
+    lexical_text = masked_aliases(text, brand)
+    words = match_words(lexical_text)
+    findings = find_topics(words, lexical_text, language)
+    verdict = moderate(words, lexical_text, findings, config, speech)
 
     kind = author_kind(mention)
     verified = bool(mention.author and mention.author.verified)
@@ -89,6 +131,7 @@ def mention_signals(mention: Mention, config: EngineConfig) -> MentionSignals:
         sentiment=sentiment,
         language=language,
         findings=findings,
+        speech=speech,
         moderation=verdict,
         audience=audience,
         reactions=reactions,
@@ -110,7 +153,14 @@ def mention_signals(mention: Mention, config: EngineConfig) -> MentionSignals:
         in_thread=mention.post_type in _THREAD_POST_TYPES or mention.parent_external_id is not None,
         missing=missing,
         confidence=_confidence(missing, config),
+        criticism_floor=config.criticism_min_negativity,
     )
+
+
+def _replies_to_brand(mention: Mention, brand: BrandContext | None) -> bool:
+    if brand is None or not mention.in_reply_to:
+        return False
+    return fold(mention.in_reply_to).lstrip("@").strip() in brand.handle_set()
 
 
 def author_kind(mention: Mention) -> AuthorKind:
@@ -133,9 +183,17 @@ def is_press(mention: Mention) -> bool:
 
 
 def resolve_sentiment(
-    mention: Mention, text: str, language: str | None, config: EngineConfig
+    mention: Mention,
+    text: str,
+    language: str | None,
+    config: EngineConfig,
+    speech: SpeechActs | None = None,
 ) -> ResolvedSentiment:
-    """The tool's sentiment when it sent one (completing a lone score or label), else computed."""
+    """The tool's sentiment when it sent one (completing a lone score or label), else computed.
+
+    A computed sentiment is the sentiment of the problem, not of the courtesy: a text that states
+    a problem (or wraps one in sarcasm) is never positive, however many "thanks" it holds.
+    """
     provided = mention.sentiment
     if provided is not None and provided.score is not None:
         label = provided.label or _label_for_score(provided.score)
@@ -148,6 +206,8 @@ def resolve_sentiment(
         }[provided.label]
         return ResolvedSentiment(score=score, label=provided.label, origin=SentimentOrigin.provided)
     score = _score_text(text, language) if text else 0.0
+    if speech is not None and speech.states_problem and score > -config.problem_negativity:
+        score = -config.problem_negativity
     return ResolvedSentiment(
         score=score, label=_label_for_score(score), origin=SentimentOrigin.computed
     )

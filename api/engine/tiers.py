@@ -41,7 +41,6 @@ def mention_tier(signals: MentionSignals, config: EngineConfig) -> TierDecision:
     findings = signals.findings
     topics = set(signals.topics)
     severe = any(is_severe(topic, config) for topic in topics)
-    criticism = signals.negative and signals.negativity >= config.criticism_min_negativity
 
     if signals.moderation.hide:
         if signals.real_reach:
@@ -65,14 +64,24 @@ def mention_tier(signals: MentionSignals, config: EngineConfig) -> TierDecision:
             "tier.major_issue_amplified",
             "A major incident carried by the press or an influencer: leadership must explain.",
         )
+    # Someone who writes *to* the brand and asks or complains expects an answer (SPEC §2.5):
+    # in private when it is their own case, in public when the issue is shared or seen.
+    speech = signals.speech
+    asks_or_complains = bool(speech.asks) or signals.complains or speech.negation
+    shared_issue = bool(topics & SHARED_ISSUE_TOPICS) and signals.visible
+    collective = findings.collective or speech.shared
+    if speech.addressed and asks_or_complains:
+        return _addressed_tier(signals, shared_issue=shared_issue, collective=collective)
+    # Politeness and sarcasm do not switch the rules off: a stated problem is a complaint
+    # whatever the sentiment score says.
+    not_praise = signals.positivity == 0.0 or speech.states_problem
     # A visible complaint about something every customer shares (a price rise, an outage) is
     # answered in public even when it names the writer's account; a reference number still
     # makes it an individual case.
-    shared_issue = bool(topics & SHARED_ISSUE_TOPICS) and signals.visible
     if (
         findings.personal_case
-        and signals.positivity == 0.0
-        and not findings.collective
+        and not_praise
+        and not collective
         and (findings.case_reference or not shared_issue)
     ):
         return TierDecision(
@@ -87,13 +96,14 @@ def mention_tier(signals: MentionSignals, config: EngineConfig) -> TierDecision:
             "tier.heated_exchange",
             "The exchange is heating up: acknowledge once, then take it to private messages.",
         )
+    criticism = signals.complains
     if criticism and signals.visible:
         return TierDecision(
             Tier.respond_publicly,
             "tier.visible_criticism",
             "Visible criticism: answer publicly, humanly and consistently.",
         )
-    if topics & PROBLEM_REPORT_TOPICS and signals.visible and signals.positivity == 0.0:
+    if topics & PROBLEM_REPORT_TOPICS and signals.visible and not_praise:
         return TierDecision(
             Tier.respond_publicly,
             "tier.visible_problem_report",
@@ -106,6 +116,18 @@ def mention_tier(signals: MentionSignals, config: EngineConfig) -> TierDecision:
             "tier.service_case",
             "A customer-service failure for one customer: follow up in private.",
         )
+    # About the brand, not to it: the customer's own problem, asked about or stated in so many
+    # words, is an individual case; a passing "my day is ruined" is not.
+    if (
+        speech.personal
+        and not collective
+        and (speech.asks or speech.demands or (speech.own_problem_stated and criticism))
+    ):
+        return TierDecision(
+            Tier.move_to_private,
+            "tier.customer_case",
+            "A customer reports a problem of their own: one conversation in private solves it.",
+        )
     if criticism:
         return TierDecision(
             Tier.watch,
@@ -113,6 +135,34 @@ def mention_tier(signals: MentionSignals, config: EngineConfig) -> TierDecision:
             "A critique nobody reacts to: watch it, answering could feed it.",
         )
     return TierDecision(Tier.watch, "tier.nothing_to_answer", "Nothing calls for an answer.")
+
+
+def _addressed_tier(
+    signals: MentionSignals, *, shared_issue: bool, collective: bool
+) -> TierDecision:
+    """A mention written to the brand that asks or complains: never left on `watch`."""
+    findings = signals.findings
+    speech = signals.speech
+    own_case = findings.personal_case or speech.personal or bool(speech.demands)
+    public_issue = collective or (shared_issue and not findings.case_reference)
+    if own_case and not public_issue:
+        return TierDecision(
+            Tier.move_to_private,
+            "tier.addressed_personal_case",
+            "Written to the brand about the customer's own case: answer within the hour, "
+            "publicly once, then in private to get the details.",
+        )
+    if signals.complains:
+        return TierDecision(
+            Tier.respond_publicly,
+            "tier.addressed_complaint",
+            "A complaint written to the brand: answer it publicly, humanly, within the hour.",
+        )
+    return TierDecision(
+        Tier.respond_publicly,
+        "tier.addressed_question",
+        "A question written to the brand: answer it publicly within the hour.",
+    )
 
 
 def _misinformation_tier(signals: MentionSignals, severe: bool) -> TierDecision:
@@ -155,7 +205,7 @@ def _severe_tier(signals: MentionSignals) -> TierDecision:
             "tier.severe_reach",
             "A severe issue with real reach: a leadership statement is expected.",
         )
-    if signals.findings.personal_case:
+    if signals.findings.personal_case or signals.speech.personal:
         return TierDecision(
             Tier.move_to_private,
             "tier.severe_personal_case",

@@ -11,19 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from api.engine.lexicon import TermMatcher
+from api.engine.lexicon import LanguageMatcher
 from api.engine.topic_lexicon import (
-    COLLECTIVE_TERMS,
-    CRITICISM_TARGET_TERMS,
-    DATA_LOSS_TERMS,
-    DATA_TERMS,
-    DEVICE_FAILURE_TERMS,
-    DEVICE_TERMS,
-    DISCRIMINATION_GROUP_TERMS,
-    DISCRIMINATION_OFFENCE_TERMS,
-    SAFETY_COMPONENT_TERMS,
-    SAFETY_FAILURE_TERMS,
-    TOPIC_TERMS,
+    CUE_TERMS_BY_LANGUAGE,
+    IDIOMS_BY_LANGUAGE,
+    TOPIC_TERMS_BY_LANGUAGE,
 )
 
 # Topics solved one customer at a time, with the customer's own details (SPEC §1: "individual
@@ -33,20 +25,10 @@ PERSONAL_CASE_TOPICS: Final = frozenset({"order", "account", "billing", "booking
 # criticism (see moderation).
 ACCUSATION_TOPICS: Final = frozenset({"discrimination", "misinformation"})
 
-_TOPICS: Final = TermMatcher(TOPIC_TERMS)
-_CUES: Final = TermMatcher(
-    {
-        "component": SAFETY_COMPONENT_TERMS,
-        "mechanical_failure": SAFETY_FAILURE_TERMS,
-        "device": DEVICE_TERMS,
-        "device_failure": DEVICE_FAILURE_TERMS,
-        "data": DATA_TERMS,
-        "data_loss": DATA_LOSS_TERMS,
-        "group": DISCRIMINATION_GROUP_TERMS,
-        "offence": DISCRIMINATION_OFFENCE_TERMS,
-        "collective": COLLECTIVE_TERMS,
-        "target": CRITICISM_TARGET_TERMS,
-    }
+_TOPICS: Final = LanguageMatcher(TOPIC_TERMS_BY_LANGUAGE)
+_CUES: Final = LanguageMatcher(CUE_TERMS_BY_LANGUAGE)
+_IDIOMS: Final = LanguageMatcher(
+    {language: {"idiom": terms} for language, terms in IDIOMS_BY_LANGUAGE.items()}
 )
 # Words that mean a topic only together, anywhere in the mention, with words in between:
 # "the brake pedal got stuck", "the battery exploded", "they sold our data", "comments about
@@ -59,7 +41,7 @@ _CO_OCCURRENCES: Final = (
 )
 # An order, ticket, booking or account reference: "n°48213", "#48213", "ref AB-12345", "12345678".
 _CASE_REFERENCE: Final = re.compile(
-    r"(?:#|\bn\s?°|\bno\.|\bnum(?:ero|ber)?\.?|\bref(?:erence)?\.?)\s?:?\s?[a-z]{0,3}-?\d{3,}"
+    r"(?:#(?!(?:19|20)\d\d\b)|\bn\s?°|\bno\.|\bnum(?:ero|ber)?\.?|\bref(?:erence)?\.?)\s?:?\s?[a-z]{0,3}-?\d{3,}"
     r"|\b\d{5,}\b",
     re.IGNORECASE,
 )
@@ -84,10 +66,12 @@ class TopicFindings:
         return self.criticism_target or any(t not in ACCUSATION_TOPICS for t in self.topics)
 
 
-def find_topics(words: Sequence[str], raw_text: str) -> TopicFindings:
-    """Topics and cues of a mention, from its matching words and its raw text."""
-    found = {topic: list(terms) for topic, terms in _TOPICS.find(words).items()}
-    cues = _CUES.find(words)
+def find_topics(words: Sequence[str], raw_text: str, language: str | None = None) -> TopicFindings:
+    """Topics and cues of a mention, from its matching words and its raw text, on the lexicon of
+    its language (both when unknown); idioms ("insult to injury") are left out first."""
+    words = _IDIOMS.without(words, language)
+    found = {topic: list(terms) for topic, terms in _TOPICS.find(words, language).items()}
+    cues = _CUES.find(words, language)
     for topic, first, second in _CO_OCCURRENCES:
         if first in cues and second in cues:
             found.setdefault(topic, []).extend(cues[first] + cues[second])

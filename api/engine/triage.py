@@ -10,6 +10,7 @@ from api.engine.reasons import mention_reasons
 from api.engine.risk import mention_risk
 from api.engine.schemas import BrandRiskAssessment, MentionTriage, Moderation, Tier
 from api.engine.signals import mention_signals
+from api.engine.speech import BrandContext
 from api.engine.tiers import crisis_topic, escalate_for_crisis, mention_tier
 from api.engine.version import MODEL_VERSION
 
@@ -20,9 +21,13 @@ def triage_mention(
     now: datetime,
     config: EngineConfig,
     brand_assessment: BrandRiskAssessment | None = None,
+    brand: BrandContext | None = None,
 ) -> MentionTriage:
-    """Triage one mention; with the brand's current assessment, a crisis-topic mention escalates."""
-    signals = mention_signals(mention, config)
+    """Triage one mention; with the brand's current assessment, a crisis-topic mention escalates.
+
+    `brand` (its handles and aliases) tells whether the mention is written to the brand.
+    """
+    signals = mention_signals(mention, config, brand)
     decision = mention_tier(signals, config)
     on_crisis_topic = crisis_topic(signals, brand_assessment)
     if on_crisis_topic and brand_assessment is not None:

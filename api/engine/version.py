@@ -6,6 +6,10 @@
 #            bricked devices and pilling fabric (product defects).
 # 2026.11.4: a visible complaint about a shared issue (price, outage, defect) is public even
 #            when it names the account; "cringe", "tone deaf" read as negative.
+# 2026.12.1: mention level calibrated on real traffic (issue 10): speech acts (addressed to the
+#            brand, asks, demands, first-person problems) drive the tiers; a problem statement is
+#            never positive; language-aware, word-bounded lexicons; moderation keeps complaints.
+MODEL_VERSION = "2026.12.1"
 # 2026.12.2: the brand radar: unknown-sentiment volume feeds the spike and the stage (half the
 #            points), seasonal robust baseline (hour of day x weekday), 5-minute bursts, stage
 #            and tier hysteresis, log-scale spike size, score raised to its tier's level,

@@ -67,6 +67,8 @@ class MentionService:
 
         # A mention on the topic of a running crisis escalates: triage knows the brand's state.
         context = self._assessments.current(workspace, brand.id)
+        # Who the brand is (handles, names) tells which mentions are written to it.
+        brand_context = brand.settings.brand_context(brand.name)
         prepared: dict[str, NewMention] = {}
         order: list[str] = []
         for mention, document in zip(mentions, documents, strict=True):
@@ -74,7 +76,7 @@ class MentionService:
             order.append(mention_id)
             if mention_id in prepared:
                 continue  # a copy inside the same batch: the first one stands for both
-            triage = self._assessments.triage(mention, context, now=received_at)
+            triage = self._assessments.triage(mention, context, brand_context, now=received_at)
             prepared[mention_id] = NewMention(
                 mention_id=mention_id,
                 mention=mention,

@@ -146,3 +146,30 @@ def test_a_query_instant_without_offset_is_read_as_utc(client: TestClient, brand
     assert naive.status_code == explicit.status_code == 200
     assert naive.json() == explicit.json()
     assert naive.json()["as_of"] == "2026-03-09T12:00:00Z"
+
+
+def test_triage_for_a_brand_knows_its_handles(client: TestClient, brand_id: str) -> None:
+    settings = {"handles": ["@acmehelp"], "aliases": ["Acmé"]}
+    patched = client.patch(f"/v1/brands/{brand_id}", json={"settings": settings})
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["settings"]["handles"] == ["@acmehelp"]
+    question = mention(
+        "q", text="@AcmeHelp the update broke my router, what can I do?", sentiment=None
+    )
+    answered = client.post("/v1/triage", json={"mention": question, "brand_id": brand_id})
+    assert answered.status_code == 200, answered.text
+    triage = answered.json()["triage"]
+    assert triage["tier"] == "move_to_private"
+    assert triage["reasons"][0]["code"] == "tier.addressed_personal_case"
+    # The same words about the brand, not to it, written to someone else: nobody to answer.
+    aside = mention("a", text="@friend the update broke my router lol", sentiment=None)
+    watched = client.post("/v1/triage", json={"mention": aside, "brand_id": brand_id})
+    assert watched.json()["triage"]["tier"] == "watch"
+
+
+def test_brand_handles_are_validated(client: TestClient, brand_id: str) -> None:
+    response = client.patch(
+        f"/v1/brands/{brand_id}", json={"settings": {"handles": ["not a handle!"]}}
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")

@@ -12,13 +12,18 @@ from hypothesis import strategies as st
 
 from api.engine import (
     AggregateBucket,
+    BrandContext,
     Tier,
     assess_brand,
     mention_counters,
     triage_mention,
 )
 from api.engine.mention import AuthorKind, Mention, Network, PostType
+from api.engine.risk import is_severe
+from api.engine.signals import mention_signals
 from tests.engine.factories import CONFIG, NOW
+
+ACME = BrandContext(handles=("@acme",), aliases=("Acme",))
 
 WORDS = [
     "brand",
@@ -63,6 +68,31 @@ WORDS = [
     "n°12345",
     "everyone",
     "late",
+    # speech acts (issue 10): addressed, asks, first-person problems, politeness, sarcasm
+    "@acme",
+    "my",
+    "parcel",
+    "won't",
+    "never",
+    "arrived",
+    "I",
+    "can't",
+    "help",
+    "?",
+    "please",
+    "thanks",
+    "great",
+    "je",
+    "n'arrive",
+    "pas",
+    "toujours",
+    "depuis",
+    "3",
+    "jours",
+    "merci",
+    "bravo",
+    "remboursez",
+    "assaulted",
 ]
 _NAME = re.compile(r"^[a-z0-9_]{1,40}$")
 
@@ -228,3 +258,27 @@ def test_adding_negative_mentions_never_lowers_the_score(
     score_before = assess_brand(with_partial, at=at, config=CONFIG).score
     score_after = assess_brand(with_added, at=at, config=CONFIG).score
     assert score_after >= score_before
+
+
+@settings(max_examples=400, deadline=None)
+@given(mention_payloads, st.booleans())
+def test_severe_or_addressed_requests_are_never_watched(
+    payload: dict[str, Any], with_brand: bool
+) -> None:
+    """Under-escalation is the costly error: a severe topic is never `watch` (unless hidden, or a
+    false claim nobody sees), and neither is a request or complaint written to the brand."""
+    mention = Mention.model_validate(payload)
+    brand = ACME if with_brand else None
+    signals = mention_signals(mention, CONFIG, brand)
+    triage = triage_mention(mention, now=NOW, config=CONFIG, brand=brand)
+    if signals.moderation.hide:
+        return
+    severe = any(is_severe(topic, CONFIG) for topic in signals.topics)
+    unseen_claim = "misinformation" in signals.topics and not (
+        signals.press or signals.visible or signals.real_reach
+    )
+    if severe and not unseen_claim:
+        assert triage.tier is not Tier.watch
+    speech = signals.speech
+    if speech.addressed and (speech.asks or signals.complains) and not unseen_claim:
+        assert triage.tier is not Tier.watch

@@ -34,11 +34,13 @@ from api.hooks.adapters.fields import (
     MAX_TITLE,
     author_fields,
     count,
+    direct_message,
     engagement_by_suffix,
     external_id,
     first,
     followers_by_suffix,
     instant,
+    reply_to_handle,
     text,
     url,
 )
@@ -118,6 +120,8 @@ def _convert(item: Mapping[str, Any]) -> Fields:
         "reach": count(item.get("reachEstimate")),
         "sentiment": sentiment_from_label(item.get("sentiment")),
         "post_type": post_type,
+        "in_reply_to": reply_to_handle(item, thread_author=post_type is PostType.reply),
+        "addressed_to_brand": direct_message(item),
         "parent_external_id": external_id(
             first(item.get("parentGuid"), item.get("parentPostId"), item.get("replyTo"))
         ),

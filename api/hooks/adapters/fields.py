@@ -226,3 +226,55 @@ def author_fields(
         "verified": verified,
         "kind": kind,
     }
+
+
+_HANDLE: Final = re.compile(r"^@?([A-Za-z0-9_.]{1,30})$")
+# Where vendors put whom a post answers: X's own `in_reply_to_screen_name` (passed through by
+# tools that forward the tweet object), Brandwatch's `replyTo` and `threadAuthor`, the author of a
+# `parent` object (Meltwater, Talkwalker, YouScan).
+_REPLY_TO_PATHS: Final = (
+    ("in_reply_to_screen_name",),
+    ("inReplyToScreenName",),
+    ("replyToScreenName",),
+    ("replyTo",),
+    ("reply_to",),
+    ("parent", "author", "handle"),
+    ("parent", "author", "username"),
+    ("parent", "author", "nickname"),
+    ("parentPost", "author", "nickname"),
+)
+# Markers of a private message to the brand's account (owned-channel streams: X DMs, Messenger,
+# Instagram Direct), as booleans or as a message/post type.
+_DIRECT_FLAGS: Final = ("isDirectMessage", "is_direct_message", "directMessage", "is_dm", "isDm")
+_DIRECT_TYPES: Final = frozenset(
+    {"dm", "direct", "directmessage", "direct_message", "privatemessage", "private_message",
+     "message", "messenger", "inbox", "private"}
+)  # fmt: skip
+_TYPE_KEYS: Final = ("messageType", "message_type", "postType", "post_type", "engagementType",
+                     "threadEntryType", "interactionType", "channelType")  # fmt: skip
+
+
+def reply_to_handle(item: Mapping[str, Any], *, thread_author: bool = False) -> str | None:
+    """The handle of the account this post replies to, when the vendor says so."""
+    paths = (*_REPLY_TO_PATHS, ("threadAuthor",)) if thread_author else _REPLY_TO_PATHS
+    for path in paths:
+        value = dig(item, *path)
+        if isinstance(value, str):
+            match = _HANDLE.match(value.strip())
+            # Ids and URLs are parents, not handles: only a name-shaped value is kept.
+            if match is not None and not match.group(1).isdigit():
+                return "@" + match.group(1)
+    return None
+
+
+def direct_message(item: Mapping[str, Any]) -> bool | None:
+    """True when the vendor marks the item as a private message to the brand; None if silent."""
+    for key in _DIRECT_FLAGS:
+        value = item.get(key)
+        if isinstance(value, bool):
+            return value or None
+    for key in _TYPE_KEYS:
+        value = item.get(key)
+        if isinstance(value, str) and value.strip().lower().replace(" ", "") in _DIRECT_TYPES:
+            return True
+    return None

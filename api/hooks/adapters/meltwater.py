@@ -35,10 +35,12 @@ from api.hooks.adapters.fields import (
     author_fields,
     count,
     dig,
+    direct_message,
     engagement,
     external_id,
     first,
     instant,
+    reply_to_handle,
     text,
     url,
 )
@@ -149,6 +151,8 @@ def _convert(item: Mapping[str, Any], request: Any) -> Fields:
             first(dig(item, "enrichments", "sentiment"), item.get("sentiment"))
         ),
         "post_type": post_type,
+        "in_reply_to": reply_to_handle(item),
+        "addressed_to_brand": direct_message(item),
         "parent_external_id": external_id(first(dig(item, "parent", "id"), parent_url)),
         "raw": raw or None,
     }

@@ -32,10 +32,12 @@ from api.hooks.adapters.fields import (
     author_fields,
     count,
     dig,
+    direct_message,
     engagement,
     external_id,
     first,
     instant,
+    reply_to_handle,
     text,
     url,
 )
@@ -126,6 +128,8 @@ def _convert(item: Mapping[str, Any]) -> Fields:
             count(item.get("reach")),
         ),
         "sentiment": _tone(item.get("tone")),
+        "in_reply_to": reply_to_handle(item),
+        "addressed_to_brand": direct_message(item),
         "post_type": article_or_review(network) or PostType.post,
         "raw": unmapped(item, _CONSUMED),
     }

@@ -40,11 +40,13 @@ from api.hooks.adapters.fields import (
     author_fields,
     count,
     dig,
+    direct_message,
     engagement_by_suffix,
     external_id,
     first,
     followers_by_suffix,
     instant,
+    reply_to_handle,
     text,
     url,
 )
@@ -134,6 +136,8 @@ def _convert(item: Mapping[str, Any]) -> Fields:
         "reach": count(item.get("reach")),
         "sentiment": sentiment_from_score(item.get("sentiment"), _SENTIMENT_SCALE),
         "post_type": post_type,
+        "in_reply_to": reply_to_handle(item),
+        "addressed_to_brand": direct_message(item),
         "parent_external_id": external_id(parent),
         "raw": unmapped(item, _CONSUMED),
     }

@@ -32,10 +32,12 @@ from api.hooks.adapters.fields import (
     MAX_TITLE,
     author_fields,
     count,
+    direct_message,
     engagement,
     external_id,
     first,
     instant,
+    reply_to_handle,
     text,
     url,
 )
@@ -132,6 +134,8 @@ def _convert(item: Mapping[str, Any]) -> Fields:
         "reach": first(count(item.get("reach")), count(item.get("potentialReach"))),
         "sentiment": sentiment_from_label(item.get("sentiment")),
         "post_type": post_type,
+        "in_reply_to": reply_to_handle(item),
+        "addressed_to_brand": direct_message(item),
         "parent_external_id": external_id(item.get("parentPostId")),
         "raw": raw or None,
     }

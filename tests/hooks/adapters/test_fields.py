@@ -7,12 +7,15 @@ from typing import Any
 
 import pytest
 
+from api.engine import EngineConfig
 from api.hooks.adapters.fields import (
     count,
+    direct_message,
     engagement_by_suffix,
     external_id,
     followers_by_suffix,
     instant,
+    reply_to_handle,
 )
 
 MOMENT = datetime(2026, 3, 9, 8, 15, tzinfo=UTC)
@@ -84,3 +87,56 @@ def test_per_network_counters_are_summed_into_canonical_engagement() -> None:
     }
     assert engagement_by_suffix({"alexa_pageviews": 1}) is None
     assert followers_by_suffix({"twitterFollowers": 10, "instagramFollowerCount": 40}) == 40
+
+
+@pytest.mark.parametrize(
+    ("item", "handle"),
+    [
+        ({"in_reply_to_screen_name": "AcmeHelp"}, "@AcmeHelp"),
+        ({"replyTo": "@acme"}, "@acme"),
+        ({"replyTo": "1498231123"}, None),  # an id is a parent, not a handle
+        ({"replyTo": "https://x.com/acme/status/1"}, None),
+        ({"parent": {"author": {"handle": "acme_fr"}}}, "@acme_fr"),
+        ({}, None),
+    ],
+)
+def test_the_account_a_post_replies_to_is_read_when_the_vendor_gives_it(
+    item: dict[str, Any], handle: str | None
+) -> None:
+    assert reply_to_handle(item) == handle
+
+
+@pytest.mark.parametrize(
+    ("item", "direct"),
+    [
+        ({"isDirectMessage": True}, True),
+        ({"isDirectMessage": False}, None),
+        ({"messageType": "Direct Message"}, True),
+        ({"postType": "comment"}, None),
+        ({}, None),
+    ],
+)
+def test_a_direct_message_marker_addresses_the_brand(
+    item: dict[str, Any], direct: bool | None
+) -> None:
+    assert direct_message(item) is direct
+
+
+def test_a_brandwatch_reply_to_the_brand_reaches_the_triage() -> None:
+    from api.engine import BrandContext, Tier, triage_mention
+    from api.hooks.adapters import brandwatch
+
+    [mention] = brandwatch.parse(
+        {
+            "resourceId": "bw-1",
+            "date": "2026-03-09T08:00:00.000+0000",
+            "fullText": "still nothing, 3 days later",
+            "pageType": "twitter",
+            "threadEntryType": "reply",
+            "threadAuthor": "AcmeHelp",
+        }
+    )
+    assert mention.in_reply_to == "@AcmeHelp"
+    brand = BrandContext(handles=("@acmehelp",))
+    triage = triage_mention(mention, now=mention.published_at, config=EngineConfig(), brand=brand)
+    assert triage.tier is not Tier.watch
