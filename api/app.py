@@ -16,6 +16,7 @@ from api.limits import BodySizeLimit
 from api.mentions.router import router as mentions_router
 from api.openapi import customize_openapi
 from api.problems import ServiceBusy, install_problem_handlers, problem_response
+from api.queue.router import router as queue_router
 from api.services import Services, build_services
 from api.settings import Settings, get_settings
 from api.storage.client import create_dynamodb_client
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(brands_router)
     app.include_router(mentions_router)
+    app.include_router(queue_router)
     app.include_router(assessments_router)
     app.include_router(hooks_router)
 

@@ -14,6 +14,8 @@ from api.hooks.service import HookService
 from api.idempotency import IdempotencyService
 from api.mentions.repository import MentionRepository
 from api.mentions.service import MentionService
+from api.queue.repository import QueueRepository
+from api.queue.service import QueueService
 from api.settings import Settings
 from api.workspaces.repository import ApiKeyRepository
 from api.workspaces.service import ApiKeyService
@@ -31,6 +33,7 @@ class Services:
     assessments: AssessmentService
     hooks: HookService
     idempotency: IdempotencyService
+    queue: QueueService
 
 
 def build_services(settings: Settings, client: DynamoDBClient) -> Services:
@@ -50,4 +53,5 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
         assessments=assessments,
         hooks=HookService(HookRepository(client, table), brands, mention_service, settings),
         idempotency=IdempotencyService(client, table, settings.idempotency_ttl_seconds),
+        queue=QueueService(QueueRepository(client, table), mention_service),
     )
