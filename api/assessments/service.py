@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from api.aggregates.repository import AggregateRepository
 from api.assessments.schemas import RiskHistory, RiskPoint
 from api.engine import BrandRiskAssessment, MentionTriage, assess_brand, triage_mention
+from api.engine.counters import MENTIONS, NEGATIVE
 from api.engine.mention import EARLIEST_INSTANT, Mention
 from api.engine.version import MODEL_VERSION
 from api.problems import InvalidParam, ValidationFailed
@@ -15,6 +16,7 @@ from api.settings import Settings
 from api.storage.buckets import floor_to
 
 MAX_HISTORY_POINTS = 500
+SPIKE_FACTOR = "volume_spike"
 
 
 # How long a brand's latest assessment serves as triage context in this container: a crisis is
@@ -104,6 +106,10 @@ class AssessmentService:
             window_start = at - timedelta(hours=config.history_hours)
             visible = [b for b in buckets if window_start <= b.start < at]
             assessment = assess_brand(visible, at=at, config=config)
+            step_start = at - timedelta(seconds=step_seconds)
+            in_step = [b for b in visible if b.start >= step_start]
+            mentions = round(sum(b.counters.get(MENTIONS, 0) for b in in_step))
+            negative = sum(b.counters.get(NEGATIVE, 0) for b in in_step)
             points.append(
                 RiskPoint(
                     at=at,
@@ -111,6 +117,11 @@ class AssessmentService:
                     level=assessment.level,
                     tier=assessment.tier,
                     stage=assessment.stage,
+                    mentions=mentions,
+                    negative_share=round(min(1.0, negative / mentions), 3) if mentions else 0.0,
+                    spike=any(
+                        f.name == SPIKE_FACTOR and f.contribution > 0 for f in assessment.factors
+                    ),
                 )
             )
         return RiskHistory(

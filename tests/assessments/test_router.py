@@ -146,3 +146,20 @@ def test_a_query_instant_without_offset_is_read_as_utc(client: TestClient, brand
     assert naive.status_code == explicit.status_code == 200
     assert naive.json() == explicit.json()
     assert naive.json()["as_of"] == "2026-03-09T12:00:00Z"
+
+
+def test_history_points_carry_volume_negative_share_and_spikes(
+    client: TestClient, brand_id: str
+) -> None:
+    now = datetime.now(UTC).replace(minute=30, second=0, microsecond=0) - timedelta(hours=1)
+    batch = [
+        mention(f"v{i}", published_at=(now - timedelta(minutes=i)).isoformat(),
+                **({"sentiment": {"score": 0.7}, "text": "Love it"} if i % 4 == 0 else {}))
+        for i in range(8)
+    ]  # fmt: skip
+    client.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": batch})
+    points = client.get(f"/v1/brands/{brand_id}/risk/history").json()["points"]
+    assert sum(point["mentions"] for point in points) == 8
+    (busy,) = [point for point in points if point["mentions"]]
+    assert busy["negative_share"] == 0.75
+    assert all(isinstance(point["spike"], bool) for point in points)
