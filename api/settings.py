@@ -51,6 +51,10 @@ class Settings(BaseSettings):
         description="Base URL printed in receiver URLs (custom domain); default: the request's.",
     )
 
+    # The console (/app): how long a sign-in lasts. Its cookies are signed with a key derived
+    # from `secrets_key` (a random per-process key without one: sessions end on restart).
+    console_session_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 12
+
     engine: EngineConfig = EngineConfig()
 
     @field_validator("secrets_key")
