@@ -70,8 +70,12 @@ def brand_page_data(
     )
     queue: MentionPage = services.queue.list_open(workspace, brand.id, QUEUE_PAGE, None)
     summary = services.queue.summary(workspace, brand.id, resolved if at else None)
+    in_queue = {item.id: item for item in queue.items}
     top: list[StoredMention] = []
     for mention_id in assessment.top_mentions:
+        if mention_id in in_queue:  # already read with the queue page
+            top.append(in_queue[mention_id])
+            continue
         try:
             top.append(services.mentions.get(workspace, brand.id, mention_id))
         except NotFound:

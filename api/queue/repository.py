@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from api.mentions.schemas import StoredMention
 
 QUEUE_INDEX = "GSI3"
-# The summary counts at most this many open mentions (a few pages of keys).
-MAX_COUNTED = 10_000
+# The summary counts at most this many open mentions: beyond, "1000+" says enough to a
+# community manager, and the count stays one or two pages of a Query (the brand page's budget).
+MAX_COUNTED = 1_000
 
 
 def queue_attributes(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import ClientError
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
@@ -27,16 +29,25 @@ def table_properties(path: Path = TABLE_DEFINITION) -> dict[str, Any]:
 
 
 def create_table(client: DynamoDBClient, table_name: str, path: Path = TABLE_DEFINITION) -> bool:
-    """Create the table (and enable TTL) if missing; return True when it was created."""
+    """Create the table (and enable TTL) if missing; return True when it was created.
+
+    An existing table (a developer's `.data/`) gains the indexes added to infra/table.yml since.
+    """
     existing = client.list_tables()["TableNames"]
-    if table_name in existing:
-        return False
     properties = table_properties(path)
+    if table_name in existing:
+        add_missing_indexes(client, table_name, properties)
+        return False
     request = {k: properties[k] for k in _CREATE_TABLE_FIELDS if k in properties}
     request["SSESpecification"] = {
         "Enabled": properties.get("SSESpecification", {}).get("SSEEnabled", True)
     }
-    client.create_table(TableName=table_name, **request)
+    try:
+        client.create_table(TableName=table_name, **request)
+    except ClientError as error:
+        # botocore retried a CreateTable whose first try succeeded (a slow, loaded machine).
+        if error.response.get("Error", {}).get("Code") != "ResourceInUseException":
+            raise
     client.get_waiter("table_exists").wait(TableName=table_name)
     ttl = properties.get("TimeToLiveSpecification")
     if ttl:
@@ -48,3 +59,22 @@ def create_table(client: DynamoDBClient, table_name: str, path: Path = TABLE_DEF
             },
         )
     return True
+
+
+def add_missing_indexes(
+    client: DynamoDBClient, table_name: str, properties: dict[str, Any]
+) -> None:
+    """Create, one at a time (DynamoDB's rule), the indexes of the definition the table lacks."""
+    description = client.describe_table(TableName=table_name)["Table"]
+    present = {index["IndexName"] for index in description.get("GlobalSecondaryIndexes", [])}
+    attributes = {a["AttributeName"]: a for a in properties["AttributeDefinitions"]}
+    for index in properties.get("GlobalSecondaryIndexes", []):
+        if index["IndexName"] in present:
+            continue
+        used = [attributes[key["AttributeName"]] for key in index["KeySchema"]]
+        client.update_table(
+            TableName=table_name,
+            AttributeDefinitions=used,
+            GlobalSecondaryIndexUpdates=[{"Create": index}],
+        )
+        client.get_waiter("table_exists").wait(TableName=table_name)

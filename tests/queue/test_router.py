@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.engine.mention import Mention
@@ -160,3 +161,12 @@ def test_queue_listing_does_not_combine_with_other_filters(
         f"/v1/brands/{brand_id}/mentions", params={"status": "open", "cursor": "nope"}
     )
     assert bad_cursor.status_code == 400
+
+
+def test_the_summary_stops_counting_at_its_bound(
+    client: TestClient, brand_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("api.queue.repository.MAX_COUNTED", 2)
+    ingest(client, brand_id, [mention(f"c{i}", text=COMPLAINT) for i in range(4)])
+    summary = client.get(f"/v1/brands/{brand_id}/queue").json()
+    assert (summary["open"], summary["truncated"]) == (2, True)
