@@ -129,7 +129,7 @@ def main() -> int:
                 for path, params in (
                     (f"/v1/brands/{brand_id}/risk", {}),
                     (f"/v1/brands/{brand_id}/risk/history", {**window, "step": "3600"}),
-                    (f"/v1/brands/{brand_id}/mentions", {"status": "open", "limit": "25"}),
+                    (f"/v1/brands/{brand_id}/mentions", {"status": "open", "limit": "10"}),
                 ):
                     response = api.get(path, params=params)
                     if response.status_code != 200:
@@ -154,7 +154,7 @@ def main() -> int:
         ratio = median(samples["brand page"]) / median(samples["API calls"])
         report.line(
             "API calls = GET /risk + GET /risk/history (48 h, hourly) + GET /mentions?status=open "
-            "(25); the page also counts the queue and reads the top mentions, and renders HTML."
+            "(10); the page also counts the queue and reads the top mentions, and renders HTML."
         )
         report.check(
             f"brand page ≤ {RATIO_TARGET}x the API calls it is built from ({mentions:,} mentions)",

@@ -16,7 +16,7 @@ from api.services import Services
 from api.workspaces.service import Principal
 
 TIMELINE_HOURS = 48
-QUEUE_PAGE = 25
+QUEUE_PAGE = 10
 SPARKLINE_DAYS = 7
 SPARKLINE_STEP = 6 * 3600
 STAGE_ORDER = ("quiet", "emerging", "growing", "peak", "declining", "resolved")

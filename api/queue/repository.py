@@ -1,10 +1,10 @@
 """Every DynamoDB call of the answer queue.
 
-The queue is the sparse index GSI3: a mention is in it (GSI3PK/GSI3SK set) exactly while its
-handling status is `open`, sorted by its `respond_by` deadline. Listing the queue is therefore
-one bounded Query, however many mentions the brand holds. A status change is one UpdateItem on
-the mention item that touches only `handling` and the GSI3 keys: never the triage, never the
-aggregate counters.
+The queue is the sparse index GSI3 (GSI4: its keys only, for counting): a mention is in it
+(GSI3PK/GSI3SK set) exactly while its handling status is `open`, sorted by its `respond_by`
+deadline. Listing the queue is therefore one bounded Query, however many mentions the brand
+holds. A status change is one UpdateItem on the mention item that touches only `handling` and
+the GSI3 keys: never the triage, never the aggregate counters.
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ if TYPE_CHECKING:
     from api.mentions.schemas import StoredMention
 
 QUEUE_INDEX = "GSI3"
-# The summary counts at most this many open mentions: beyond, "1000+" says enough to a
-# community manager, and the count stays one or two pages of a Query (the brand page's budget).
-MAX_COUNTED = 1_000
+# The same keys, KEYS_ONLY: what counting reads.
+QUEUE_KEYS_INDEX = "GSI4"
+# The summary counts at most this many open (and overdue) mentions: beyond, "100+" says enough
+# to a community manager, and counting stays a small part of the brand page's cost.
+MAX_COUNTED = 100
 
 
 def queue_attributes(
@@ -128,30 +130,51 @@ class QueueRepository:
     def count_open(
         self, workspace: str, brand_id: str, now: datetime
     ) -> tuple[int, int, str | None, bool]:
-        """(open, overdue, earliest GSI3SK, truncated): reads only the index keys."""
+        """(open, overdue, earliest GSI3SK, truncated), from COUNT queries of the keys-only index.
+
+        COUNT answers carry no items: neither DynamoDB nor botocore serialises 1,000 keys.
+        """
+        pk = to_attribute(keys.queue_pk(workspace, brand_id))
+        overdue_before = to_attribute(keys.format_instant(now))
+        open_count, truncated = self._count("GSI3PK = :pk", {":pk": pk})
+        overdue, _ = self._count(
+            "GSI3PK = :pk AND GSI3SK < :now", {":pk": pk, ":now": overdue_before}
+        )
+        earliest: str | None = None
+        if open_count:
+            first = with_retries(
+                lambda _: self._client.query(
+                    TableName=self._table,
+                    IndexName=QUEUE_KEYS_INDEX,
+                    KeyConditionExpression="GSI3PK = :pk",
+                    ExpressionAttributeValues={":pk": pk},
+                    Limit=1,
+                ),
+                what="a queue count",
+            )
+            items = first.get("Items", [])
+            earliest = items[0]["GSI3SK"]["S"] if items else None
+        return open_count, overdue, earliest, truncated
+
+    def _count(self, condition: str, values: dict[str, Any]) -> tuple[int, bool]:
+        """Items matching `condition`, up to MAX_COUNTED; and whether more remain."""
         request: dict[str, Any] = {
             "TableName": self._table,
-            "IndexName": QUEUE_INDEX,
-            "KeyConditionExpression": "GSI3PK = :pk",
-            "ExpressionAttributeValues": {":pk": to_attribute(keys.queue_pk(workspace, brand_id))},
-            "ProjectionExpression": "GSI3SK",
+            "IndexName": QUEUE_KEYS_INDEX,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+            "Select": "COUNT",
             "Limit": MAX_COUNTED,
         }
-        overdue_before = keys.format_instant(now)
-        counted = overdue = 0
-        earliest: str | None = None
+        counted = 0
         while True:
             response = with_retries(lambda _: self._client.query(**request), what="a queue count")
-            for raw in response.get("Items", []):
-                sort_key = raw["GSI3SK"]["S"]
-                earliest = earliest or sort_key
-                counted += 1
-                overdue += sort_key < overdue_before
+            counted += response.get("Count", 0)
             last = response.get("LastEvaluatedKey")
             if last is None:
-                return counted, overdue, earliest, False
+                return counted, False
             if counted >= MAX_COUNTED:
-                return counted, overdue, earliest, True
+                return counted, True
             request["ExclusiveStartKey"] = last
             request["Limit"] = MAX_COUNTED - counted
 

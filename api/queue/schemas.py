@@ -96,5 +96,5 @@ class QueueSummary(BaseModel):
     )
     truncated: bool = Field(
         description="True when the queue holds more mentions than are counted "
-        "(1 000): the counts stop there."
+        "(100): the counts stop there."
     )

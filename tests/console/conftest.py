@@ -76,8 +76,8 @@ def seed_brand(services: Services, live_server: LiveServer, name: str = "ACME") 
         mention(
             f"bg{i}",
             published_at=(now - timedelta(hours=i % 40, minutes=5 + i % 50)).isoformat(),
-            text="Love the new app" if i % 3 else "Delivery late again, not happy",
-            sentiment={"score": 0.6 if i % 3 else -0.4},
+            text="Love the new app" if i % 12 else "Delivery late again, not happy",
+            sentiment={"score": 0.6 if i % 12 else -0.4},
         )
         for i in range(60)
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import httpx
@@ -11,7 +12,8 @@ from api.services import Services
 from tests.conftest import LiveServer
 from tests.console.conftest import IMG_ATTACK, SCRIPT_ATTACK, SeededBrand, seed_brand, sign_in
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
+# VIGIE_UPDATE_SCREENSHOTS=1 refreshes the README's docs/img/; otherwise they go to a temp dir.
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 
 def test_sign_in_shows_the_brands_overview(
@@ -139,15 +141,16 @@ def test_french_interface_and_sign_out(
 
 
 def test_screenshots_of_the_overview_and_brand_pages(
-    page: Page, live_server: LiveServer, seeded: SeededBrand
+    page: Page, live_server: LiveServer, seeded: SeededBrand, tmp_path: Path
 ) -> None:
-    """Refreshes docs/img/ (the README shows them): the pages as a new user sees them."""
+    """The pages as a new user sees them (the README shows docs/img/console-*.png)."""
+    screenshots = DOCS_IMG if os.environ.get("VIGIE_UPDATE_SCREENSHOTS") == "1" else tmp_path
     sign_in(page, live_server, seeded.api_key)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "console-overview.png"), full_page=True)
+    screenshots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(screenshots / "console-overview.png"), full_page=True)
     page.goto(f"{live_server.url}/app/brands/{seeded.brand_id}")
     expect(page.locator("#timeline canvas")).to_have_count(1)
     page.locator(f"#q-{seeded.mention_ids[-2]} td.text a").click()
     expect(page.locator("#detail .mention-text")).to_be_visible()
-    page.screenshot(path=str(SCREENSHOTS / "console-brand.png"), full_page=True)
-    assert (SCREENSHOTS / "console-brand.png").stat().st_size > 10_000
+    page.screenshot(path=str(screenshots / "console-brand.png"), full_page=True)
+    assert (screenshots / "console-brand.png").stat().st_size > 10_000
