@@ -6,16 +6,19 @@ from typing import TYPE_CHECKING, Literal
 
 from botocore.exceptions import ClientError
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from api.assessments.router import router as assessments_router
 from api.brands.router import router as brands_router
+from api.console.mount import CONSOLE_PATH, STATIC_PATH, LazyConsole
 from api.hooks.router import router as hooks_router
 from api.limits import BodySizeLimit
 from api.mentions.router import router as mentions_router
 from api.openapi import customize_openapi
 from api.problems import ServiceBusy, install_problem_handlers, problem_response
+from api.queue.router import router as queue_router
 from api.services import Services, build_services
 from api.settings import Settings, get_settings
 from api.storage.client import create_dynamodb_client
@@ -67,6 +70,9 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
         ],
         license_info={"name": "Apache-2.0", "identifier": "Apache-2.0"},
         separate_input_output_schemas=False,
+        # Served below with the vendored Swagger UI / ReDoc assets: no CDN, works offline.
+        docs_url=None,
+        redoc_url=None,
     )
     services: Services = build_services(settings, client or create_dynamodb_client(settings))
     app.state.services = services
@@ -75,6 +81,7 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(brands_router)
     app.include_router(mentions_router)
+    app.include_router(queue_router)
     app.include_router(assessments_router)
     app.include_router(hooks_router)
     app.include_router(subscriptions_router)
@@ -91,8 +98,36 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
         """Liveness probe (no authentication, no database call)."""
         return Health(status="ok")
 
+    install_docs(app)
+    # The console: imported on its first request only (Jinja2 stays off the ingest path).
+    app.mount(CONSOLE_PATH, LazyConsole(services))
     customize_openapi(app)
     return app
+
+
+def install_docs(app: FastAPI) -> None:
+    """/docs and /redoc from the assets the app serves itself (scripts/vendor-assets.sh)."""
+    vendor = STATIC_PATH + "/vendor"
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Vigie API",
+            swagger_js_url=f"{vendor}/swagger-ui-bundle.js",
+            swagger_css_url=f"{vendor}/swagger-ui.css",
+            swagger_favicon_url=f"{vendor}/favicon-32x32.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title="Vigie API",
+            redoc_js_url=f"{vendor}/redoc.standalone.js",
+            redoc_favicon_url=f"{vendor}/favicon-32x32.png",
+            with_google_fonts=False,
+        )
 
 
 def install_store_busy_handlers(app: FastAPI) -> None:

@@ -123,7 +123,8 @@ def run_dev(port: int, dynamodb_port: int, workspace: str, data_dir: Path) -> in
         print(
             f"\nVigie is running on {url} (DynamoDB Local: {settings.dynamodb_endpoint})\n"
             f"Demo workspace '{workspace}' API key:\n\n  export VIGIE_API_KEY={key}\n\n"
-            f'Try: curl -H "Authorization: Bearer $VIGIE_API_KEY" {url}/v1/brands\n',
+            f'Try: curl -H "Authorization: Bearer $VIGIE_API_KEY" {url}/v1/brands\n'
+            f"Console: {url}/app (sign in with the API key above) · API docs: {url}/docs\n",
             flush=True,
         )
         worker = start_local_worker(settings, client)

@@ -16,6 +16,8 @@ from api.hooks.sources import HookSourceService
 from api.idempotency import IdempotencyService
 from api.mentions.repository import MentionRepository
 from api.mentions.service import MentionService
+from api.queue.repository import QueueRepository
+from api.queue.service import QueueService
 from api.settings import Settings
 from api.subscriptions.repository import SubscriptionRepository
 from api.subscriptions.secrets import MasterKey
@@ -38,6 +40,7 @@ class Services:
     hook_receiver: HookReceiver
     idempotency: IdempotencyService
     subscriptions: SubscriptionService
+    queue: QueueService
 
 
 def build_services(settings: Settings, client: DynamoDBClient) -> Services:
@@ -64,4 +67,5 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
         hook_receiver=HookReceiver(hooks, brands, mention_service, keyring, settings),
         idempotency=IdempotencyService(client, table, settings.idempotency_ttl_seconds),
         subscriptions=subscriptions,
+        queue=QueueService(QueueRepository(client, table), mention_service),
     )

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     escalation_risk: Annotated[int, Field(ge=0, le=100)] = 70
     # The SQS queue that holds delayed retries (set by serverless.yml; unset locally).
     retry_queue_url: str | None = None
+    # The console (/app): how long a sign-in lasts. Its cookies are signed with a key derived
+    # from `secrets_key` (a random per-process key without one: sessions end on restart).
+    console_session_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 12
 
     engine: EngineConfig = EngineConfig()
 

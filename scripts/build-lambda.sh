@@ -68,11 +68,16 @@ if [[ ! -f $DEPS_DIR/.stamp || $(<"$DEPS_DIR/.stamp") != "$stamp" ]]; then
   mv "$DEPS_DIR.partial" "$DEPS_DIR"
 fi
 
+# The console's and the docs' browser assets (htmx, uPlot, Swagger UI, ReDoc) ship inside the
+# `api` package: the function serves them itself, never from a CDN.
+scripts/vendor-assets.sh
+
 # Application code: a whitelist (the `api` package only), so tests, benchmarks, docs, node_modules
 # and virtualenvs can never end up in the package.
 rm -rf "$APP_DIR"
 mkdir -p "$APP_DIR"
 cp -R api "$APP_DIR/api"
+rm -f "$APP_DIR"/api/console/static/vendor/.installed-*
 find "$APP_DIR" -name __pycache__ -type d -prune -exec rm -rf {} +
 find "$APP_DIR" -name '*.py[co]' -delete
 if [[ -n $PYTHON312 ]]; then compile_for_lambda "$APP_DIR"; fi

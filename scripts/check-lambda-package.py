@@ -31,6 +31,16 @@ FORBIDDEN_PREFIXES = (
     ".serverless/", "seeds/", "scenarios/",
 )  # fmt: skip
 HANDLER_MODULE = "api.handler"
+# The console (/app) and /docs, /redoc are served from these files: without them they are blank.
+REQUIRED_FILES = (
+    "api/console/templates/brand.html",
+    "api/console/i18n/fr.json",
+    "api/console/static/console.js",
+    "api/console/static/vendor/htmx.min.js",
+    "api/console/static/vendor/uPlot.iife.min.js",
+    "api/console/static/vendor/swagger-ui-bundle.js",
+    "api/console/static/vendor/redoc.standalone.js",
+)
 
 # What Lambda and serverless.yml put in the function's environment (fake credentials: /healthz
 # makes no AWS call, and nothing must reach AWS from a check).
@@ -89,6 +99,7 @@ def check_archive(package: Path) -> list[str]:
     names = {entry.filename for entry in entries}
     if "api/handler.py" not in names:
         problems.append("api/handler.py is missing")
+    problems.extend(f"{name} is missing" for name in REQUIRED_FILES if name not in names)
     stray = sorted(name for name in names if name.startswith(FORBIDDEN_PREFIXES))
     if stray:
         problems.append(f"{len(stray)} files that are not runtime code, e.g. {stray[:3]}")

@@ -1,4 +1,5 @@
-"""The Lambda ingest path loads only what it uses (cold start is paid per container)."""
+"""The Lambda ingest path and the webhook receivers load only what they use (cold start is paid
+per container): no local tooling, no console (Jinja2 and its templates load on /app only)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ FORBIDDEN = (
     "yaml",
     "uvicorn",
     "hypothesis",
+    # The console (api/console, Jinja2, MarkupSafe) is for /app only: built on its first request.
+    "jinja2",
+    "markupsafe",
 )
 # Outbound events are announced at ingest (api.subscriptions.service), but sent by the workers:
 # the ingest path must never load the dispatcher, its HTTP transport or the local worker loop.
@@ -31,6 +35,8 @@ FORBIDDEN_MODULES = (
     "api.local.dispatch_loop",
     "api.worker",
 )
+# Of the console, only the lazy mount point may load with the app.
+CONSOLE_MODULES_ALLOWED = {"api.console", "api.console.mount"}
 
 PROBE = """
 import json, sys
@@ -47,11 +53,19 @@ mention = {"external_id": "fp-1", "published_at": "2026-03-09T08:00:00Z", "text"
 batch = {"mentions": [mention]}
 response = invoke(http_api_event("POST", "/v1/brands/fp/mentions", body=batch, headers=auth))
 assert response["statusCode"] == 200, response
+source = {"source": "generic", "brand_id": "fp", "auth": "url_token"}
+created = invoke(http_api_event("POST", "/v1/hook-sources", body=source, headers=auth))
+assert created["statusCode"] == 201, created
+receiver = json.loads(created["body"])["receiver_url"].split("://", 1)[1].split("/", 1)[1]
+path, _, query = ("/" + receiver).partition("?")
+delivery = {"mentions": [{"external_id": "fp-2", "published_at": "2026-03-09T08:05:00Z"}]}
+response = invoke(http_api_event("POST", path, body=delivery, query=query))
+assert response["statusCode"] == 200, response
 print(json.dumps(sorted(sys.modules)))
 """
 
 
-def test_ingest_through_the_lambda_entry_loads_no_unused_module(
+def test_ingest_and_webhooks_through_the_lambda_entry_load_no_unused_module(
     settings: Settings, dynamodb: object
 ) -> None:
     env = {
@@ -72,3 +86,5 @@ def test_ingest_through_the_lambda_entry_loads_no_unused_module(
     assert offenders == []
     assert "api.subscriptions.service" in loaded  # the ingest hook is there…
     assert sorted(set(FORBIDDEN_MODULES) & loaded) == []  # …and nothing that sends
+    console = {name for name in loaded if name.startswith("api.console")}
+    assert console <= CONSOLE_MODULES_ALLOWED, sorted(console - CONSOLE_MODULES_ALLOWED)

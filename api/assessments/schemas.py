@@ -16,6 +16,15 @@ class RiskPoint(BaseModel):
     level: Level
     tier: Tier
     stage: Stage
+    mentions: int = Field(
+        default=0, ge=0, description="Mentions published in the step ending at `at`."
+    )
+    negative_share: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="Share of those mentions that are negative."
+    )
+    spike: bool = Field(
+        default=False, description="True when the negative volume spiked at this point."
+    )
 
 
 class RiskHistory(BaseModel):
@@ -32,6 +41,9 @@ class RiskHistory(BaseModel):
                             "level": "low",
                             "tier": "watch",
                             "stage": "quiet",
+                            "mentions": 4,
+                            "negative_share": 0.25,
+                            "spike": False,
                         },
                         {
                             "at": "2026-03-09T08:00:00Z",
@@ -39,6 +51,9 @@ class RiskHistory(BaseModel):
                             "level": "high",
                             "tier": "executive_statement",
                             "stage": "growing",
+                            "mentions": 58,
+                            "negative_share": 0.81,
+                            "spike": True,
                         },
                     ],
                     "model_version": "2026.11.0",

@@ -14,6 +14,7 @@ from api.engine import (
     assess_brand,
     triage_mention,
 )
+from api.engine.counters import MENTIONS, NEGATIVE
 from api.engine.mention import EARLIEST_INSTANT, Mention
 from api.engine.version import MODEL_VERSION
 from api.problems import InvalidParam, ValidationFailed
@@ -22,6 +23,7 @@ from api.storage.buckets import FINE_SECONDS, floor_to
 from api.ttl_cache import TtlCache
 
 MAX_HISTORY_POINTS = 500
+SPIKE_FACTOR = "volume_spike"
 
 
 # How long a brand's latest assessment serves as triage context in this container: a crisis is
@@ -120,6 +122,10 @@ class AssessmentService:
             ]
             recent = slots[bisect_left(slot_starts, at - slot_span) : bisect_left(slot_starts, at)]
             assessment = assess_brand(visible, at=at, config=config, slots=recent)
+            step_start = at - timedelta(seconds=step_seconds)
+            in_step = [b for b in visible if b.start >= step_start]
+            mentions = round(sum(b.counters.get(MENTIONS, 0) for b in in_step))
+            negative = sum(b.counters.get(NEGATIVE, 0) for b in in_step)
             points.append(
                 RiskPoint(
                     at=at,
@@ -127,6 +133,11 @@ class AssessmentService:
                     level=assessment.level,
                     tier=assessment.tier,
                     stage=assessment.stage,
+                    mentions=mentions,
+                    negative_share=round(min(1.0, negative / mentions), 3) if mentions else 0.0,
+                    spike=any(
+                        f.name == SPIKE_FACTOR and f.contribution > 0 for f in assessment.factors
+                    ),
                 )
             )
         return RiskHistory(

@@ -20,6 +20,7 @@ from api.aggregates.repository import AggregateRepository
 from api.engine.mention import Mention
 from api.engine.schemas import MentionTriage
 from api.mentions.schemas import MentionFilters, StoredMention
+from api.queue.repository import handling_from_item, queue_attributes
 from api.storage import keys
 from api.storage.buckets import add_counters, bucket_sort_keys
 from api.storage.codec import from_item, to_attribute, to_item
@@ -170,6 +171,8 @@ class MentionRepository:
         if m.hot:
             item["GSI2PK"] = keys.hot_mentions_pk(workspace, brand_id)
             item["GSI2SK"] = time_key
+        # The answer queue (api/queue): a mention above `watch` starts open, in GSI3.
+        item.update(queue_attributes(workspace, brand_id, m.mention_id, m.triage))
         return item
 
     # --- reads ----------------------------------------------------------------------------
@@ -284,10 +287,12 @@ class MentionRepository:
 
 def _stored_mention(brand_id: str, raw: Any) -> StoredMention:
     item = from_item(raw)
+    triage = MentionTriage.model_validate_json(item["triage"])
     return StoredMention(
         id=item["mention_id"],
         brand_id=brand_id,
         received_at=item["received_at"],
         mention=Mention.model_validate_json(item["mention"]),
-        triage=MentionTriage.model_validate_json(item["triage"]),
+        triage=triage,
+        handling=handling_from_item(item, triage.tier),  # the answer queue (api/queue)
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
@@ -19,7 +19,15 @@ from api.mentions.schemas import (
     StoredMention,
 )
 from api.pagination import InvalidCursor, PageCursor, PageLimit
-from api.problems import Conflict, NotFound, PayloadTooLarge, ServiceBusy, problem_responses
+from api.problems import (
+    Conflict,
+    InvalidParam,
+    NotFound,
+    PayloadTooLarge,
+    ServiceBusy,
+    ValidationFailed,
+    problem_responses,
+)
 from api.types import Instant
 
 router = APIRouter(
@@ -55,8 +63,9 @@ def ingest_mentions(
 @router.get(
     "",
     operation_id="list_mentions",
-    response_description="One page of mentions, newest first.",
-    responses=problem_responses(NotFound, InvalidCursor),
+    response_description="One page of mentions, newest first (`status=open`: earliest "
+    "`respond_by` first).",
+    responses=problem_responses(NotFound, InvalidCursor, ValidationFailed),
 )
 def list_mentions(
     brand: BrandDep,
@@ -70,9 +79,23 @@ def list_mentions(
     ] = None,
     limit: PageLimit = 50,
     cursor: PageCursor = None,
+    status: Annotated[
+        Literal["open"] | None,
+        Query(description="`open`: the answer queue, earliest `respond_by` first (overdue first)."),
+    ] = None,
 ) -> MentionPage:
     """List a brand's mentions, newest first, with filters and cursor pagination."""
     filters = MentionFilters(since=since, until=until, tier=tier, network=network)
+    if status is not None:  # the answer queue (api/queue)
+        combined = [name for name, value in filters if value is not None]
+        if combined:
+            raise ValidationFailed(
+                f"status=open lists the answer queue; it does not combine with `{combined[0]}`.",
+                invalid_params=[
+                    InvalidParam(name=name, reason="not with status") for name in combined
+                ],
+            )
+        return services.queue.list_open(principal.workspace, brand.id, limit, cursor)
     return services.mentions.list(principal.workspace, brand.id, filters, limit, cursor)
 
 

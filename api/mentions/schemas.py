@@ -21,6 +21,7 @@ from api.engine.mention import (
 from api.engine.schemas import BrandRiskAssessment, MentionTriage, Tier
 from api.examples import INGEST_RESPONSE_EXAMPLE, STORED_MENTION_EXAMPLE
 from api.problems import InvalidParam
+from api.queue.schemas import Handling
 
 LATEST_INSTANT = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -79,6 +80,11 @@ class StoredMention(BaseModel):
     received_at: AwareDatetime
     mention: Mention
     triage: MentionTriage
+    handling: Handling | None = Field(
+        default=None,
+        description="The answer queue status: `open` for every tier above `watch` until "
+        "someone sets it (PATCH); null for `watch` mentions nobody handled.",
+    )
 
 
 class MentionPage(BaseModel):

@@ -55,3 +55,18 @@ def hook_source_sk(hook_id: str) -> str:
 def hook_delivery_pk(hook_id: str, delivery_digest: str) -> str:
     """A delivery already received by a hook (`webhook-id` or signature digest), kept with a TTL."""
     return f"HOOKDELIVERY#{hook_id}#{delivery_digest}"
+
+
+def queue_pk(workspace: str, brand_id: str) -> str:
+    """The answer queue of a brand (sparse GSI3): its open mentions only."""
+    return f"QUEUE#{workspace}#{brand_id}"
+
+
+# Sorts after every real deadline: an open mention without one comes last.
+NO_DEADLINE = "9999-12-31T23:59:59.999999Z"
+
+
+def queue_sk(respond_by: datetime | None, mention_id: str) -> str:
+    """`<respond_by>#<id>`: the queue in deadline order, the most overdue first."""
+    deadline = format_instant(respond_by) if respond_by is not None else NO_DEADLINE
+    return f"{deadline}#{mention_id}"

@@ -27,11 +27,15 @@ def table_properties(path: Path = TABLE_DEFINITION) -> dict[str, Any]:
 
 
 def create_table(client: DynamoDBClient, table_name: str, path: Path = TABLE_DEFINITION) -> bool:
-    """Create the table (and enable TTL) if missing; return True when it was created."""
+    """Create the table (and enable TTL) if missing; return True when it was created.
+
+    An existing table (a developer's `.data/`) gains the indexes added to infra/table.yml since.
+    """
     existing = client.list_tables()["TableNames"]
-    if table_name in existing:
-        return False
     properties = table_properties(path)
+    if table_name in existing:
+        add_missing_indexes(client, table_name, properties)
+        return False
     request = {k: properties[k] for k in _CREATE_TABLE_FIELDS if k in properties}
     request["SSESpecification"] = {
         "Enabled": properties.get("SSESpecification", {}).get("SSEEnabled", True)
@@ -63,3 +67,22 @@ def create_table(client: DynamoDBClient, table_name: str, path: Path = TABLE_DEF
 def latest_stream_arn(client: DynamoDBClient, table_name: str) -> str:
     """The ARN of the table's current stream (where outbox inserts are read from locally)."""
     return str(client.describe_table(TableName=table_name)["Table"]["LatestStreamArn"])
+
+
+def add_missing_indexes(
+    client: DynamoDBClient, table_name: str, properties: dict[str, Any]
+) -> None:
+    """Create, one at a time (DynamoDB's rule), the indexes of the definition the table lacks."""
+    description = client.describe_table(TableName=table_name)["Table"]
+    present = {index["IndexName"] for index in description.get("GlobalSecondaryIndexes", [])}
+    attributes = {a["AttributeName"]: a for a in properties["AttributeDefinitions"]}
+    for index in properties.get("GlobalSecondaryIndexes", []):
+        if index["IndexName"] in present:
+            continue
+        used = [attributes[key["AttributeName"]] for key in index["KeySchema"]]
+        client.update_table(
+            TableName=table_name,
+            AttributeDefinitions=used,
+            GlobalSecondaryIndexUpdates=[{"Create": index}],
+        )
+        client.get_waiter("table_exists").wait(TableName=table_name)

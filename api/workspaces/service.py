@@ -55,13 +55,19 @@ class ApiKeyService:
             raise Unauthorized("The Authorization header must be `Bearer <api key>`.")
         if not token.startswith(KEY_PREFIX) or len(token) > 200:
             raise Unauthorized("The API key is not valid.")
-        key_hash = hash_api_key(token)
+        principal = self.principal_for_hash(hash_api_key(token))
+        if principal is None:
+            raise Unauthorized("The API key is not valid.")
+        return principal
+
+    def principal_for_hash(self, key_hash: str) -> Principal | None:
+        """The workspace of a stored key, by its hash (console sessions keep only the hash)."""
         cached = self._cache.get(key_hash)
         if cached is not None:
             return cached
         stored = self._repository.get(key_hash)
         if stored is None:
-            raise Unauthorized("The API key is not valid.")
+            return None
         principal = Principal(workspace=stored.workspace)
         self._cache.put(key_hash, principal)
         return principal

@@ -25,6 +25,19 @@ ensure_java() {
   fi
 }
 
+# The console's browser tests (tests/console/) drive the distribution's Chromium through
+# Playwright's `executable_path`: Playwright never downloads a browser.
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then return 0; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing Chromium (the console's browser tests run in it)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  else
+    echo "Chromium is required for the console's browser tests (e.g. apt-get install chromium)" >&2
+    return 1
+  fi
+}
+
 ensure_node() {
   if command -v node >/dev/null 2>&1 && node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)'; then
     return 0
@@ -52,9 +65,20 @@ ensure_node_modules() {
   touch "$stamp"
 }
 
+# htmx, uPlot, Swagger UI and ReDoc, copied from node_modules into the app (never a CDN).
+ensure_console_assets() {
+  local stamp=api/console/static/vendor/.installed-$(cat package-lock.json scripts/vendor-assets.sh | sha256sum | cut -c1-16)
+  if [ -f "$stamp" ]; then return 0; fi
+  log "vendoring the browser assets (scripts/vendor-assets.sh)"
+  scripts/vendor-assets.sh
+  touch "$stamp"
+}
+
 bootstrap() {
   ensure_java
+  ensure_chromium
   ensure_node
   ensure_python_env
   ensure_node_modules
+  ensure_console_assets
 }

@@ -173,3 +173,20 @@ def test_brand_handles_are_validated(client: TestClient, brand_id: str) -> None:
     )
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_history_points_carry_volume_negative_share_and_spikes(
+    client: TestClient, brand_id: str
+) -> None:
+    now = datetime.now(UTC).replace(minute=30, second=0, microsecond=0) - timedelta(hours=1)
+    batch = [
+        mention(f"v{i}", published_at=(now - timedelta(minutes=i)).isoformat(),
+                **({"sentiment": {"score": 0.7}, "text": "Love it"} if i % 4 == 0 else {}))
+        for i in range(8)
+    ]  # fmt: skip
+    client.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": batch})
+    points = client.get(f"/v1/brands/{brand_id}/risk/history").json()["points"]
+    assert sum(point["mentions"] for point in points) == 8
+    (busy,) = [point for point in points if point["mentions"]]
+    assert busy["negative_share"] == 0.75
+    assert all(isinstance(point["spike"], bool) for point in points)

@@ -210,7 +210,7 @@ def test_shared_table_definition_keeps_its_contract() -> None:
     properties = table["Properties"]
     assert table["DeletionPolicy"] == "Retain"
     assert [key["AttributeName"] for key in properties["KeySchema"]] == ["PK", "SK"]
-    assert index_names() == {"GSI1", "GSI2"}
+    assert index_names() == {"GSI1", "GSI2", "GSI3", "GSI4"}
     assert properties["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
 
 

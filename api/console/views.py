@@ -1,0 +1,105 @@
+"""What each console page shows, read through the services (the same calls as the API)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from api.assessments.schemas import RiskHistory
+from api.brands.schemas import Brand
+from api.engine.schemas import BrandRiskAssessment
+from api.mentions.schemas import MentionPage, StoredMention
+from api.problems import NotFound
+from api.queue.schemas import QueueSummary
+from api.services import Services
+from api.workspaces.service import Principal
+
+TIMELINE_HOURS = 48
+QUEUE_PAGE = 10
+SPARKLINE_DAYS = 7
+SPARKLINE_STEP = 6 * 3600
+STAGE_ORDER = ("quiet", "emerging", "growing", "peak", "declining", "resolved")
+
+
+@dataclass(frozen=True, slots=True)
+class BrandRow:
+    brand: Brand
+    assessment: BrandRiskAssessment
+    summary: QueueSummary
+    scores: list[int]
+
+
+def brand_overview(
+    services: Services, principal: Principal, brand: Brand, now: datetime
+) -> BrandRow:
+    workspace = principal.workspace
+    assessment = services.assessments.assess(workspace, brand.id, now, live=True)
+    history = services.assessments.history(
+        workspace, brand.id, now - timedelta(days=SPARKLINE_DAYS), now, SPARKLINE_STEP
+    )
+    return BrandRow(
+        brand=brand,
+        assessment=assessment,
+        summary=services.queue.summary(workspace, brand.id, now),
+        scores=[point.score for point in history.points],
+    )
+
+
+def sparkline_points(scores: list[int], width: int = 120, height: int = 28) -> str:
+    """An SVG polyline's `points` for 0-100 scores (drawn server-side: no script needed)."""
+    if not scores:
+        return ""
+    step = width / max(1, len(scores) - 1)
+    return " ".join(
+        f"{index * step:.1f},{height - 2 - (height - 4) * score / 100:.1f}"
+        for index, score in enumerate(scores)
+    )
+
+
+def brand_page_data(
+    services: Services, principal: Principal, brand_id: str, at: datetime | None
+) -> dict[str, Any]:
+    """Everything the brand page shows: GET /risk, /risk/history, the queue, its summary."""
+    workspace = principal.workspace
+    brand = services.brands.get(principal, brand_id)
+    resolved = services.assessments.resolve_at(at)
+    assessment = services.assessments.assess(workspace, brand.id, resolved, live=at is None)
+    history = services.assessments.history(
+        workspace, brand.id, resolved - timedelta(hours=TIMELINE_HOURS), resolved, 3600
+    )
+    queue: MentionPage = services.queue.list_open(workspace, brand.id, QUEUE_PAGE, None)
+    summary = services.queue.summary(workspace, brand.id, resolved if at else None)
+    in_queue = {item.id: item for item in queue.items}
+    top: list[StoredMention] = []
+    for mention_id in assessment.top_mentions:
+        if mention_id in in_queue:  # already read with the queue page
+            top.append(in_queue[mention_id])
+            continue
+        try:
+            top.append(services.mentions.get(workspace, brand.id, mention_id))
+        except NotFound:
+            continue  # expired since (retention): the assessment still names it
+    return {
+        "brand": brand,
+        "assessment": assessment,
+        "factors": sorted(assessment.factors, key=lambda f: -abs(f.contribution)),
+        "queue": queue,
+        "summary": summary,
+        "top": top,
+        "replay_at": at,
+        "timeline": timeline_series(history),
+    }
+
+
+def timeline_series(history: RiskHistory) -> dict[str, Any]:
+    """Columns for uPlot (epoch seconds first) plus the stage of each point."""
+    points = history.points
+    return {
+        "t": [int(point.at.astimezone(UTC).timestamp()) for point in points],
+        "score": [point.score for point in points],
+        "mentions": [point.mentions for point in points],
+        "negative_share": [round(100 * point.negative_share, 1) for point in points],
+        "stage": [point.stage.value for point in points],
+        "spike": [1 if point.spike else 0 for point in points],
+    }

@@ -1,0 +1,195 @@
+"""Every DynamoDB call of the answer queue.
+
+The queue is the sparse index GSI3 (GSI4: its keys only, for counting): a mention is in it
+(GSI3PK/GSI3SK set) exactly while its handling status is `open`, sorted by its `respond_by`
+deadline. Listing the queue is therefore one bounded Query, however many mentions the brand
+holds. A status change is one UpdateItem on the mention item that touches only `handling` and
+the GSI3 keys: never the triage, never the aggregate counters.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from api.engine.mention import Mention
+from api.engine.schemas import MentionTriage, Tier
+from api.queue.schemas import Handling, HandlingStatus
+from api.storage import keys
+from api.storage.codec import from_item, to_attribute, to_item
+from api.storage.retry import error_code, with_retries
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+    from api.mentions.schemas import StoredMention
+
+QUEUE_INDEX = "GSI3"
+# The same keys, KEYS_ONLY: what counting reads.
+QUEUE_KEYS_INDEX = "GSI4"
+# The summary counts at most this many open (and overdue) mentions: beyond, "100+" says enough
+# to a community manager, and counting stays a small part of the brand page's cost.
+MAX_COUNTED = 100
+
+
+def queue_attributes(
+    workspace: str, brand_id: str, mention_id: str, triage: MentionTriage
+) -> dict[str, Any]:
+    """What a newly stored mention adds to its item: tiers above `watch` start `open`."""
+    if triage.tier is Tier.watch:
+        return {}
+    return {
+        "GSI3PK": keys.queue_pk(workspace, brand_id),
+        "GSI3SK": keys.queue_sk(triage.respond_by, mention_id),
+    }
+
+
+def handling_from_item(item: dict[str, Any], tier: Tier) -> Handling | None:
+    """The handling stored on a decoded mention item, or the default for its tier."""
+    raw = item.get("handling")
+    if isinstance(raw, str):
+        return Handling.model_validate_json(raw)
+    return None if tier is Tier.watch else Handling(status=HandlingStatus.open)
+
+
+class MentionGoneError(Exception):
+    """The mention disappeared (retention TTL) between the read and the update."""
+
+
+class QueueRepository:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    def set_handling(
+        self,
+        workspace: str,
+        brand_id: str,
+        mention_id: str,
+        handling: Handling,
+        respond_by: datetime | None,
+    ) -> None:
+        """Store the handling; an `open` mention enters the queue, any other status leaves it."""
+        values: dict[str, Any] = {":handling": to_attribute(handling.model_dump_json())}
+        if handling.status is HandlingStatus.open:
+            update = "SET handling = :handling, GSI3PK = :queue_pk, GSI3SK = :queue_sk"
+            values[":queue_pk"] = to_attribute(keys.queue_pk(workspace, brand_id))
+            values[":queue_sk"] = to_attribute(keys.queue_sk(respond_by, mention_id))
+        else:
+            update = "SET handling = :handling REMOVE GSI3PK, GSI3SK"
+        key = to_item(
+            {"PK": keys.mentions_pk(workspace, brand_id), "SK": keys.mention_sk(mention_id)}
+        )
+
+        def write(_: int) -> None:
+            try:
+                self._client.update_item(
+                    TableName=self._table,
+                    Key=key,
+                    UpdateExpression=update,
+                    ConditionExpression="attribute_exists(PK)",
+                    ExpressionAttributeValues=values,
+                )
+            except ClientError as error:
+                if error_code(error) == "ConditionalCheckFailedException":
+                    raise MentionGoneError(mention_id) from None
+                raise
+
+        with_retries(write, what="a handling update")
+
+    def list_open(
+        self, workspace: str, brand_id: str, limit: int, after: str | None
+    ) -> tuple[list[StoredMention], str | None]:
+        """One page of the queue, earliest deadline first; `after` is the last page's GSI3SK."""
+        pk = keys.queue_pk(workspace, brand_id)
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": QUEUE_INDEX,
+            "KeyConditionExpression": "GSI3PK = :pk",
+            "ExpressionAttributeValues": {":pk": to_attribute(pk)},
+            "Limit": limit,
+        }
+        if after is not None:
+            mention_id = after.rsplit("#", 1)[-1]
+            request["ExclusiveStartKey"] = to_item(
+                {
+                    "PK": keys.mentions_pk(workspace, brand_id),
+                    "SK": keys.mention_sk(mention_id),
+                    "GSI3PK": pk,
+                    "GSI3SK": after,
+                }
+            )
+        response = with_retries(lambda _: self._client.query(**request), what="a queue listing")
+        raw_items = response.get("Items", [])
+        items = [stored_mention_from_item(brand_id, raw) for raw in raw_items]
+        more = bool(raw_items) and "LastEvaluatedKey" in response
+        return items, raw_items[-1]["GSI3SK"]["S"] if more else None
+
+    def count_open(
+        self, workspace: str, brand_id: str, now: datetime
+    ) -> tuple[int, int, str | None, bool]:
+        """(open, overdue, earliest GSI3SK, truncated), from COUNT queries of the keys-only index.
+
+        COUNT answers carry no items: neither DynamoDB nor botocore serialises 1,000 keys.
+        """
+        pk = to_attribute(keys.queue_pk(workspace, brand_id))
+        overdue_before = to_attribute(keys.format_instant(now))
+        open_count, truncated = self._count("GSI3PK = :pk", {":pk": pk})
+        overdue, _ = self._count(
+            "GSI3PK = :pk AND GSI3SK < :now", {":pk": pk, ":now": overdue_before}
+        )
+        earliest: str | None = None
+        if open_count:
+            first = with_retries(
+                lambda _: self._client.query(
+                    TableName=self._table,
+                    IndexName=QUEUE_KEYS_INDEX,
+                    KeyConditionExpression="GSI3PK = :pk",
+                    ExpressionAttributeValues={":pk": pk},
+                    Limit=1,
+                ),
+                what="a queue count",
+            )
+            items = first.get("Items", [])
+            earliest = items[0]["GSI3SK"]["S"] if items else None
+        return open_count, overdue, earliest, truncated
+
+    def _count(self, condition: str, values: dict[str, Any]) -> tuple[int, bool]:
+        """Items matching `condition`, up to MAX_COUNTED; and whether more remain."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": QUEUE_KEYS_INDEX,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+            "Select": "COUNT",
+            "Limit": MAX_COUNTED,
+        }
+        counted = 0
+        while True:
+            response = with_retries(lambda _: self._client.query(**request), what="a queue count")
+            counted += response.get("Count", 0)
+            last = response.get("LastEvaluatedKey")
+            if last is None:
+                return counted, False
+            if counted >= MAX_COUNTED:
+                return counted, True
+            request["ExclusiveStartKey"] = last
+            request["Limit"] = MAX_COUNTED - counted
+
+
+def stored_mention_from_item(brand_id: str, raw: Any) -> StoredMention:
+    """A StoredMention from a raw mention item (as the queue index projects it whole)."""
+    from api.mentions.schemas import StoredMention
+
+    item = from_item(raw)
+    triage = MentionTriage.model_validate_json(item["triage"])
+    return StoredMention(
+        id=item["mention_id"],
+        brand_id=brand_id,
+        received_at=item["received_at"],
+        mention=Mention.model_validate_json(item["mention"]),
+        triage=triage,
+        handling=handling_from_item(item, triage.tier),
+    )

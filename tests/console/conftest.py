@@ -1,0 +1,56 @@
+"""One headless Chromium (the distribution's /usr/bin/chromium) for the whole session.
+
+Playwright drives it with `executable_path`: it never downloads a browser. The app runs on a
+real uvicorn socket (tests/conftest.py `live_server`) against DynamoDB Local.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from api.services import Services
+from tests.console.seeding import SeededBrand, seed_brand
+from tests.live_server import LiveServer
+
+CHROMIUM = os.environ.get("VIGIE_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    created = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    yield created
+    created.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+@pytest.fixture
+def seeded(services: Services, live_server: LiveServer) -> SeededBrand:
+    return seed_brand(services, live_server)

@@ -1,0 +1,64 @@
+"""Console test helpers: a seeded brand through the public API, hostile texts, signing in."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from playwright.sync_api import Page
+
+from api.services import Services
+from tests.factories import mention
+from tests.live_server import LiveServer
+
+IMG_ATTACK = "<img src=x onerror=alert(1)> my order never arrived and nobody answers, refund me"
+SCRIPT_ATTACK = "<script>alert(2)</script> I was charged twice, this is a scam, refund me"
+
+
+@dataclass(frozen=True)
+class SeededBrand:
+    workspace: str
+    api_key: str
+    brand_id: str
+    mention_ids: list[str]
+
+
+def seed_brand(services: Services, live_server: LiveServer, name: str = "ACME") -> SeededBrand:
+    """A brand with two days of mentions, two of them hostile HTML, through the public API."""
+    workspace = f"ws-{uuid.uuid4().hex[:10]}"
+    api_key = services.api_keys.create(workspace)
+    brand_id = f"brand-{uuid.uuid4().hex[:8]}"
+    now = datetime.now(UTC)
+    batch: list[dict[str, Any]] = [
+        mention(
+            f"bg{i}",
+            published_at=(now - timedelta(hours=i % 40, minutes=5 + i % 50)).isoformat(),
+            text="Love the new app" if i % 12 else "Delivery late again, not happy",
+            sentiment={"score": 0.6 if i % 12 else -0.4},
+        )
+        for i in range(60)
+    ]
+    batch += [
+        mention("crisis-img", text=IMG_ATTACK, sentiment={"score": -0.8}),
+        mention("crisis-script", text=SCRIPT_ATTACK, sentiment={"score": -0.8}),
+    ]
+    with httpx.Client(
+        base_url=live_server.url, headers={"Authorization": f"Bearer {api_key}"}, timeout=60
+    ) as http:
+        assert http.post("/v1/brands", json={"id": brand_id, "name": name}).status_code == 201
+        response = http.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": batch})
+        assert response.status_code == 200, response.text
+        ids = [result["id"] for result in response.json()["results"]]
+    return SeededBrand(workspace, api_key, brand_id, ids)
+
+
+def sign_in(page: Page, live_server: LiveServer, api_key: str, name: str = "camille") -> None:
+    page.goto(f"{live_server.url}/app/sign-in")
+    page.fill('input[name="api_key"]', api_key)
+    page.fill('input[name="name"]', name)
+    page.click('button[type="submit"]')
+    page.wait_for_url(re.compile(r".*/app/brands$"))

@@ -1,0 +1,150 @@
+"""The console over HTTP (no browser): sessions, CSRF, headers, languages, the docs' assets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.console.i18n import negotiate
+from api.console.session import SESSION_COOKIE
+
+KEY_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+@pytest.fixture
+def browser_client(app: FastAPI) -> Iterator[TestClient]:
+    """A cookie-keeping client without any API key header (a browser)."""
+    with TestClient(app, follow_redirects=False) as web:
+        yield web
+
+
+def signed_in(web: TestClient, api_key: str, **headers: str) -> str:
+    form = web.get("/app/sign-in")
+    token = KEY_FIELD.search(form.text)
+    assert token is not None
+    response = web.post(
+        "/app/sign-in", data={"csrf": token[1], "api_key": api_key, "name": "cam"}, headers=headers
+    )
+    assert response.status_code == 303, response.text
+    cookie: str = response.headers["set-cookie"]
+    return cookie
+
+
+def test_pages_need_a_session(browser_client: TestClient) -> None:
+    response = browser_client.get("/app/brands")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/app/sign-in"
+    htmx = browser_client.get("/app/brands", headers={"HX-Request": "true"})
+    assert htmx.status_code == 401
+    assert htmx.headers["hx-redirect"] == "/app/sign-in"
+    browser_client.cookies.set(SESSION_COOKIE, "eyJ3IjoieCJ9.forged", path="/app/")
+    assert browser_client.get("/app/brands").status_code == 303
+
+
+def test_sign_in_checks_its_csrf_nonce_and_never_echoes_the_key(
+    browser_client: TestClient, api_key: str
+) -> None:
+    refused = browser_client.post("/app/sign-in", data={"api_key": api_key, "csrf": "guess"})
+    assert refused.status_code == 403
+    form = browser_client.get("/app/sign-in")
+    token = KEY_FIELD.search(form.text)
+    assert token is not None
+    wrong = browser_client.post(
+        "/app/sign-in", data={"csrf": token[1], "api_key": "vg_not-a-real-key-at-all"}
+    )
+    assert wrong.status_code == 401
+    assert "vg_not-a-real-key-at-all" not in wrong.text
+    cookie = signed_in(browser_client, api_key)
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert "Secure" not in cookie
+    page = browser_client.get("/app/brands")
+    assert page.status_code == 200
+    assert api_key not in page.text
+    assert api_key not in cookie
+
+
+def test_the_session_cookie_is_secure_behind_https(app: FastAPI, api_key: str) -> None:
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as web:
+        assert "Secure" in signed_in(web, api_key)
+    with TestClient(app, follow_redirects=False) as proxied:
+        assert "Secure" in signed_in(proxied, api_key, **{"X-Forwarded-Proto": "https"})
+
+
+def test_state_changes_need_the_session_token_and_this_origin(
+    browser_client: TestClient, api_key: str, client: TestClient, brand_id: str
+) -> None:
+    signed_in(browser_client, api_key)
+    page = browser_client.get("/app/brands")
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page.text)
+    assert token is not None
+    url = f"/app/brands/{brand_id}/mentions/m_{'a' * 24}/status"
+    assert browser_client.post(url, data={"status": "answered"}).status_code == 403
+    cross_site = browser_client.post(
+        url,
+        data={"status": "answered", "csrf": token[1]},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert cross_site.status_code == 403
+    as_json = browser_client.post(
+        url, json={"status": "answered"}, headers={"X-CSRF-Token": token[1]}
+    )
+    assert as_json.status_code == 403
+    # With the token, the request reaches the queue: this mention does not exist.
+    unknown = browser_client.post(
+        url, data={"status": "answered"}, headers={"X-CSRF-Token": token[1]}
+    )
+    assert unknown.status_code == 404
+    signed_out = browser_client.post("/app/sign-out", data={"csrf": token[1]})
+    assert signed_out.status_code == 303
+    assert browser_client.get("/app/brands").status_code == 303
+
+
+def test_pages_send_a_strict_content_security_policy(
+    browser_client: TestClient, api_key: str
+) -> None:
+    signed_in(browser_client, api_key)
+    for path in ("/app/sign-in", "/app/brands", "/app/brands/does-not-exist"):
+        response = browser_client.get(path)
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self'" in policy
+        assert "unsafe-inline" not in policy
+        assert "unsafe-eval" not in policy
+        assert "frame-ancestors 'none'" in policy
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert "<script>" not in response.text  # only <script src=…> and JSON data blocks
+    assert browser_client.get("/app/brands/does-not-exist").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7", "fr"),
+        ("en-US,en;q=0.9,fr;q=0.8", "en"),
+        ("de-DE,de;q=0.9,fr;q=0.5", "fr"),
+        ("de", "en"),
+        (None, "en"),
+        ("fr;q=abc, en;q=0.2", "en"),
+    ],
+)
+def test_the_language_follows_accept_language(header: str | None, language: str) -> None:
+    assert negotiate(header) == language
+
+
+def test_docs_load_their_assets_from_the_app(browser_client: TestClient) -> None:
+    for page, assets in (
+        ("/docs", ("swagger-ui-bundle.js", "swagger-ui.css")),
+        ("/redoc", ("redoc.standalone.js",)),
+    ):
+        html = browser_client.get(page).text
+        assert "cdn." not in html
+        assert "fonts.googleapis" not in html
+        for asset in assets:
+            assert f"/app/static/vendor/{asset}" in html
+            response = browser_client.get(f"/app/static/vendor/{asset}")
+            assert response.status_code == 200
+            assert len(response.content) > 10_000
