@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Literal
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
@@ -19,10 +20,13 @@ from api.problems import ServiceBusy, install_problem_handlers, problem_response
 from api.services import Services, build_services
 from api.settings import Settings, get_settings
 from api.storage.client import create_dynamodb_client
-from api.storage.retry import StoreBusyError, is_throttling
+from api.storage.retry import StoreBusyError, is_transient
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+
+logger = logging.getLogger(__name__)
 
 
 class Health(BaseModel):
@@ -87,21 +91,26 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
 
 
 def install_store_busy_handlers(app: FastAPI) -> None:
-    """DynamoDB throttling that outlasts our retries is a 503 with Retry-After, never a 500.
+    """A store that throttles, times out or drops the connection is a 503 with Retry-After.
 
-    Repositories raise StoreBusyError after their own retries; a raw throttling ClientError can
-    still escape from calls botocore alone retries (key and brand lookups).
+    Repositories raise StoreBusyError after their own retries; a raw botocore error can still
+    escape from calls botocore alone retries (key and brand lookups, hook sources). Any other
+    DynamoDB error is a 503 too (logged): the caller can do nothing better than retry later,
+    and a 500 would not say whether to.
     """
 
-    async def on_store_busy(request: Request, exc: Exception) -> JSONResponse:
-        if isinstance(exc, ClientError) and not is_throttling(exc):
-            raise exc
-        error = ServiceBusy(
-            "DynamoDB is throttling this brand; nothing was half-written. Retry the same request "
-            "after Retry-After seconds.",
-            retry_after_seconds=2,
-        )
+    async def on_store_error(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, StoreBusyError) or is_transient(exc):
+            detail = (
+                "The store is busy or unreachable; nothing was half-written. Retry the same "
+                "request after Retry-After seconds."
+            )
+        else:
+            logger.error("DynamoDB refused a call on %s: %r", request.url.path, exc)
+            detail = "The store failed this request; nothing was half-written. Retry later."
+        error = ServiceBusy(detail, retry_after_seconds=2)
         return problem_response(error.to_problem(request.url.path), error.headers)
 
-    app.add_exception_handler(StoreBusyError, on_store_busy)
-    app.add_exception_handler(ClientError, on_store_busy)
+    app.add_exception_handler(StoreBusyError, on_store_error)
+    app.add_exception_handler(ClientError, on_store_error)
+    app.add_exception_handler(BotoCoreError, on_store_error)

@@ -36,7 +36,11 @@ def create_table(client: DynamoDBClient, table_name: str, path: Path = TABLE_DEF
     request["SSESpecification"] = {
         "Enabled": properties.get("SSESpecification", {}).get("SSEEnabled", True)
     }
-    client.create_table(TableName=table_name, **request)
+    try:
+        client.create_table(TableName=table_name, **request)
+    except client.exceptions.ResourceInUseException:
+        # A first attempt that timed out (a busy DynamoDB Local) may still have created it.
+        pass
     client.get_waiter("table_exists").wait(TableName=table_name)
     ttl = properties.get("TimeToLiveSpecification")
     if ttl:
