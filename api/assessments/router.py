@@ -76,5 +76,5 @@ def triage_mention(
     context = None
     if body.brand_id is not None:
         brand = services.brands.get(principal, body.brand_id)
-        context = services.assessments.current(principal.workspace, brand.id)
+        context = services.assessments.context(principal.workspace, brand.id)
     return TriageResponse(triage=services.assessments.triage(body.mention, context))

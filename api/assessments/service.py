@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 from api.aggregates.repository import AggregateRepository
@@ -17,16 +16,18 @@ from api.storage.buckets import floor_to
 MAX_HISTORY_POINTS = 500
 
 
-# How long a brand's latest assessment serves as triage context in this container: a crisis is
-# not over in a minute, and a fresh read per ingest batch would double its DynamoDB reads.
-CONTEXT_SECONDS = 60.0
+# Triage context is the brand's assessment as of the start of the current 5-minute slot: the
+# same in every container and for every batch of the slot, so the same mentions get the same
+# tiers whether they come one by one or in batches (a crisis is not over in 5 minutes). It is
+# read once per slot and container, not once per batch.
+CONTEXT_SLOT_SECONDS = 300
 
 
 class AssessmentService:
     def __init__(self, aggregates: AggregateRepository, settings: Settings) -> None:
         self._aggregates = aggregates
         self._settings = settings
-        self._latest: dict[tuple[str, str], tuple[float, BrandRiskAssessment]] = {}
+        self._contexts: dict[tuple[str, str], tuple[datetime, BrandRiskAssessment]] = {}
 
     def assess(
         self, workspace: str, brand_id: str, at: datetime, *, live: bool = False
@@ -35,19 +36,25 @@ class AssessmentService:
         config = self._settings.engine
         buckets = self._aggregates.read_buckets(workspace, brand_id, at, config, live=live)
         candidates = self._aggregates.hot_candidates(workspace, brand_id, at, config)
-        assessment = assess_brand(buckets, at=at, config=config, top_candidates=candidates)
-        if live:
-            if len(self._latest) > 1024:
-                self._latest.clear()
-            self._latest[(workspace, brand_id)] = (time.monotonic() + CONTEXT_SECONDS, assessment)
-        return assessment
+        return assess_brand(buckets, at=at, config=config, top_candidates=candidates)
 
-    def current(self, workspace: str, brand_id: str) -> BrandRiskAssessment:
-        """The brand's assessment now, for triage in context (at most CONTEXT_SECONDS old)."""
-        cached = self._latest.get((workspace, brand_id))
-        if cached is not None and cached[0] > time.monotonic():
+    def context(
+        self, workspace: str, brand_id: str, now: datetime | None = None
+    ) -> BrandRiskAssessment:
+        """The brand's assessment as triage context: as of the start of the current slot.
+
+        It only counts mentions published before the slot began, so mentions arriving during
+        the slot (however they are batched) do not change it: same input, same tiers.
+        """
+        slot = floor_to((now or datetime.now(UTC)).astimezone(UTC), CONTEXT_SLOT_SECONDS)
+        cached = self._contexts.get((workspace, brand_id))
+        if cached is not None and cached[0] == slot:
             return cached[1]
-        return self.assess(workspace, brand_id, datetime.now(UTC), live=True)
+        assessment = self.assess(workspace, brand_id, slot)
+        if len(self._contexts) > 1024:
+            self._contexts.clear()
+        self._contexts[(workspace, brand_id)] = (slot, assessment)
+        return assessment
 
     def resolve_at(self, at: datetime | None, now: datetime | None = None) -> datetime:
         now = now or datetime.now(UTC)

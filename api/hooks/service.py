@@ -79,8 +79,8 @@ from api.workspaces.service import Principal
 
 log = logging.getLogger(__name__)
 
-# A delivery is ingested in batches of `max_mentions_per_batch`; past this many mentions the
-# body is refused outright (the 1 MB body limit allows far more tiny objects than that).
+# A delivery is validated and ingested as one batch; past this many mentions the body is
+# refused outright (the 1 MB body limit allows far more tiny objects than that).
 MAX_MENTIONS_PER_DELIVERY: Final = 1000
 # Deeper JSON would only be vendor noise kept in `raw`, and serialising it is not free.
 MAX_JSON_DEPTH: Final = 32
@@ -443,28 +443,8 @@ class HookService:
     ) -> HookDeliveryAck:
         results: list[HookMentionResult] = []
         assessment: HookAssessmentSummary | None = None
-        batch = self._settings.max_mentions_per_batch
-        for offset in range(0, len(mentions), batch):
-            try:
-                response = self._mentions.ingest(
-                    record.workspace, brand, mentions[offset : offset + batch]
-                )
-            except ValidationFailed as refused:
-                _refuse_with_delivery_positions(refused, offset)
-            results.extend(
-                HookMentionResult(
-                    id=result.id,
-                    external_id=result.external_id,
-                    duplicate=result.duplicate,
-                    tier=result.triage.tier,
-                    risk=result.triage.risk,
-                )
-                for result in response.results
-            )
-            summary = response.assessment
-            assessment = HookAssessmentSummary(
-                score=summary.score, level=summary.level, tier=summary.tier, stage=summary.stage
-            )
+        if mentions:
+            results, assessment = self._ingest_all(record, brand, mentions)
         stored = sum(not result.duplicate for result in results)
         return HookDeliveryAck(
             hook_id=record.hook_id,
@@ -476,6 +456,32 @@ class HookService:
             duplicates=len(results) - stored,
             results=results,
             assessment=assessment,
+        )
+
+    def _ingest_all(
+        self, record: HookSourceRecord, brand: Brand, mentions: Sequence[Mention]
+    ) -> tuple[list[HookMentionResult], HookAssessmentSummary]:
+        # The whole delivery is one batch: validated whole before anything is written, so a
+        # refusal anywhere in it stores nothing (the sender fixes it and re-sends it all).
+        try:
+            response = self._mentions.ingest(
+                record.workspace, brand, mentions, max_mentions=MAX_MENTIONS_PER_DELIVERY
+            )
+        except ValidationFailed as refused:
+            _refuse_with_delivery_positions(refused, 0)
+        results = [
+            HookMentionResult(
+                id=result.id,
+                external_id=result.external_id,
+                duplicate=result.duplicate,
+                tier=result.triage.tier,
+                risk=result.triage.risk,
+            )
+            for result in response.results
+        ]
+        summary = response.assessment
+        return results, HookAssessmentSummary(
+            score=summary.score, level=summary.level, tier=summary.tier, stage=summary.stage
         )
 
     def _forget(self, hook_id: str, replay_key: str) -> None:

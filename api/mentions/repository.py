@@ -23,14 +23,32 @@ from api.mentions.schemas import MentionFilters, StoredMention
 from api.storage import keys
 from api.storage.buckets import add_counters, bucket_sort_keys
 from api.storage.codec import from_item, to_attribute, to_item
-from api.storage.retry import DEFAULT_ATTEMPTS, RetryLater, cancellation_reasons, with_retries
+from api.storage.retry import (
+    DEFAULT_ATTEMPTS,
+    RetryLater,
+    StoreBusyError,
+    cancellation_reasons,
+    with_retries,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
-# DynamoDB allows 100 actions and 4 MB per transaction.
+# DynamoDB allows 100 actions and 4 MB per transaction (we keep a margin for keys and triage).
 _MAX_TRANSACTION_ACTIONS = 100
+_MAX_TRANSACTION_DOCUMENT_BYTES = 3_000_000
+
+
+class PartialWriteError(StoreBusyError):
+    """The store failed after part of a batch was written: what is known about each mention."""
+
+    def __init__(self, cause: StoreBusyError, *, present: set[str], unknown: set[str]) -> None:
+        super().__init__(str(cause), maybe_applied=cause.maybe_applied)
+        self.present = present
+        """Stored (by this call, or before it)."""
+        self.unknown = unknown
+        """In the transaction that timed out: stored whole or not at all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,31 +87,48 @@ class MentionRepository:
     def store_new(self, workspace: str, brand_id: str, mentions: Sequence[NewMention]) -> set[str]:
         """Store the mentions not stored yet, with their counters; return the ids actually written.
 
-        Raises StoreBusyError when DynamoDB throttles past the retries: chunks written before
-        stay written (re-sending the batch is safe, they come back as duplicates).
+        Raises PartialWriteError when DynamoDB fails past the retries: chunks written before
+        stay written (re-sending the batch is safe, they come back as duplicates), and the
+        error says which mentions are stored.
         """
         written: set[str] = set()
+        present: set[str] = set()
         pending = list(mentions)
         while pending:
             chunk = self._next_chunk(pending)
-            written |= self._write_chunk(workspace, brand_id, chunk)
+            try:
+                written |= self._write_chunk(workspace, brand_id, chunk, present)
+            except StoreBusyError as error:
+                ids = {m.mention_id for m in chunk} - present
+                raise PartialWriteError(
+                    error, present=written | present, unknown=ids if error.maybe_applied else set()
+                ) from error
             pending = pending[len(chunk) :]
         return written
 
     def _next_chunk(self, pending: Sequence[NewMention]) -> list[NewMention]:
         chunk: list[NewMention] = []
         buckets: set[tuple[str, str]] = set()
+        size = 0
         for candidate in pending:
             new_buckets = buckets | {
                 bucket_sort_keys(candidate.mention.published_utc, self._bucket_seconds)
             }
-            if chunk and len(chunk) + 1 + 2 * len(new_buckets) > _MAX_TRANSACTION_ACTIONS:
+            new_size = size + len(candidate.document.encode("utf-8", "surrogatepass"))
+            if chunk and (
+                len(chunk) + 1 + 2 * len(new_buckets) > _MAX_TRANSACTION_ACTIONS
+                or new_size > _MAX_TRANSACTION_DOCUMENT_BYTES
+            ):
                 break
             chunk.append(candidate)
             buckets = new_buckets
+            size = new_size
         return chunk
 
-    def _write_chunk(self, workspace: str, brand_id: str, chunk: list[NewMention]) -> set[str]:
+    def _write_chunk(
+        self, workspace: str, brand_id: str, chunk: list[NewMention], present: set[str]
+    ) -> set[str]:
+        """Write the chunk in one transaction; add the mentions found stored to `present`."""
         remaining = list(chunk)
 
         def write(attempt: int) -> set[str]:
@@ -118,6 +153,7 @@ class MentionRepository:
                     }
                     if not duplicates:
                         raise
+                    present.update(duplicates)
                     # Drop what is already stored and write the rest at once.
                     remaining = [m for m in remaining if m.mention_id not in duplicates]
             return set()

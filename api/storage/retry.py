@@ -17,7 +17,12 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import (
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    HTTPClientError,
+)
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
 T = TypeVar("T")
@@ -46,7 +51,16 @@ RETRYABLE_CANCELLATIONS = frozenset(
 
 
 class StoreBusyError(Exception):
-    """DynamoDB kept throttling or conflicting past our retries; the failed part wrote nothing."""
+    """DynamoDB kept throttling or conflicting past our retries, or did not answer in time.
+
+    `maybe_applied` is True when the last attempt reached the store and timed out waiting for
+    its answer (a write may then have been applied, whole: writes are single items or
+    transactions); False when the failed call certainly wrote nothing.
+    """
+
+    def __init__(self, message: str, *, maybe_applied: bool = False) -> None:
+        super().__init__(message)
+        self.maybe_applied = maybe_applied
 
 
 class RetryLater(Exception):
@@ -60,6 +74,10 @@ TRANSIENT_TRANSPORT_ERRORS: tuple[type[Exception], ...] = (
     BotocoreConnectionError,
     HTTPClientError,
 )
+
+
+# Failures before the request left: the call certainly changed nothing.
+NEVER_SENT_ERRORS: tuple[type[Exception], ...] = (ConnectTimeoutError, EndpointConnectionError)
 
 
 def is_unreachable(error: BaseException) -> bool:
@@ -116,7 +134,10 @@ def with_retries(call: Callable[[int], T], *, what: str, attempts: int = DEFAULT
         try:
             return call(attempt)
         except TRANSIENT_TRANSPORT_ERRORS as error:
-            raise StoreBusyError(f"DynamoDB unreachable: {what} failed ({error})") from error
+            raise StoreBusyError(
+                f"DynamoDB unreachable: {what} failed ({error})",
+                maybe_applied=not isinstance(error, NEVER_SENT_ERRORS),
+            ) from error
         except (ClientError, RetryLater) as error:
             if not is_retryable(error):
                 raise

@@ -7,7 +7,8 @@ that way leaves nothing behind once the store is back.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi import FastAPI
@@ -113,3 +114,71 @@ def test_the_same_batch_after_a_stall_is_stored_once(
     assert retried.status_code == 200, retried.text
     assert [r["duplicate"] for r in retried.json()["results"]] == [False] * 20
     assert len(client.get(f"/v1/brands/{brand}/mentions?limit=100").json()["items"]) == 20
+
+
+@pytest.fixture(scope="module")
+def patient_app(proxy: FaultProxy, settings: Settings, dynamodb: object) -> FastAPI:
+    """Behind the proxy too, with timeouts long enough for healthy writes on a busy machine."""
+    del dynamodb
+    patient = Settings(
+        dynamodb_endpoint=proxy.endpoint,
+        table_name=settings.table_name,
+        region=settings.region,
+        dynamodb_max_attempts=1,
+        # A 100-action transaction can take seconds on a shared CI machine's DynamoDB Local.
+        dynamodb_connect_timeout=5,
+        dynamodb_read_timeout=15,
+    )
+    return create_app(patient, create_dynamodb_client(patient))
+
+
+def stall_on_transaction(proxy: FaultProxy, number: int) -> Callable[..., None]:
+    """A botocore hook that stalls the network just before the `number`-th transaction."""
+    seen = 0
+
+    def before_send(**_: object) -> None:
+        nonlocal seen
+        seen += 1
+        if seen == number:
+            proxy.stall()
+
+    return before_send
+
+
+def test_a_store_failing_midway_answers_per_item_what_was_stored(
+    patient_app: FastAPI,
+    proxy: FaultProxy,
+    api_key: str,
+    brand_id: str,
+    client: TestClient,
+) -> None:
+    # One mention per hour: each adds two aggregate actions, so the batch needs several
+    # transactions, and the network stalls before the second one.
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    batch = [
+        mention(f"h-{i}", published_at=(now - timedelta(hours=i + 1)).isoformat())
+        for i in range(100)
+    ]
+    events = patient_app.state.services.mentions._repository._client.meta.events
+    hook = stall_on_transaction(proxy, 2)
+    events.register("before-send.dynamodb.TransactWriteItems", hook)
+    try:
+        with TestClient(patient_app, headers={"Authorization": f"Bearer {api_key}"}) as http:
+            response = http.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": batch})
+    finally:
+        events.unregister("before-send.dynamodb.TransactWriteItems", hook)
+        proxy.forward()
+    assert_busy(response)
+    items = response.json()["items"]
+    assert [item["external_id"] for item in items] == [m["external_id"] for m in batch]
+    outcomes = {item["external_id"]: item["outcome"] for item in items}
+    assert set(outcomes.values()) == {"stored", "unknown", "not_stored"}
+    # What it says is stored is stored, and nothing else is.
+    listed = client.get(f"/v1/brands/{brand_id}/mentions?limit=100").json()["items"]
+    stored = {m["mention"]["external_id"] for m in listed}
+    assert stored == {e for e, outcome in outcomes.items() if outcome == "stored"}
+    # Re-sending the batch completes it: the stored ones come back as duplicates.
+    retried = client.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": batch})
+    assert retried.status_code == 200, retried.text
+    duplicates = {r["external_id"] for r in retried.json()["results"] if r["duplicate"]}
+    assert duplicates == stored
