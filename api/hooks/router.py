@@ -35,7 +35,7 @@ from api.hooks.signatures import (
     ReplayedDelivery,
     StaleDelivery,
 )
-from api.pagination import InvalidCursor
+from api.pagination import InvalidCursor, PageCursor
 from api.problems import (
     PROBLEM_MEDIA_TYPE,
     Conflict,
@@ -101,7 +101,7 @@ def list_hook_sources(
     principal: PrincipalDep,
     services: ServicesDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    cursor: PageCursor = None,
 ) -> HookSourceList:
     """List the workspace's hook sources, by id, without their secrets."""
     return services.hooks.list_sources(principal, limit, cursor, _base_url(request))

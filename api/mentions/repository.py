@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 # DynamoDB allows 100 actions and 4 MB per transaction (we keep a margin for keys and triage).
 _MAX_TRANSACTION_ACTIONS = 100
 _MAX_TRANSACTION_DOCUMENT_BYTES = 3_000_000
+# Index items a filtered listing reads per page at most, matched or not (SPEC §4: no scans).
+SCAN_BUDGET = 500
+# Stored bytes per page at most: the JSON answer stays under Lambda's 6 MB response limit.
+MAX_PAGE_BYTES = 4_000_000
 
 
 class PartialWriteError(StoreBusyError):
@@ -292,30 +296,46 @@ class MentionRepository:
             request["ExclusiveStartKey"] = to_item(
                 {"PK": pk, "SK": keys.mention_sk(mention_id), "GSI1PK": pk, "GSI1SK": after}
             )
+        # Bounded reads (SPEC §4): a filter matching nothing must not read the whole brand, so
+        # a page reads at most SCAN_BUDGET index items, and answers a short (even empty) page
+        # with a `next_cursor` where it stopped. Pages are capped in bytes too (Lambda answers
+        # at most 6 MB).
+        filtered = bool(conditions)
+        request["Limit"] = SCAN_BUDGET if filtered else limit
         items: list[StoredMention] = []
-        last_key: str | None = None
-        # A filter can leave a page short: keep reading until the page is full or the index ends.
-        for raw_page in self._pages(request):
-            for raw in raw_page["Items"]:
-                items.append(_stored_mention(brand_id, raw))
-                last_key = raw["GSI1SK"]["S"]
-                if len(items) == limit:
-                    break
-            if len(items) == limit:
-                has_more = raw_page["more"] or raw_page["Items"][-1] is not raw
-                return items, last_key if has_more else None
-        return items, None
-
-    def _pages(self, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        last_key = ""
+        page_bytes = 0
+        evaluated = 0
         while True:
             response = with_retries(
                 lambda _: self._client.query(**request), what="a mention listing"
             )
-            more = "LastEvaluatedKey" in response
-            yield {"Items": response.get("Items", []), "more": more}
-            if not more:
-                return
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            raw_items = response.get("Items", [])
+            evaluated += int(response.get("ScannedCount", len(raw_items)))
+            for raw in raw_items:
+                size = _raw_size(raw)
+                if items and (len(items) == limit or page_bytes + size > MAX_PAGE_BYTES):
+                    return items, last_key  # more items follow: resume after the last one
+                items.append(_stored_mention(brand_id, raw))
+                last_key = str(raw["GSI1SK"]["S"])
+                page_bytes += size
+            last_evaluated = response.get("LastEvaluatedKey")
+            if last_evaluated is None:
+                return items, None
+            if len(items) == limit or evaluated >= SCAN_BUDGET:
+                # Resume after the last item read, matched or not.
+                return items, str(last_evaluated["GSI1SK"]["S"])
+            request["ExclusiveStartKey"] = last_evaluated
+            if filtered:
+                request["Limit"] = SCAN_BUDGET - evaluated
+
+
+def _raw_size(raw: Any) -> int:
+    """The stored documents' size in bytes: what dominates the item in the response."""
+    return sum(
+        len(str(raw.get(name, {}).get("S", "")).encode("utf-8", "surrogatepass"))
+        for name in ("mention", "triage")
+    )
 
 
 def _stored_mention(brand_id: str, raw: Any) -> StoredMention:

@@ -22,6 +22,8 @@ from api.pagination import InvalidCursor, PageCursor, PageLimit
 from api.problems import Conflict, NotFound, PayloadTooLarge, ServiceBusy, problem_responses
 from api.types import Instant
 
+_INSTANT = "RFC 3339 with an offset, from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z."
+
 router = APIRouter(
     prefix="/v1/brands/{brand_id}/mentions", tags=["mentions"], dependencies=[StrictQuery]
 )
@@ -70,8 +72,14 @@ def list_mentions(
     brand: BrandDep,
     principal: PrincipalDep,
     services: ServicesDep,
-    since: Annotated[Instant | None, Query(description="Published at or after.")] = None,
-    until: Annotated[Instant | None, Query(description="Published at or before.")] = None,
+    since: Annotated[
+        Instant | None,
+        Query(description="Published at or after (RFC 3339 with offset; 1970 to 9999)."),
+    ] = None,
+    until: Annotated[
+        Instant | None,
+        Query(description="Published at or before (RFC 3339 with offset; 1970 to 9999)."),
+    ] = None,
     tier: Annotated[Tier | None, Query(description="Only mentions triaged at this tier.")] = None,
     network: Annotated[
         Network | None, Query(description="Only mentions from this network.")
