@@ -9,8 +9,10 @@ from api.aggregates.repository import AggregateRepository
 from api.assessments.service import AssessmentService
 from api.brands.repository import BrandRepository
 from api.brands.service import BrandService
+from api.hooks.credentials import HookKeyring
+from api.hooks.receiver import HookReceiver
 from api.hooks.repository import HookRepository
-from api.hooks.service import HookService
+from api.hooks.sources import HookSourceService
 from api.idempotency import IdempotencyService
 from api.mentions.repository import MentionRepository
 from api.mentions.service import MentionService
@@ -29,7 +31,8 @@ class Services:
     brands: BrandService
     mentions: MentionService
     assessments: AssessmentService
-    hooks: HookService
+    hook_sources: HookSourceService
+    hook_receiver: HookReceiver
     idempotency: IdempotencyService
 
 
@@ -42,12 +45,15 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
     )
     brands = BrandService(BrandRepository(client, table))
     mention_service = MentionService(mentions, assessments, settings)
+    hooks = HookRepository(client, table)
+    keyring = HookKeyring(settings)  # one per process: both sides derive from the same key
     return Services(
         settings=settings,
         api_keys=ApiKeyService(ApiKeyRepository(client, table)),
         brands=brands,
         mentions=mention_service,
         assessments=assessments,
-        hooks=HookService(HookRepository(client, table), brands, mention_service, settings),
+        hook_sources=HookSourceService(hooks, brands, keyring, settings),
+        hook_receiver=HookReceiver(hooks, brands, mention_service, keyring, settings),
         idempotency=IdempotencyService(client, table, settings.idempotency_ttl_seconds),
     )

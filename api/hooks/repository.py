@@ -18,8 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from api.hooks.schemas import HookAuth, HookSourceName
 from api.storage import keys
 from api.storage.codec import from_item, to_attribute, to_item
+from api.storage.pages import query_prefix_page
+from api.storage.retry import cancellation_reasons
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -75,11 +78,13 @@ class HookCredential:
 
 @dataclass(frozen=True, slots=True)
 class HookSourceRecord:
+    """A hook source as stored; `source` and `auth` are parsed once, here, when it is read."""
+
     hook_id: str
     workspace: str
-    source: str
+    source: HookSourceName
     brand_id: str | None
-    auth: str
+    auth: HookAuth
     created_at: str
     current: HookCredential
     previous: HookCredential | None = None
@@ -97,9 +102,9 @@ def _record_from_item(item: dict[str, Any], workspace: str | None = None) -> Hoo
     return HookSourceRecord(
         hook_id=item["hook_id"],
         workspace=workspace or item["workspace"],
-        source=item["source"],
+        source=HookSourceName(item["source"]),
         brand_id=item.get("brand_id"),
-        auth=item["auth"],
+        auth=HookAuth(item["auth"]),
         created_at=item["created_at"],
         # Listing items carry no credential: an empty one stands in (never used to verify).
         current=current or HookCredential(credential_id="", created_at=item["created_at"]),
@@ -118,9 +123,9 @@ class HookRepository:
     def create(self, record: HookSourceRecord) -> None:
         public = {
             "hook_id": record.hook_id,
-            "source": record.source,
+            "source": record.source.value,
             "brand_id": record.brand_id,
-            "auth": record.auth,
+            "auth": record.auth.value,
             "created_at": record.created_at,
         }
         route = {
@@ -161,24 +166,15 @@ class HookRepository:
         self, workspace: str, limit: int, after_hook_id: str | None
     ) -> tuple[list[HookSourceRecord], str | None]:
         """Public fields only (`current` is an empty stand-in), by hook id."""
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
-            "ExpressionAttributeValues": {
-                ":pk": to_attribute(keys.workspace_pk(workspace)),
-                ":prefix": to_attribute(keys.hook_source_sk("")),
-            },
-            "Limit": limit,
-        }
-        if after_hook_id is not None:
-            request["ExclusiveStartKey"] = to_item(
-                {"PK": keys.workspace_pk(workspace), "SK": keys.hook_source_sk(after_hook_id)}
-            )
-        response = self._client.query(**request)
-        records = [
-            _record_from_item(from_item(raw), workspace) for raw in response.get("Items", [])
-        ]
-        more = "LastEvaluatedKey" in response and records
+        items, more = query_prefix_page(
+            self._client,
+            self._table,
+            pk=keys.workspace_pk(workspace),
+            sk_prefix=keys.hook_source_sk(""),
+            limit=limit,
+            after_sk=keys.hook_source_sk(after_hook_id) if after_hook_id is not None else None,
+        )
+        records = [_record_from_item(item, workspace) for item in items]
         return records, (records[-1].hook_id if more else None)
 
     def delete(self, workspace: str, hook_id: str) -> None:
@@ -306,7 +302,4 @@ class HookRepository:
 
 
 def _cancelled_by_condition(error: ClientError) -> bool:
-    if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-        return False
-    reasons = error.response.get("CancellationReasons", [])
-    return any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons)
+    return "ConditionalCheckFailed" in cancellation_reasons(error)

@@ -18,6 +18,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import BrandIdPath, PrincipalDep, ServicesDep, StrictQuery
 from api.hooks.adapters.registry import ADAPTERS
+from api.hooks.credentials import SecretsNotConfigured
+from api.hooks.receiver import InboundDelivery
 from api.hooks.schemas import (
     HookDeliveryAck,
     HookSecretRotation,
@@ -26,7 +28,6 @@ from api.hooks.schemas import (
     HookSourceList,
     HookSourceWithSecret,
 )
-from api.hooks.service import InboundDelivery, SecretsNotConfigured
 from api.hooks.signatures import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
@@ -87,7 +88,7 @@ def register_hook_source(
 
     No `Idempotency-Key` here: replaying the first response would mean storing the secret.
     """
-    return services.hooks.register(principal, body, _base_url(request))
+    return services.hook_sources.register(principal, body, _base_url(request))
 
 
 @router.get(
@@ -104,7 +105,7 @@ def list_hook_sources(
     cursor: PageCursor = None,
 ) -> HookSourceList:
     """List the workspace's hook sources, by id, without their secrets."""
-    return services.hooks.list_sources(principal, limit, cursor, _base_url(request))
+    return services.hook_sources.list_sources(principal, limit, cursor, _base_url(request))
 
 
 @router.get(
@@ -120,7 +121,7 @@ def get_hook_source(
     services: ServicesDep,
 ) -> HookSource:
     """Get one hook source, without its secret."""
-    return services.hooks.get(principal, hook_id, _base_url(request))
+    return services.hook_sources.get(principal, hook_id, _base_url(request))
 
 
 @router.delete(
@@ -134,7 +135,7 @@ def delete_hook_source(
     hook_id: HookIdPath, principal: PrincipalDep, services: ServicesDep
 ) -> Response:
     """Delete a hook source: its receiver URL refuses deliveries from now on."""
-    services.hooks.delete(principal, hook_id)
+    services.hook_sources.delete(principal, hook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -152,7 +153,7 @@ def rotate_hook_secret(
     body: HookSecretRotation = _DEFAULT_ROTATION,
 ) -> HookSourceWithSecret:
     """Issue a new secret (shown once); the previous one keeps verifying during the overlap."""
-    return services.hooks.rotate(principal, hook_id, body, _base_url(request))
+    return services.hook_sources.rotate(principal, hook_id, body, _base_url(request))
 
 
 # --- receivers ---------------------------------------------------------------------------------
@@ -301,4 +302,4 @@ async def receive_hook(
     )
     # The service's DynamoDB calls block: run them on the thread pool, as `def` routes are, so
     # a local uvicorn keeps serving other requests meanwhile (no cost on Lambda either way).
-    return await run_in_threadpool(services.hooks.receive, delivery)
+    return await run_in_threadpool(services.hook_receiver.receive, delivery)

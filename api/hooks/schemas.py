@@ -9,19 +9,19 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.brands.schemas import BrandId
 from api.engine.schemas import Level, Stage, Tier
+from api.hooks.adapters.registry import ADAPTERS
 
 MAX_ROTATION_OVERLAP_SECONDS: Final = 7 * 24 * 3600
 
 
-class HookSourceName(StrEnum):
-    """The listening tools Vigie reads natively (one adapter each, `api/hooks/adapters`)."""
-
-    generic = "generic"
-    youscan = "youscan"
-    meltwater = "meltwater"
-    mention = "mention"
-    talkwalker = "talkwalker"
-    brandwatch = "brandwatch"
+# One member per registered adapter, in the registry's order (the OpenAPI enum's order). mypy
+# cannot read members computed from the registry: it checks the type, never a member by name.
+HookSourceName = StrEnum(  # type: ignore[misc]
+    "HookSourceName", [(name, name) for name in ADAPTERS], module=__name__
+)
+HookSourceName.__doc__ = (
+    "The listening tools Vigie reads natively (one adapter each, `api/hooks/adapters`)."
+)
 
 
 class HookAuth(StrEnum):
@@ -32,10 +32,13 @@ class HookAuth(StrEnum):
     url_token = "url_token"
 
 
+# `hk_` and 20 base32 characters (`credentials.new_hook_id`).
+HOOK_ID_PATTERN: Final = r"hk_[a-z2-7]{20}"
+
 HookId = Annotated[
     str,
     Field(
-        pattern=r"^hk_[a-z2-7]{20}$",
+        pattern=f"^{HOOK_ID_PATTERN}$",
         description="The hook source's id; it routes deliveries to their workspace.",
         examples=["hk_q3v7x2k5d4h6j3n2p5r7"],
     ),

@@ -15,12 +15,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from standardwebhooks import Webhook
 
+from api.hooks.adapters.registry import ADAPTERS
 from api.hooks.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, hmac_signature
 from api.settings import Settings
 from api.storage.codec import from_item
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "hooks"
-SOURCES = ("generic", "youscan", "meltwater", "mention", "talkwalker", "brandwatch")
+# One fixture per registered adapter, named after it (tests/fixtures/hooks/<source>.json).
+SOURCES = tuple(ADAPTERS)
 
 
 def fixture_body(source: str) -> bytes:

@@ -21,32 +21,35 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from api.engine.mention import AuthorKind, Mention, Network, PostType
-from api.hooks.adapters.base import (
-    MAX_SHORT,
-    MAX_TITLE,
+from api.hooks.adapters.adapter import (
     Fields,
     HookAdapter,
-    article_or_review,
-    author_fields,
-    author_kind,
     build_mentions,
+    items_of,
+    require,
+    unmapped,
+)
+from api.hooks.adapters.fields import (
+    MAX_SHORT,
+    MAX_TITLE,
+    author_fields,
     count,
     engagement_by_suffix,
     external_id,
     first,
     followers_by_suffix,
-    indexed,
     instant,
-    list_at,
-    network_for,
-    post_type_from_words,
-    require,
-    sentiment_from_label,
     text,
-    unmapped,
     url,
 )
 from api.hooks.adapters.languages import bcp47_language
+from api.hooks.adapters.vocabulary import (
+    article_or_review,
+    author_kind,
+    network_for,
+    post_type_from_words,
+    sentiment_from_label,
+)
 
 NAME: Final = "brandwatch"
 _CONSUMED: Final = (
@@ -123,13 +126,7 @@ def _convert(item: Mapping[str, Any]) -> Fields:
 
 
 def parse(payload: Any) -> list[Mention]:
-    if isinstance(payload, list):
-        return build_mentions(indexed(payload, ""), _convert)
-    if isinstance(payload, Mapping):
-        for envelope in ("results", "mentions"):
-            if envelope in payload:
-                return build_mentions(indexed(list_at(payload, envelope), envelope), _convert)
-    return build_mentions([("", payload)], _convert)
+    return build_mentions(items_of(payload, "results", "mentions"), _convert)
 
 
 ADAPTER: Final = HookAdapter(

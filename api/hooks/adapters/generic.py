@@ -12,7 +12,12 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from api.engine.mention import MENTION_EXAMPLE, Mention
-from api.hooks.adapters.base import Fields, HookAdapter, build_mentions, indexed, list_at
+from api.hooks.adapters.adapter import (
+    Fields,
+    HookAdapter,
+    build_mentions,
+    items_of,
+)
 
 NAME: Final = "generic"
 
@@ -29,11 +34,7 @@ def _convert(item: Mapping[str, Any]) -> Fields:
 
 
 def parse(payload: Any) -> list[Mention]:
-    if isinstance(payload, list):
-        return build_mentions(indexed(payload, ""), _convert)
-    if isinstance(payload, Mapping) and "mentions" in payload:
-        return build_mentions(indexed(list_at(payload, "mentions"), "mentions"), _convert)
-    return build_mentions([("", payload)], _convert)
+    return build_mentions(items_of(payload, "mentions"), _convert)
 
 
 _EXAMPLE: Final = {k: v for k, v in MENTION_EXAMPLE.items() if k != "source"}

@@ -18,31 +18,34 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from api.engine.mention import Mention, PostType
-from api.hooks.adapters.base import (
-    MAX_SHORT,
-    MAX_TITLE,
+from api.hooks.adapters.adapter import (
     Fields,
     HookAdapter,
-    article_or_review,
-    author_fields,
-    author_kind,
     build_mentions,
+    items_of,
+    require,
+    unmapped,
+)
+from api.hooks.adapters.fields import (
+    MAX_SHORT,
+    MAX_TITLE,
+    author_fields,
     count,
     dig,
     engagement,
     external_id,
     first,
-    indexed,
     instant,
-    list_at,
-    network_for,
-    outlet_as_author,
-    require,
     text,
-    unmapped,
     url,
 )
 from api.hooks.adapters.languages import bcp47_language
+from api.hooks.adapters.vocabulary import (
+    article_or_review,
+    author_kind,
+    network_for,
+    outlet_as_author,
+)
 
 NAME: Final = "mention"
 _TONES: Final = {-1: "negative", 0: "neutral", 1: "positive"}
@@ -129,11 +132,7 @@ def _convert(item: Mapping[str, Any]) -> Fields:
 
 
 def parse(payload: Any) -> list[Mention]:
-    if isinstance(payload, list):
-        return build_mentions(indexed(payload, ""), _convert)
-    if isinstance(payload, Mapping) and "mentions" in payload:
-        return build_mentions(indexed(list_at(payload, "mentions"), "mentions"), _convert)
-    return build_mentions([("", payload)], _convert)
+    return build_mentions(items_of(payload, "mentions"), _convert)
 
 
 ADAPTER: Final = HookAdapter(

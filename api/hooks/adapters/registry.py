@@ -1,4 +1,8 @@
-"""Every source a hook can be registered for, by name: the `{source}` of the receiver's path."""
+"""Every source a hook can be registered for, by name: the `{source}` of the receiver's path.
+
+The one list of vendors: `HookSourceName`, the OpenAPI enums and the tests derive from it, in
+this order (docs/webhooks.md, "Adding a vendor").
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from types import MappingProxyType
 from typing import Final
 
 from api.hooks.adapters import brandwatch, generic, meltwater, mention, talkwalker, youscan
-from api.hooks.adapters.base import HookAdapter
+from api.hooks.adapters.adapter import HookAdapter
 
 ADAPTERS: Final = MappingProxyType(
     {
@@ -21,7 +25,6 @@ ADAPTERS: Final = MappingProxyType(
         )
     }
 )
-SOURCE_NAMES: Final = tuple(ADAPTERS)
 
 
 def adapter_for(source: str) -> HookAdapter | None:

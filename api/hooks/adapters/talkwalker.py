@@ -24,35 +24,39 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from api.engine.mention import Mention, PostType
-from api.hooks.adapters.base import (
-    MAX_SHORT,
-    MAX_TITLE,
+from api.hooks.adapters.adapter import (
     Fields,
     HookAdapter,
-    article_or_review,
-    author_fields,
-    author_kind,
     build_mentions,
+    indexed,
+    json_path,
+    list_at,
+    require,
+    unmapped,
+)
+from api.hooks.adapters.fields import (
+    MAX_SHORT,
+    MAX_TITLE,
+    author_fields,
     count,
     dig,
     engagement_by_suffix,
     external_id,
     first,
     followers_by_suffix,
-    indexed,
     instant,
-    json_path,
-    list_at,
-    network_for,
-    outlet_as_author,
-    post_type_from_words,
-    require,
-    sentiment_from_score,
     text,
-    unmapped,
     url,
 )
 from api.hooks.adapters.languages import bcp47_language
+from api.hooks.adapters.vocabulary import (
+    article_or_review,
+    author_kind,
+    network_for,
+    outlet_as_author,
+    post_type_from_words,
+    sentiment_from_score,
+)
 
 NAME: Final = "talkwalker"
 _SENTIMENT_SCALE: Final = 5.0

@@ -19,30 +19,34 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from api.engine.mention import Mention, PostType
-from api.hooks.adapters.base import (
-    MAX_SHORT,
-    MAX_TITLE,
+from api.hooks.adapters.adapter import (
     Fields,
     HookAdapter,
-    article_or_review,
-    author_fields,
-    author_kind,
     build_mentions,
+    items_of,
+    require,
+    unmapped,
+)
+from api.hooks.adapters.fields import (
+    MAX_SHORT,
+    MAX_TITLE,
+    author_fields,
     count,
     engagement,
     external_id,
     first,
-    indexed,
     instant,
-    network_for,
-    post_type_from_words,
-    require,
-    sentiment_from_label,
     text,
-    unmapped,
     url,
 )
 from api.hooks.adapters.languages import bcp47_language
+from api.hooks.adapters.vocabulary import (
+    article_or_review,
+    author_kind,
+    network_for,
+    post_type_from_words,
+    sentiment_from_label,
+)
 
 NAME: Final = "youscan"
 _PROFILE_FIELDS: Final = ("name", "nickname", "subscribers")
@@ -135,9 +139,7 @@ def _convert(item: Mapping[str, Any]) -> Fields:
 
 def parse(payload: Any) -> list[Mention]:
     # YouScan posts one mention per request; an array (a manual bulk send) is accepted too.
-    if isinstance(payload, list):
-        return build_mentions(indexed(payload, ""), _convert)
-    return build_mentions([("", payload)], _convert)
+    return build_mentions(items_of(payload), _convert)
 
 
 ADAPTER: Final = HookAdapter(

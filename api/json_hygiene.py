@@ -1,0 +1,67 @@
+"""Reading an untrusted raw JSON body: the checks `json.loads` does not make.
+
+`parse_json` refuses, as RFC 9457 problems, what would break or cost later: a body that is not
+UTF-8, not JSON, uses `NaN`/`Infinity` (not JSON numbers), nests deeper than `MAX_JSON_DEPTH`,
+or holds a lone UTF-16 surrogate (`"\\ud800"`, which no UTF-8 store or response can carry).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Final, NoReturn, TypeAlias
+
+from api.problems import MalformedJSON, ValidationFailed
+
+JSONValue: TypeAlias = dict[str, "JSONValue"] | list["JSONValue"] | str | int | float | bool | None
+
+# Deeper JSON would only be vendor noise kept in `raw`, and serialising it is not free.
+MAX_JSON_DEPTH: Final = 32
+
+
+def parse_json(body: bytes) -> JSONValue:
+    """The body's JSON value; a 400 (`MalformedJSON`) or 422 (`ValidationFailed`) when unusable."""
+    try:
+        decoded = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MalformedJSON("The request body is not UTF-8 encoded JSON.") from None
+    try:
+        payload: JSONValue = json.loads(decoded, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise MalformedJSON("The request body is nested too deeply.") from None
+    except ValueError as error:
+        raise MalformedJSON(f"The request body is not valid JSON: {error}") from None
+    _check_structure(payload)
+    return payload
+
+
+def _refuse_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _check_structure(payload: JSONValue) -> None:
+    """Refuse deep nesting and lone surrogates, without recursion (the depth is not known yet)."""
+    pending: list[tuple[JSONValue, int]] = [(payload, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str):
+            _check_text(value)
+        elif isinstance(value, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise ValidationFailed(f"The JSON body is nested deeper than {MAX_JSON_DEPTH}.")
+            if isinstance(value, dict):
+                for key in value:
+                    _check_text(key)
+                pending.extend((item, depth + 1) for item in value.values())
+            else:
+                pending.extend((item, depth + 1) for item in value)
+
+
+def _check_text(value: str) -> None:
+    if value.isascii():
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise MalformedJSON(
+            "The request body holds an invalid Unicode escape (a lone surrogate)."
+        ) from None
