@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from api.assessments.router import router as assessments_router
 from api.brands.router import router as brands_router
 from api.hooks.router import router as hooks_router
-from api.limits import BodySizeLimit
+from api.limits import BodySizeLimit, JsonBodyGuard
 from api.mentions.router import router as mentions_router
 from api.openapi import customize_openapi
 from api.problems import ServiceBusy, install_problem_handlers, problem_response
@@ -69,6 +69,8 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     app.state.services = services
     install_problem_handlers(app)
     install_store_busy_handlers(app)
+    # Added last, runs first: the size limit, then the shared JSON guard.
+    app.add_middleware(JsonBodyGuard)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(brands_router)
     app.include_router(mentions_router)

@@ -118,6 +118,11 @@ class PayloadTooLarge(ProblemError):
     example_detail = "The request body exceeds 1048576 bytes."
 
 
+class UnsupportedMediaType(ProblemError):
+    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+    example_detail = "The request body must be JSON, sent with `Content-Type: application/json`."
+
+
 class ValidationFailed(ProblemError):
     status, slug, title = 422, "validation-failed", "Validation failed"
     example_detail = (
