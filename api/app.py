@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
 from api.assessments.router import router as assessments_router
@@ -64,6 +64,9 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
         ],
         license_info={"name": "Apache-2.0", "identifier": "Apache-2.0"},
         separate_input_output_schemas=False,
+        # `/v1/brands/` is a 404, not a redirect built on the request's Host header (an open
+        # redirect behind a proxy that forwards it).
+        redirect_slashes=False,
     )
     services: Services = build_services(settings, client or create_dynamodb_client(settings))
     app.state.services = services
@@ -76,6 +79,11 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     app.include_router(mentions_router)
     app.include_router(assessments_router)
     app.include_router(hooks_router)
+
+    @app.head("/healthz", include_in_schema=False)
+    async def healthz_head() -> Response:
+        """Liveness for probes that only look at the status (HEAD)."""
+        return Response(status_code=200)
 
     @app.get(
         "/healthz",

@@ -55,7 +55,8 @@ def get_brand_risk_history(
             ge=3600,
             le=7 * 86400,
             multiple_of=3600,
-            description="Seconds between points (whole hours).",
+            description="Seconds between points (whole hours); a series holds at most 500 "
+            "points: (`to` - `from`) / `step` + 1 <= 500.",
         ),
     ] = 3600,
 ) -> RiskHistory:

@@ -56,20 +56,23 @@ class AssessmentService:
         self._contexts[(workspace, brand_id)] = (slot, assessment)
         return assessment
 
-    def resolve_at(self, at: datetime | None, now: datetime | None = None) -> datetime:
+    def resolve_at(
+        self, at: datetime | None, now: datetime | None = None, *, name: str = "at"
+    ) -> datetime:
+        """`at` checked and in UTC (now when None); errors name the parameter `name`."""
         now = now or datetime.now(UTC)
         if at is None:
             return now
         horizon = now + timedelta(seconds=self._settings.future_tolerance_seconds)
         if at < EARLIEST_INSTANT:
             raise ValidationFailed(
-                "at: must be on or after 1970-01-01T00:00:00Z.",
-                invalid_params=[InvalidParam(name="at", reason="before 1970")],
+                f"{name}: must be on or after 1970-01-01T00:00:00Z.",
+                invalid_params=[InvalidParam(name=name, reason="before 1970")],
             )
         if at > horizon:
             raise ValidationFailed(
-                f"at: {at.isoformat()} is in the future; risk is known up to now.",
-                invalid_params=[InvalidParam(name="at", reason="in the future")],
+                f"{name}: {at.isoformat()} is in the future; risk is known up to now.",
+                invalid_params=[InvalidParam(name=name, reason="in the future")],
             )
         return at.astimezone(UTC)
 
@@ -89,8 +92,12 @@ class AssessmentService:
                 f"step: must be a multiple of {bucket} seconds (the aggregate bucket width).",
                 invalid_params=[InvalidParam(name="step", reason=f"not a multiple of {bucket}")],
             )
-        end = floor_to(self.resolve_at(end), bucket)
-        start = floor_to(self.resolve_at(start), bucket) if start else end - timedelta(days=1)
+        end = floor_to(self.resolve_at(end, name="to"), bucket)
+        start = (
+            floor_to(self.resolve_at(start, name="from"), bucket)
+            if start
+            else end - timedelta(days=1)
+        )
         if start > end:
             raise ValidationFailed(
                 "from: must not be after `to`.",
@@ -127,9 +134,18 @@ class AssessmentService:
     def triage(
         self, mention: Mention, brand_assessment: BrandRiskAssessment | None
     ) -> MentionTriage:
+        now = datetime.now(UTC)
+        tolerance = self._settings.future_tolerance_seconds
+        if mention.published_at > now + timedelta(seconds=tolerance):
+            # The same rule as ingest: a triage preview must not accept what ingest refuses.
+            raise ValidationFailed(
+                f"mention.published_at: {mention.published_at.isoformat()} is more than "
+                f"{tolerance} s in the future",
+                invalid_params=[InvalidParam(name="mention.published_at", reason="in the future")],
+            )
         return triage_mention(
             mention,
-            now=datetime.now(UTC),
+            now=now,
             config=self._settings.engine,
             brand_assessment=brand_assessment,
         )

@@ -61,8 +61,20 @@ HookIdPath = Annotated[
 
 
 def _base_url(request: Request) -> str:
-    """Where this request arrived: receiver URLs are built on it (or VIGIE_PUBLIC_BASE_URL)."""
-    return str(request.base_url)
+    """The base of receiver URLs: VIGIE_PUBLIC_BASE_URL, else the API Gateway domain (from the
+    Lambda event, set by AWS), else the local server's own socket; never the client's `Host`
+    header, which anyone can set (a receiver URL pointing at an attacker's host)."""
+    configured = request.app.state.services.settings.public_base_url
+    if configured:
+        return str(configured)
+    event = request.scope.get("aws.event") or {}
+    domain = (event.get("requestContext") or {}).get("domainName")
+    if isinstance(domain, str) and domain:
+        return f"https://{domain}/"
+    host, port = request.scope.get("server") or ("127.0.0.1", 8000)
+    scheme = request.url.scheme
+    default_port = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{host}/" if port == default_port else f"{scheme}://{host}:{port}/"
 
 
 # An empty body (or none) means the default overlap.
@@ -214,6 +226,7 @@ def _receiver_responses() -> dict[int | str, dict[str, Any]]:
         ReplayedDelivery,
         NotFound,
         PayloadTooLarge,
+        Conflict,
         ServiceBusy,
         SecretsNotConfigured,
     )

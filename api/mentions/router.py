@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from api.deps import BrandDep, PrincipalDep, ServicesDep, StrictQuery
 from api.engine.schemas import Tier
 from api.examples import MENTION_ID_EXAMPLE
+from api.hooks.adapters.registry import ADAPTERS
 from api.idempotency import REPLAYED_HEADER, IdempotencyKeyHeader, IdempotencyKeyReused
 from api.mentions.schemas import (
     IngestResponse,
@@ -19,7 +20,15 @@ from api.mentions.schemas import (
     StoredMention,
 )
 from api.pagination import InvalidCursor, PageCursor, PageLimit
-from api.problems import Conflict, NotFound, PayloadTooLarge, ServiceBusy, problem_responses
+from api.problems import (
+    Conflict,
+    InvalidParam,
+    NotFound,
+    PayloadTooLarge,
+    ServiceBusy,
+    ValidationFailed,
+    problem_responses,
+)
 from api.types import Instant
 
 _INSTANT = "RFC 3339 with an offset, from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z."
@@ -27,6 +36,21 @@ _INSTANT = "RFC 3339 with an offset, from 1970-01-01T00:00:00Z to 9999-12-31T23:
 router = APIRouter(
     prefix="/v1/brands/{brand_id}/mentions", tags=["mentions"], dependencies=[StrictQuery]
 )
+
+
+def refuse_hook_sources(batch: MentionBatch) -> None:
+    """A webhook receiver's `source` is reserved: an API write claiming to be YouScan would make
+    YouScan's real delivery of that `external_id` a duplicate and drop its content."""
+    reserved = [
+        InvalidParam(
+            name=f"mentions.{index}.source",
+            reason=f"`{m.source}` is reserved for its webhook receiver; use another source",
+        )
+        for index, m in enumerate(batch.mentions)
+        if m.source.lower() in ADAPTERS
+    ]
+    if reserved:
+        raise ValidationFailed.for_params(reserved)
 
 
 @router.post(
@@ -48,6 +72,7 @@ def ingest_mentions(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> IngestResponse:
     """Store 1 to 100 mentions (duplicates count once); return each triage and the brand's risk."""
+    refuse_hook_sources(body)
     result, replayed = services.idempotency.run(
         workspace=principal.workspace,
         operation=f"ingest_mentions#{brand.id}",
