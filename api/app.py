@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Literal
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
 from api.assessments.router import router as assessments_router
 from api.brands.router import router as brands_router
 from api.console.mount import CONSOLE_PATH, STATIC_PATH, LazyConsole
 from api.hooks.router import router as hooks_router
-from api.limits import BodySizeLimit
+from api.limits import BodySizeLimit, JsonBodyGuard
 from api.mentions.router import router as mentions_router
 from api.openapi import customize_openapi
 from api.problems import ServiceBusy, install_problem_handlers, problem_response
@@ -22,12 +23,15 @@ from api.queue.router import router as queue_router
 from api.services import Services, build_services
 from api.settings import Settings, get_settings
 from api.storage.client import create_dynamodb_client
-from api.storage.retry import StoreBusyError, is_throttling
+from api.storage.retry import StoreBusyError, is_transient
 from api.subscriptions.router import router as subscriptions_router
 from api.subscriptions.webhooks import declare_webhooks
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+
+logger = logging.getLogger(__name__)
 
 
 class Health(BaseModel):
@@ -73,11 +77,16 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
         # Served below with the vendored Swagger UI / ReDoc assets: no CDN, works offline.
         docs_url=None,
         redoc_url=None,
+        # `/v1/brands/` is a 404, not a redirect built on the request's Host header (an open
+        # redirect behind a proxy that forwards it).
+        redirect_slashes=False,
     )
     services: Services = build_services(settings, client or create_dynamodb_client(settings))
     app.state.services = services
     install_problem_handlers(app)
     install_store_busy_handlers(app)
+    # Added last, runs first: the size limit, then the shared JSON guard.
+    app.add_middleware(JsonBodyGuard)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(brands_router)
     app.include_router(mentions_router)
@@ -86,6 +95,11 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     app.include_router(hooks_router)
     app.include_router(subscriptions_router)
     declare_webhooks(app)
+
+    @app.head("/healthz", include_in_schema=False)
+    async def healthz_head() -> Response:
+        """Liveness for probes that only look at the status (HEAD)."""
+        return Response(status_code=200)
 
     @app.get(
         "/healthz",
@@ -131,21 +145,26 @@ def install_docs(app: FastAPI) -> None:
 
 
 def install_store_busy_handlers(app: FastAPI) -> None:
-    """DynamoDB throttling that outlasts our retries is a 503 with Retry-After, never a 500.
+    """A store that throttles, times out or drops the connection is a 503 with Retry-After.
 
-    Repositories raise StoreBusyError after their own retries; a raw throttling ClientError can
-    still escape from calls botocore alone retries (key and brand lookups).
+    Repositories raise StoreBusyError after their own retries; a raw botocore error can still
+    escape from calls botocore alone retries (key and brand lookups, hook sources). Any other
+    DynamoDB error is a 503 too (logged): the caller can do nothing better than retry later,
+    and a 500 would not say whether to.
     """
 
-    async def on_store_busy(request: Request, exc: Exception) -> JSONResponse:
-        if isinstance(exc, ClientError) and not is_throttling(exc):
-            raise exc
-        error = ServiceBusy(
-            "DynamoDB is throttling this brand; nothing was half-written. Retry the same request "
-            "after Retry-After seconds.",
-            retry_after_seconds=2,
-        )
+    async def on_store_error(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, StoreBusyError) or is_transient(exc):
+            detail = (
+                "The store is busy or unreachable; nothing was half-written. Retry the same "
+                "request after Retry-After seconds."
+            )
+        else:
+            logger.error("DynamoDB refused a call on %s: %r", request.url.path, exc)
+            detail = "The store failed this request; nothing was half-written. Retry later."
+        error = ServiceBusy(detail, retry_after_seconds=2)
         return problem_response(error.to_problem(request.url.path), error.headers)
 
-    app.add_exception_handler(StoreBusyError, on_store_busy)
-    app.add_exception_handler(ClientError, on_store_busy)
+    app.add_exception_handler(StoreBusyError, on_store_error)
+    app.add_exception_handler(ClientError, on_store_error)
+    app.add_exception_handler(BotoCoreError, on_store_error)

@@ -12,7 +12,7 @@ from typing import Any
 
 from api.engine.mention import MENTION_EXAMPLE
 
-MENTION_ID_EXAMPLE = "m_3vcimtjvncfherb2cilvslq5"  # mention_id_for("youscan", "yt-829301")
+MENTION_ID_EXAMPLE = "m_zj6aou5j356nsaql273whomk"  # mention_id_for("crm-export", "yt-829301")
 PRESS_MENTION_ID_EXAMPLE = "m_23dybx5tejnvuwkdp6kcjw44"
 
 TRIAGE_EXAMPLE: dict[str, Any] = {

@@ -15,6 +15,7 @@ from fastapi import Header
 from pydantic import BaseModel
 
 from api.problems import Conflict, ProblemError
+from api.storage.retry import StoreBusyError
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
@@ -79,6 +80,7 @@ class IdempotencyService:
         )
         from aws_lambda_powertools.utilities.idempotency.exceptions import (
             IdempotencyAlreadyInProgressError,
+            IdempotencyPersistenceLayerError,
             IdempotencyValidationError,
         )
 
@@ -127,4 +129,8 @@ class IdempotencyService:
                 "A request with this Idempotency-Key is still in progress; retry shortly.",
                 headers={"Retry-After": "1"},
             ) from None
+        except IdempotencyPersistenceLayerError as error:
+            # The idempotency record could not be read or written (throttled, timed out):
+            # a 503 like any other store failure, never a 500.
+            raise StoreBusyError(f"the Idempotency-Key record failed: {error}") from error
         return model.model_validate(stored), replayed

@@ -21,6 +21,7 @@ from api.problems import (
     MalformedJSON,
     PayloadTooLarge,
     ProblemError,
+    UnsupportedMediaType,
     ValidationFailed,
     problem_responses,
 )
@@ -76,7 +77,7 @@ def _declare_problems(operation: dict[str, Any]) -> None:
         elif PROBLEM_MEDIA_TYPE in content:
             content.pop("application/json", None)
     if "requestBody" in operation:
-        for error in (MalformedJSON, PayloadTooLarge):
+        for error in (MalformedJSON, PayloadTooLarge, UnsupportedMediaType):
             _merge(responses, _problem_entry(error), str(error.status))
     operation["responses"] = dict(sorted(responses.items()))
 

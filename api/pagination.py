@@ -16,12 +16,14 @@ from fastapi import Query
 from api.problems import ProblemError
 
 PageLimit = Annotated[int, Query(ge=1, le=100, description="Items per page, 1 to 100.")]
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+CURSOR_DESCRIPTION = (
+    "The `next_cursor` of the previous page, as given (opaque, URL-safe base64 without padding, "
+    "at most 2048 characters); leave out for the first page."
+)
 PageCursor = Annotated[
     str | None,
-    Query(
-        max_length=2048,
-        description="The `next_cursor` of the previous page; leave out for the first page.",
-    ),
+    Query(max_length=2048, pattern=CURSOR_PATTERN, description=CURSOR_DESCRIPTION),
 ]
 
 
@@ -38,10 +40,22 @@ def encode_cursor(kind: str, position: str) -> str:
 def decode_cursor(cursor: str, kind: str) -> str:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        decoded = base64.urlsafe_b64decode(padded.encode())
+        # Ours are one flat object: anything else (e.g. `[` x 1500, which would exhaust the
+        # parser's recursion) is refused before it is parsed.
+        if not decoded.startswith(b'{"k":') or b"[" in decoded:
+            raise ValueError(kind)
+        payload = json.loads(decoded)
         position = payload["p"]
         if payload["k"] != kind or not isinstance(position, str) or not 0 < len(position) <= 512:
             raise ValueError(kind)
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        binascii.Error,
+        UnicodeDecodeError,
+        RecursionError,
+    ):
         raise InvalidCursor("The cursor is malformed or belongs to another listing.") from None
     return position

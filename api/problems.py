@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from http import HTTPStatus
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -28,6 +28,19 @@ class InvalidParam(BaseModel):
     reason: str
 
 
+class ItemOutcome(BaseModel):
+    """What became of one mention of a batch the store failed midway."""
+
+    index: int = Field(ge=0, description="Position in the request (or the delivery).")
+    external_id: str
+    id: str = Field(description="Vigie's id of the mention (`m_…`).")
+    outcome: Literal["stored", "not_stored", "unknown"] = Field(
+        description="`stored`: it is stored and counted (a re-send is a duplicate). "
+        "`not_stored`: nothing of it was written. `unknown`: the store timed out while writing "
+        "it; re-send it, it is stored once either way."
+    )
+
+
 class Problem(BaseModel):
     """An RFC 9457 problem document."""
 
@@ -37,6 +50,11 @@ class Problem(BaseModel):
     detail: str = Field(examples=["Brand 'acme' does not exist in this workspace."])
     instance: str | None = None
     invalid_params: list[InvalidParam] | None = None
+    items: list[ItemOutcome] | None = Field(
+        default=None,
+        description="On a 503 after the store failed partway through a batch: each mention's "
+        "outcome, in request order. Re-sending the whole batch is always safe.",
+    )
 
 
 class ProblemError(Exception):
@@ -58,6 +76,7 @@ class ProblemError(Exception):
         self.detail = detail
         self.invalid_params = list(invalid_params) if invalid_params else None
         self.headers = headers or {}
+        self.items: list[ItemOutcome] | None = None
 
     def to_problem(self, instance: str | None = None) -> Problem:
         return Problem(
@@ -67,6 +86,7 @@ class ProblemError(Exception):
             detail=self.detail,
             instance=instance,
             invalid_params=self.invalid_params,
+            items=self.items,
         )
 
 
@@ -98,6 +118,11 @@ class PayloadTooLarge(ProblemError):
     example_detail = "The request body exceeds 1048576 bytes."
 
 
+class UnsupportedMediaType(ProblemError):
+    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+    example_detail = "The request body must be JSON, sent with `Content-Type: application/json`."
+
+
 class ValidationFailed(ProblemError):
     status, slug, title = 422, "validation-failed", "Validation failed"
     example_detail = (
@@ -127,8 +152,15 @@ class ServiceBusy(ProblemError):
     status, slug, title = 503, "service-busy", "Service busy"
     example_detail = "The store is throttling; retry after the delay in `Retry-After`."
 
-    def __init__(self, detail: str, *, retry_after_seconds: int = 1) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        retry_after_seconds: int = 1,
+        items: Sequence[ItemOutcome] | None = None,
+    ) -> None:
         super().__init__(detail, headers={"Retry-After": str(retry_after_seconds)})
+        self.items = list(items) if items is not None else None
 
 
 def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.engine.config import EngineConfig
+
+# The longest one DynamoDB call may wait for the store, all botocore attempts included.
+MAX_STORE_WAIT_SECONDS = 20.0
 
 
 class Settings(BaseSettings):
@@ -24,9 +27,12 @@ class Settings(BaseSettings):
         default=None, description="Set for DynamoDB Local, e.g. http://127.0.0.1:8000."
     )
     # botocore's defaults differ between versions (Lambda may bundle an older one): be explicit.
-    dynamodb_max_attempts: Annotated[int, Field(ge=1, le=20)] = 5
-    dynamodb_connect_timeout: float = 2.0
-    dynamodb_read_timeout: float = 5.0
+    # A frozen store must turn into a 503 well before API Gateway's 30 s cut-off (a text/plain
+    # 504 the client cannot act on): attempts x (connect + read) stays under
+    # `MAX_STORE_WAIT_SECONDS` (checked below). botocore's 60 s read default would not.
+    dynamodb_max_attempts: Annotated[int, Field(ge=1, le=20)] = 3
+    dynamodb_connect_timeout: Annotated[float, Field(gt=0, le=10)] = 1.5
+    dynamodb_read_timeout: Annotated[float, Field(gt=0, le=20)] = 4.0
 
     retention_days: Annotated[int, Field(ge=1, le=3650)] = 90
     aggregate_shards: Annotated[int, Field(ge=1, le=64)] = 4
@@ -75,6 +81,19 @@ class Settings(BaseSettings):
     console_session_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 12
 
     engine: EngineConfig = EngineConfig()
+
+    @model_validator(mode="after")
+    def _store_waits_fit_api_gateway(self) -> Settings:
+        worst = self.dynamodb_max_attempts * (
+            self.dynamodb_connect_timeout + self.dynamodb_read_timeout
+        )
+        if worst > MAX_STORE_WAIT_SECONDS:
+            raise ValueError(
+                f"VIGIE_DYNAMODB_MAX_ATTEMPTS x (CONNECT_TIMEOUT + READ_TIMEOUT) = {worst:g} s; "
+                f"at most {MAX_STORE_WAIT_SECONDS} s so a stalled store answers 503 before API "
+                "Gateway's 30 s limit"
+            )
+        return self
 
     @field_validator("secrets_key")
     @classmethod

@@ -40,7 +40,17 @@ def _rfc3339(pattern: re.Pattern[str]) -> BeforeValidator:
     return BeforeValidator(check)
 
 
-Instant = Annotated[AwareDatetime, _rfc3339(_RFC3339)]
+def _representable_in_utc(moment: datetime) -> datetime:
+    # `0001-01-01T00:00:00+01:00` parses but has no UTC equivalent (year 0): refuse it here
+    # instead of overflowing in whatever compares or stores it.
+    try:
+        moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValueError("is out of range: no UTC instant for it") from None
+    return moment
+
+
+Instant = Annotated[AwareDatetime, _rfc3339(_RFC3339), AfterValidator(_representable_in_utc)]
 """An instant with its UTC offset (`Z` or `+01:00`), as RFC 3339 text or a datetime."""
 
 
@@ -49,6 +59,9 @@ def _utc_when_naive(moment: datetime) -> datetime:
 
 
 QueryInstant = Annotated[
-    datetime, _rfc3339(_RFC3339_OPTIONAL_OFFSET), AfterValidator(_utc_when_naive)
+    datetime,
+    _rfc3339(_RFC3339_OPTIONAL_OFFSET),
+    AfterValidator(_utc_when_naive),
+    AfterValidator(_representable_in_utc),
 ]
 """A query-string instant; without an offset it is read as UTC (forgiving to curl users)."""

@@ -46,6 +46,11 @@ def settings(dynamodb_endpoint: str) -> Settings:
         dynamodb_endpoint=dynamodb_endpoint,
         table_name=f"vigie-test-{uuid.uuid4().hex[:8]}",
         region="eu-west-3",
+        # DynamoDB Local on a shared 2-core machine can take seconds for a 100-action
+        # transaction: wait longer than production would (still within the 20 s budget).
+        dynamodb_max_attempts=2,
+        dynamodb_connect_timeout=2,
+        dynamodb_read_timeout=8,
     )
 
 

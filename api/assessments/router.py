@@ -55,7 +55,8 @@ def get_brand_risk_history(
             ge=3600,
             le=7 * 86400,
             multiple_of=3600,
-            description="Seconds between points (whole hours).",
+            description="Seconds between points (whole hours); a series holds at most 500 "
+            "points: (`to` - `from`) / `step` + 1 <= 500.",
         ),
     ] = 3600,
 ) -> RiskHistory:
@@ -77,6 +78,6 @@ def triage_mention(
     brand_context = None
     if body.brand_id is not None:
         brand = services.brands.get(principal, body.brand_id)
-        context = services.assessments.current(principal.workspace, brand.id)
+        context = services.assessments.context(principal.workspace, brand.id)
         brand_context = brand.settings.brand_context(brand.name)
     return TriageResponse(triage=services.assessments.triage(body.mention, context, brand_context))

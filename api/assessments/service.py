@@ -20,22 +20,23 @@ from api.engine.version import MODEL_VERSION
 from api.problems import InvalidParam, ValidationFailed
 from api.settings import Settings
 from api.storage.buckets import FINE_SECONDS, floor_to
-from api.ttl_cache import TtlCache
 
 MAX_HISTORY_POINTS = 500
 SPIKE_FACTOR = "volume_spike"
 
 
-# How long a brand's latest assessment serves as triage context in this container: a crisis is
-# not over in a minute, and a fresh read per ingest batch would double its DynamoDB reads.
-CONTEXT_SECONDS = 60.0
+# Triage context is the brand's assessment as of the start of the current 5-minute slot: the
+# same in every container and for every batch of the slot, so the same mentions get the same
+# tiers whether they come one by one or in batches (a crisis is not over in 5 minutes). It is
+# read once per slot and container, not once per batch.
+CONTEXT_SLOT_SECONDS = 300
 
 
 class AssessmentService:
     def __init__(self, aggregates: AggregateRepository, settings: Settings) -> None:
         self._aggregates = aggregates
         self._settings = settings
-        self._latest: TtlCache[tuple[str, str], BrandRiskAssessment] = TtlCache(CONTEXT_SECONDS)
+        self._contexts: dict[tuple[str, str], tuple[datetime, BrandRiskAssessment]] = {}
 
     def assess(
         self, workspace: str, brand_id: str, at: datetime, *, live: bool = False
@@ -45,34 +46,43 @@ class AssessmentService:
         buckets = self._aggregates.read_buckets(workspace, brand_id, at, config, live=live)
         slots = self._aggregates.read_slots(workspace, brand_id, at, config)
         candidates = self._aggregates.hot_candidates(workspace, brand_id, at, config)
-        assessment = assess_brand(
-            buckets, at=at, config=config, top_candidates=candidates, slots=slots
-        )
-        if live:
-            self._latest.put((workspace, brand_id), assessment)
+        return assess_brand(buckets, at=at, config=config, top_candidates=candidates, slots=slots)
+
+    def context(
+        self, workspace: str, brand_id: str, now: datetime | None = None
+    ) -> BrandRiskAssessment:
+        """The brand's assessment as triage context: as of the start of the current slot.
+
+        It only counts mentions published before the slot began, so mentions arriving during
+        the slot (however they are batched) do not change it: same input, same tiers.
+        """
+        slot = floor_to((now or datetime.now(UTC)).astimezone(UTC), CONTEXT_SLOT_SECONDS)
+        cached = self._contexts.get((workspace, brand_id))
+        if cached is not None and cached[0] == slot:
+            return cached[1]
+        assessment = self.assess(workspace, brand_id, slot)
+        if len(self._contexts) > 1024:
+            self._contexts.clear()
+        self._contexts[(workspace, brand_id)] = (slot, assessment)
         return assessment
 
-    def current(self, workspace: str, brand_id: str) -> BrandRiskAssessment:
-        """The brand's assessment now, for triage in context (at most CONTEXT_SECONDS old)."""
-        cached = self._latest.get((workspace, brand_id))
-        if cached is not None:
-            return cached
-        return self.assess(workspace, brand_id, datetime.now(UTC), live=True)
-
-    def resolve_at(self, at: datetime | None, now: datetime | None = None) -> datetime:
+    def resolve_at(
+        self, at: datetime | None, now: datetime | None = None, *, name: str = "at"
+    ) -> datetime:
+        """`at` checked and in UTC (now when None); errors name the parameter `name`."""
         now = now or datetime.now(UTC)
         if at is None:
             return now
         horizon = now + timedelta(seconds=self._settings.future_tolerance_seconds)
         if at < EARLIEST_INSTANT:
             raise ValidationFailed(
-                "at: must be on or after 1970-01-01T00:00:00Z.",
-                invalid_params=[InvalidParam(name="at", reason="before 1970")],
+                f"{name}: must be on or after 1970-01-01T00:00:00Z.",
+                invalid_params=[InvalidParam(name=name, reason="before 1970")],
             )
         if at > horizon:
             raise ValidationFailed(
-                f"at: {at.isoformat()} is in the future; risk is known up to now.",
-                invalid_params=[InvalidParam(name="at", reason="in the future")],
+                f"{name}: {at.isoformat()} is in the future; risk is known up to now.",
+                invalid_params=[InvalidParam(name=name, reason="in the future")],
             )
         return at.astimezone(UTC)
 
@@ -92,8 +102,12 @@ class AssessmentService:
                 f"step: must be a multiple of {bucket} seconds (the aggregate bucket width).",
                 invalid_params=[InvalidParam(name="step", reason=f"not a multiple of {bucket}")],
             )
-        end = floor_to(self.resolve_at(end), bucket)
-        start = floor_to(self.resolve_at(start), bucket) if start else end - timedelta(days=1)
+        end = floor_to(self.resolve_at(end, name="to"), bucket)
+        start = (
+            floor_to(self.resolve_at(start, name="from"), bucket)
+            if start
+            else end - timedelta(days=1)
+        )
         if start > end:
             raise ValidationFailed(
                 "from: must not be after `to`.",
@@ -152,10 +166,18 @@ class AssessmentService:
         *,
         now: datetime | None = None,
     ) -> MentionTriage:
-        """The mention's triage at `now` (default: the present), in the brand's context if any."""
+        now = now or datetime.now(UTC)
+        tolerance = self._settings.future_tolerance_seconds
+        if mention.published_at > now + timedelta(seconds=tolerance):
+            # The same rule as ingest: a triage preview must not accept what ingest refuses.
+            raise ValidationFailed(
+                f"mention.published_at: {mention.published_at.isoformat()} is more than "
+                f"{tolerance} s in the future",
+                invalid_params=[InvalidParam(name="mention.published_at", reason="in the future")],
+            )
         return triage_mention(
             mention,
-            now=now or datetime.now(UTC),
+            now=now,
             config=self._settings.engine,
             brand_assessment=brand_assessment,
             brand=brand,

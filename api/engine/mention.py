@@ -85,7 +85,7 @@ class ProvidedSentiment(BaseModel):
 
 MENTION_EXAMPLE: dict[str, Any] = {
     "external_id": "yt-829301",
-    "source": "youscan",
+    "source": "crm-export",
     "network": "twitter",
     "published_at": "2026-03-09T08:15:00Z",
     "text": "My order #48213 never arrived and nobody answers the phone",

@@ -43,14 +43,14 @@ from api.hooks.signatures import (
 )
 from api.json_hygiene import parse_json
 from api.mentions.service import MentionService
-from api.problems import InvalidParam, NotFound, ProblemError, ValidationFailed
+from api.problems import Conflict, InvalidParam, NotFound, ProblemError, ValidationFailed
 from api.settings import Settings
 from api.workspaces.service import Principal
 
 log = logging.getLogger(__name__)
 
-# A delivery is ingested in batches of `max_mentions_per_batch`; past this many mentions the
-# body is refused outright (the 1 MB body limit allows far more tiny objects than that).
+# A delivery is validated and ingested as one batch; past this many mentions the body is
+# refused outright (the 1 MB body limit allows far more tiny objects than that).
 MAX_MENTIONS_PER_DELIVERY: Final = 1000
 _CHUNK_INDEX: Final = re.compile(r"^mentions\.(\d+)")
 
@@ -99,11 +99,10 @@ class HookReceiver:
         if replay_key is not None:
             now = int(datetime.now(UTC).timestamp())
             expires_at = now + self._settings.hook_delivery_ttl_seconds
-            if not self._repository.claim_delivery(record.hook_id, replay_key, now, expires_at):
-                log.warning("replayed delivery refused on hook %s", record.hook_id)
-                raise ReplayedDelivery(
-                    "This delivery was already received; it is not processed twice."
-                )
+            if not self._repository.claim_delivery(
+                record.hook_id, replay_key, now, expires_at, delivery.brand_id
+            ):
+                return self._already_claimed(record, adapter, delivery, delivery_id, replay_key)
         try:
             brand = self._brand_for(record, delivery.brand_id)
             mentions = adapter.parse(parse_json(delivery.body))
@@ -117,6 +116,8 @@ class HookReceiver:
             if replay_key is not None:
                 self._forget(record.hook_id, replay_key)
             raise
+        if replay_key is not None:
+            self._repository.complete_delivery(record.hook_id, replay_key)
         log.info(
             "hook delivery on %s (%s → %s): %d received, %d stored",
             record.hook_id,
@@ -126,6 +127,44 @@ class HookReceiver:
             ack.stored,
         )
         return ack
+
+    def _already_claimed(
+        self,
+        record: HookSourceRecord,
+        adapter: HookAdapter,
+        delivery: InboundDelivery,
+        delivery_id: str | None,
+        replay_key: str,
+    ) -> HookDeliveryAck:
+        """A genuine (signed, fresh) delivery whose id was already received.
+
+        Standard Webhooks senders re-send the same id after a timeout: once the first one is
+        stored, the re-send is a 2xx `duplicate_delivery` that stores nothing (a 401 would make
+        the sender disable the endpoint). While the first is still being stored it is a 409 with
+        Retry-After; aimed at another brand than the first, a captured copy, it stays a 401.
+        """
+        claimed = self._repository.claimed_delivery(record.hook_id, replay_key)
+        if claimed is not None and claimed[0] in {"", delivery.brand_id}:
+            if claimed[1]:
+                raise Conflict(
+                    "This delivery is still being stored; retry shortly.",
+                    headers={"Retry-After": "5"},
+                )
+            log.info("duplicate delivery on hook %s acknowledged", record.hook_id)
+            return HookDeliveryAck(
+                hook_id=record.hook_id,
+                source=HookSourceName(adapter.name),
+                brand_id=delivery.brand_id,
+                delivery_id=delivery_id,
+                received=0,
+                stored=0,
+                duplicates=0,
+                results=[],
+                assessment=None,
+                duplicate_delivery=True,
+            )
+        log.warning("replayed delivery refused on hook %s", record.hook_id)
+        raise ReplayedDelivery("This delivery was already received for another brand.")
 
     def _registered_source(self, delivery: InboundDelivery) -> HookSourceRecord:
         if not delivery.hook_id:
@@ -194,28 +233,8 @@ class HookReceiver:
     ) -> HookDeliveryAck:
         results: list[HookMentionResult] = []
         assessment: HookAssessmentSummary | None = None
-        batch = self._settings.max_mentions_per_batch
-        for offset in range(0, len(mentions), batch):
-            try:
-                response = self._mentions.ingest(
-                    record.workspace, brand, mentions[offset : offset + batch]
-                )
-            except ValidationFailed as refused:
-                _refuse_with_delivery_positions(refused, offset)
-            results.extend(
-                HookMentionResult(
-                    id=result.id,
-                    external_id=result.external_id,
-                    duplicate=result.duplicate,
-                    tier=result.triage.tier,
-                    risk=result.triage.risk,
-                )
-                for result in response.results
-            )
-            summary = response.assessment
-            assessment = HookAssessmentSummary(
-                score=summary.score, level=summary.level, tier=summary.tier, stage=summary.stage
-            )
+        if mentions:
+            results, assessment = self._ingest_all(record, brand, mentions)
         stored = sum(not result.duplicate for result in results)
         return HookDeliveryAck(
             hook_id=record.hook_id,
@@ -227,6 +246,32 @@ class HookReceiver:
             duplicates=len(results) - stored,
             results=results,
             assessment=assessment,
+        )
+
+    def _ingest_all(
+        self, record: HookSourceRecord, brand: Brand, mentions: Sequence[Mention]
+    ) -> tuple[list[HookMentionResult], HookAssessmentSummary]:
+        # The whole delivery is one batch: validated whole before anything is written, so a
+        # refusal anywhere in it stores nothing (the sender fixes it and re-sends it all).
+        try:
+            response = self._mentions.ingest(
+                record.workspace, brand, mentions, max_mentions=MAX_MENTIONS_PER_DELIVERY
+            )
+        except ValidationFailed as refused:
+            _refuse_with_delivery_positions(refused, 0)
+        results = [
+            HookMentionResult(
+                id=result.id,
+                external_id=result.external_id,
+                duplicate=result.duplicate,
+                tier=result.triage.tier,
+                risk=result.triage.risk,
+            )
+            for result in response.results
+        ]
+        summary = response.assessment
+        return results, HookAssessmentSummary(
+            score=summary.score, level=summary.level, tier=summary.tier, stage=summary.stage
         )
 
     def _forget(self, hook_id: str, replay_key: str) -> None:

@@ -272,8 +272,11 @@ class HookRepository:
 
     # --- deliveries -----------------------------------------------------------------------
 
-    def claim_delivery(self, hook_id: str, digest: str, now: int, expires_at: int) -> bool:
-        """Record a delivery; False when it was already received (and has not expired)."""
+    def claim_delivery(
+        self, hook_id: str, digest: str, now: int, expires_at: int, brand_id: str = ""
+    ) -> bool:
+        """Record a delivery (pending until `complete_delivery`); False when it was already
+        received (and has not expired)."""
         try:
             self._client.put_item(
                 TableName=self._table,
@@ -283,6 +286,8 @@ class HookRepository:
                         "SK": _DELIVERY_SK,
                         "received_at": now,
                         "expires_at": expires_at,
+                        "brand_id": brand_id,
+                        "pending": True,
                     }
                 ),
                 # TTL deletion lags by up to days: an expired record must not block a delivery.
@@ -292,6 +297,26 @@ class HookRepository:
         except self._client.exceptions.ConditionalCheckFailedException:
             return False
         return True
+
+    def complete_delivery(self, hook_id: str, digest: str) -> None:
+        """The delivery is stored: a re-send of it is now a duplicate, not a delivery in flight."""
+        self._client.update_item(
+            TableName=self._table,
+            Key=to_item({"PK": keys.hook_delivery_pk(hook_id, digest), "SK": _DELIVERY_SK}),
+            UpdateExpression="REMOVE pending",
+        )
+
+    def claimed_delivery(self, hook_id: str, digest: str) -> tuple[str, bool] | None:
+        """(brand id, still pending) of a claimed delivery; None when there is none."""
+        response = self._client.get_item(
+            TableName=self._table,
+            Key=to_item({"PK": keys.hook_delivery_pk(hook_id, digest), "SK": _DELIVERY_SK}),
+            ConsistentRead=True,
+        )
+        if "Item" not in response:
+            return None
+        item = from_item(response["Item"])
+        return str(item.get("brand_id", "")), bool(item.get("pending", False))
 
     def release_delivery(self, hook_id: str, digest: str) -> None:
         """Forget a claimed delivery that failed: the sender's retry is not a replay."""

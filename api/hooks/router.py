@@ -36,7 +36,7 @@ from api.hooks.signatures import (
     ReplayedDelivery,
     StaleDelivery,
 )
-from api.pagination import InvalidCursor
+from api.pagination import InvalidCursor, PageCursor
 from api.problems import (
     PROBLEM_MEDIA_TYPE,
     Conflict,
@@ -61,8 +61,20 @@ HookIdPath = Annotated[
 
 
 def _base_url(request: Request) -> str:
-    """Where this request arrived: receiver URLs are built on it (or VIGIE_PUBLIC_BASE_URL)."""
-    return str(request.base_url)
+    """The base of receiver URLs: VIGIE_PUBLIC_BASE_URL, else the API Gateway domain (from the
+    Lambda event, set by AWS), else the local server's own socket; never the client's `Host`
+    header, which anyone can set (a receiver URL pointing at an attacker's host)."""
+    configured = request.app.state.services.settings.public_base_url
+    if configured:
+        return str(configured)
+    event = request.scope.get("aws.event") or {}
+    domain = (event.get("requestContext") or {}).get("domainName")
+    if isinstance(domain, str) and domain:
+        return f"https://{domain}/"
+    host, port = request.scope.get("server") or ("127.0.0.1", 8000)
+    scheme = request.url.scheme
+    default_port = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{host}/" if port == default_port else f"{scheme}://{host}:{port}/"
 
 
 # An empty body (or none) means the default overlap.
@@ -102,7 +114,7 @@ def list_hook_sources(
     principal: PrincipalDep,
     services: ServicesDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    cursor: PageCursor = None,
 ) -> HookSourceList:
     """List the workspace's hook sources, by id, without their secrets."""
     return services.hook_sources.list_sources(principal, limit, cursor, _base_url(request))
@@ -214,6 +226,7 @@ def _receiver_responses() -> dict[int | str, dict[str, Any]]:
         ReplayedDelivery,
         NotFound,
         PayloadTooLarge,
+        Conflict,
         ServiceBusy,
         SecretsNotConfigured,
     )

@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from api.brands.schemas import BrandId
 from api.engine.schemas import Level, Stage, Tier
 from api.hooks.adapters.registry import ADAPTERS
+from api.types import JsonNumber
 
 MAX_ROTATION_OVERLAP_SECONDS: Final = 7 * 24 * 3600
 
@@ -70,7 +71,9 @@ class HookSecretRotation(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"overlap_seconds": 86400}]}
     )
 
-    overlap_seconds: Annotated[int, Field(ge=0, le=MAX_ROTATION_OVERLAP_SECONDS)] = Field(
+    overlap_seconds: Annotated[
+        int, Field(ge=0, le=MAX_ROTATION_OVERLAP_SECONDS), JsonNumber, Field(strict=True)
+    ] = Field(
         default=24 * 3600,
         description="How long the previous secret keeps verifying, so the tool can be updated "
         "without losing deliveries (0 revokes it at once; at most 7 days).",
@@ -212,4 +215,9 @@ class HookDeliveryAck(BaseModel):
     results: list[HookMentionResult]
     assessment: HookAssessmentSummary | None = Field(
         description="The brand's risk after the delivery; null for a delivery without mentions."
+    )
+    duplicate_delivery: bool = Field(
+        default=False,
+        description="True when this delivery id (`webhook-id`, or the signature) was already "
+        "accepted: nothing was processed again, `results` is empty.",
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -24,14 +24,36 @@ from api.queue.repository import handling_from_item, queue_attributes
 from api.storage import keys
 from api.storage.buckets import add_counters, bucket_sort_keys
 from api.storage.codec import from_item, to_attribute, to_item
-from api.storage.retry import DEFAULT_ATTEMPTS, RetryLater, cancellation_reasons, with_retries
+from api.storage.retry import (
+    DEFAULT_ATTEMPTS,
+    RetryLater,
+    StoreBusyError,
+    cancellation_reasons,
+    with_retries,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
-# DynamoDB allows 100 actions and 4 MB per transaction.
+# DynamoDB allows 100 actions and 4 MB per transaction (we keep a margin for keys and triage).
 _MAX_TRANSACTION_ACTIONS = 100
+_MAX_TRANSACTION_DOCUMENT_BYTES = 3_000_000
+# Index items a filtered listing reads per page at most, matched or not (SPEC §4: no scans).
+SCAN_BUDGET = 500
+# Stored bytes per page at most: the JSON answer stays under Lambda's 6 MB response limit.
+MAX_PAGE_BYTES = 4_000_000
+
+
+class PartialWriteError(StoreBusyError):
+    """The store failed after part of a batch was written: what is known about each mention."""
+
+    def __init__(self, cause: StoreBusyError, *, present: set[str], unknown: set[str]) -> None:
+        super().__init__(str(cause), maybe_applied=cause.maybe_applied)
+        self.present = present
+        """Stored (by this call, or before it)."""
+        self.unknown = unknown
+        """In the transaction that timed out: stored whole or not at all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,31 +92,48 @@ class MentionRepository:
     def store_new(self, workspace: str, brand_id: str, mentions: Sequence[NewMention]) -> set[str]:
         """Store the mentions not stored yet, with their counters; return the ids actually written.
 
-        Raises StoreBusyError when DynamoDB throttles past the retries: chunks written before
-        stay written (re-sending the batch is safe, they come back as duplicates).
+        Raises PartialWriteError when DynamoDB fails past the retries: chunks written before
+        stay written (re-sending the batch is safe, they come back as duplicates), and the
+        error says which mentions are stored.
         """
         written: set[str] = set()
+        present: set[str] = set()
         pending = list(mentions)
         while pending:
             chunk = self._next_chunk(pending)
-            written |= self._write_chunk(workspace, brand_id, chunk)
+            try:
+                written |= self._write_chunk(workspace, brand_id, chunk, present)
+            except StoreBusyError as error:
+                ids = {m.mention_id for m in chunk} - present
+                raise PartialWriteError(
+                    error, present=written | present, unknown=ids if error.maybe_applied else set()
+                ) from error
             pending = pending[len(chunk) :]
         return written
 
     def _next_chunk(self, pending: Sequence[NewMention]) -> list[NewMention]:
         chunk: list[NewMention] = []
         buckets: set[tuple[str, str]] = set()
+        size = 0
         for candidate in pending:
             new_buckets = buckets | {
                 bucket_sort_keys(candidate.mention.published_utc, self._bucket_seconds)
             }
-            if chunk and len(chunk) + 1 + 2 * len(new_buckets) > _MAX_TRANSACTION_ACTIONS:
+            new_size = size + len(candidate.document.encode("utf-8", "surrogatepass"))
+            if chunk and (
+                len(chunk) + 1 + 2 * len(new_buckets) > _MAX_TRANSACTION_ACTIONS
+                or new_size > _MAX_TRANSACTION_DOCUMENT_BYTES
+            ):
                 break
             chunk.append(candidate)
             buckets = new_buckets
+            size = new_size
         return chunk
 
-    def _write_chunk(self, workspace: str, brand_id: str, chunk: list[NewMention]) -> set[str]:
+    def _write_chunk(
+        self, workspace: str, brand_id: str, chunk: list[NewMention], present: set[str]
+    ) -> set[str]:
+        """Write the chunk in one transaction; add the mentions found stored to `present`."""
         remaining = list(chunk)
 
         def write(attempt: int) -> set[str]:
@@ -119,6 +158,7 @@ class MentionRepository:
                     }
                     if not duplicates:
                         raise
+                    present.update(duplicates)
                     # Drop what is already stored and write the rest at once.
                     remaining = [m for m in remaining if m.mention_id not in duplicates]
             return set()
@@ -259,30 +299,46 @@ class MentionRepository:
             request["ExclusiveStartKey"] = to_item(
                 {"PK": pk, "SK": keys.mention_sk(mention_id), "GSI1PK": pk, "GSI1SK": after}
             )
+        # Bounded reads (SPEC §4): a filter matching nothing must not read the whole brand, so
+        # a page reads at most SCAN_BUDGET index items, and answers a short (even empty) page
+        # with a `next_cursor` where it stopped. Pages are capped in bytes too (Lambda answers
+        # at most 6 MB).
+        filtered = bool(conditions)
+        request["Limit"] = SCAN_BUDGET if filtered else limit
         items: list[StoredMention] = []
-        last_key: str | None = None
-        # A filter can leave a page short: keep reading until the page is full or the index ends.
-        for raw_page in self._pages(request):
-            for raw in raw_page["Items"]:
-                items.append(_stored_mention(brand_id, raw))
-                last_key = raw["GSI1SK"]["S"]
-                if len(items) == limit:
-                    break
-            if len(items) == limit:
-                has_more = raw_page["more"] or raw_page["Items"][-1] is not raw
-                return items, last_key if has_more else None
-        return items, None
-
-    def _pages(self, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        last_key = ""
+        page_bytes = 0
+        evaluated = 0
         while True:
             response = with_retries(
                 lambda _: self._client.query(**request), what="a mention listing"
             )
-            more = "LastEvaluatedKey" in response
-            yield {"Items": response.get("Items", []), "more": more}
-            if not more:
-                return
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            raw_items = response.get("Items", [])
+            evaluated += int(response.get("ScannedCount", len(raw_items)))
+            for raw in raw_items:
+                size = _raw_size(raw)
+                if items and (len(items) == limit or page_bytes + size > MAX_PAGE_BYTES):
+                    return items, last_key  # more items follow: resume after the last one
+                items.append(_stored_mention(brand_id, raw))
+                last_key = str(raw["GSI1SK"]["S"])
+                page_bytes += size
+            last_evaluated = response.get("LastEvaluatedKey")
+            if last_evaluated is None:
+                return items, None
+            if len(items) == limit or evaluated >= SCAN_BUDGET:
+                # Resume after the last item read, matched or not.
+                return items, str(last_evaluated["GSI1SK"]["S"])
+            request["ExclusiveStartKey"] = last_evaluated
+            if filtered:
+                request["Limit"] = SCAN_BUDGET - evaluated
+
+
+def _raw_size(raw: Any) -> int:
+    """The stored documents' size in bytes: what dominates the item in the response."""
+    return sum(
+        len(str(raw.get(name, {}).get("S", "")).encode("utf-8", "surrogatepass"))
+        for name in ("mention", "triage")
+    )
 
 
 def _stored_mention(brand_id: str, raw: Any) -> StoredMention:

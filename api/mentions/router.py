@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from api.deps import BrandDep, IdempotentDep, PrincipalDep, ServicesDep, StrictQuery
 from api.engine.schemas import Tier
 from api.examples import MENTION_ID_EXAMPLE
+from api.hooks.adapters.registry import ADAPTERS
 from api.idempotency import IdempotencyKeyReused
 from api.mentions.schemas import (
     IngestResponse,
@@ -30,9 +31,26 @@ from api.problems import (
 )
 from api.types import Instant
 
+_INSTANT = "RFC 3339 with an offset, from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z."
+
 router = APIRouter(
     prefix="/v1/brands/{brand_id}/mentions", tags=["mentions"], dependencies=[StrictQuery]
 )
+
+
+def refuse_hook_sources(batch: MentionBatch) -> None:
+    """A webhook receiver's `source` is reserved: an API write claiming to be YouScan would make
+    YouScan's real delivery of that `external_id` a duplicate and drop its content."""
+    reserved = [
+        InvalidParam(
+            name=f"mentions.{index}.source",
+            reason=f"`{m.source}` is reserved for its webhook receiver; use another source",
+        )
+        for index, m in enumerate(batch.mentions)
+        if m.source.lower() in ADAPTERS
+    ]
+    if reserved:
+        raise ValidationFailed.for_params(reserved)
 
 
 @router.post(
@@ -52,6 +70,7 @@ def ingest_mentions(
     idempotent: IdempotentDep,
 ) -> IngestResponse:
     """Store 1 to 100 mentions (duplicates count once); return each triage and the brand's risk."""
+    refuse_hook_sources(body)
     return idempotent(
         f"ingest_mentions#{brand.id}",
         body,
@@ -71,8 +90,14 @@ def list_mentions(
     brand: BrandDep,
     principal: PrincipalDep,
     services: ServicesDep,
-    since: Annotated[Instant | None, Query(description="Published at or after.")] = None,
-    until: Annotated[Instant | None, Query(description="Published at or before.")] = None,
+    since: Annotated[
+        Instant | None,
+        Query(description="Published at or after (RFC 3339 with offset; 1970 to 9999)."),
+    ] = None,
+    until: Annotated[
+        Instant | None,
+        Query(description="Published at or before (RFC 3339 with offset; 1970 to 9999)."),
+    ] = None,
     tier: Annotated[Tier | None, Query(description="Only mentions triaged at this tier.")] = None,
     network: Annotated[
         Network | None, Query(description="Only mentions from this network.")

@@ -102,7 +102,10 @@ class MentionPage(BaseModel):
 
     items: list[StoredMention]
     next_cursor: str | None = Field(
-        default=None, description="Pass as `cursor` to get the next page; null on the last page."
+        default=None,
+        description="Pass as `cursor` to get the next page; null on the last page. A page can "
+        "be short, even empty, and still have a `next_cursor`: a filtered page reads at most 500 "
+        "stored mentions, and a page holds at most 4 MB of mentions.",
     )
 
 

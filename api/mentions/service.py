@@ -13,7 +13,7 @@ from api.assessments.service import AssessmentService
 from api.brands.schemas import Brand
 from api.engine import BrandRiskAssessment, EngineConfig, mention_counters
 from api.engine.mention import Mention
-from api.mentions.repository import MentionRepository, NewMention
+from api.mentions.repository import MentionRepository, NewMention, PartialWriteError
 from api.mentions.schemas import (
     IngestResponse,
     MentionFilters,
@@ -22,7 +22,7 @@ from api.mentions.schemas import (
     StoredMention,
 )
 from api.pagination import InvalidCursor, decode_cursor, encode_cursor
-from api.problems import InvalidParam, NotFound, ServiceBusy, ValidationFailed
+from api.problems import InvalidParam, ItemOutcome, NotFound, ServiceBusy, ValidationFailed
 from api.settings import Settings
 from api.storage.retry import StoreBusyError
 from api.subscriptions.service import SubscriptionService, TriagedMention
@@ -30,6 +30,29 @@ from api.subscriptions.service import SubscriptionService, TriagedMention
 # DynamoDB items are capped at 400 KB; keep a margin for keys, triage and attribute names.
 MAX_STORED_MENTION_BYTES = 300_000
 _LIST_POSITION = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#m_[a-z2-7]{24}$")
+
+
+def stored_size(document: str) -> int:
+    """Bytes as DynamoDB counts them: UTF-8 (a lone surrogate, refused earlier, as 3 bytes)."""
+    return len(document.encode("utf-8", "surrogatepass"))
+
+
+def _outcomes(
+    order: Sequence[str], mentions: Sequence[Mention], present: set[str], unknown: set[str]
+) -> list[ItemOutcome]:
+    return [
+        ItemOutcome(
+            index=index,
+            external_id=mention.external_id,
+            id=mention_id,
+            outcome="stored"
+            if mention_id in present
+            else "unknown"
+            if mention_id in unknown
+            else "not_stored",
+        )
+        for index, (mention_id, mention) in enumerate(zip(order, mentions, strict=True))
+    ]
 
 
 def mention_id_for(source: str, external_id: str) -> str:
@@ -56,17 +79,33 @@ class MentionService:
         return self._settings.engine
 
     def ingest(
-        self, workspace: str, brand: Brand, mentions: Sequence[Mention], now: datetime | None = None
+        self,
+        workspace: str,
+        brand: Brand,
+        mentions: Sequence[Mention],
+        now: datetime | None = None,
+        *,
+        max_mentions: int | None = None,
     ) -> IngestResponse:
+        """Validate the whole batch, then store it; a refused batch stores nothing.
+
+        `max_mentions` (default `Settings.max_mentions_per_batch`) lets a webhook delivery be
+        validated and stored as one batch, so that a refusal anywhere in it stores nothing.
+        """
         received_at = now or datetime.now(UTC)
         # Serialised once: its size is checked here, and the same text is what gets stored.
         documents = [mention.model_dump_json(exclude_none=True) for mention in mentions]
-        self._reject_invalid_batch(mentions, documents, received_at)
+        self._reject_invalid_batch(
+            mentions,
+            documents,
+            received_at,
+            max_mentions or self._settings.max_mentions_per_batch,
+        )
         retention = brand.settings.retention_days or self._settings.retention_days
         expires_at = int((received_at + timedelta(days=retention)).timestamp())
 
         # A mention on the topic of a running crisis escalates: triage knows the brand's state.
-        context = self._assessments.current(workspace, brand.id)
+        context = self._assessments.context(workspace, brand.id, received_at)
         # Who the brand is (handles, names) tells which mentions are written to it.
         brand_context = brand.settings.brand_context(brand.name)
         prepared: dict[str, NewMention] = {}
@@ -89,13 +128,24 @@ class MentionService:
             )
         try:
             written = self._repository.store_new(workspace, brand.id, list(prepared.values()))
+        except PartialWriteError as failed:
+            raise ServiceBusy(
+                "The store failed partway through the batch: `items` says which mentions are "
+                "stored. Re-send the batch (or those not stored): stored mentions come back as "
+                "duplicates, never counted twice.",
+                retry_after_seconds=2,
+                items=_outcomes(order, mentions, failed.present, failed.unknown),
+            ) from None
+        try:
             already_stored = [i for i in prepared if i not in written]
             stored = self._repository.get_many(workspace, brand.id, already_stored)
+            assessment = self._assessments.assess(workspace, brand.id, received_at, live=True)
         except StoreBusyError:
             raise ServiceBusy(
-                "The store is throttling; nothing of the failed part was written. "
-                "Retry the same batch: mentions already stored come back as duplicates.",
+                "The mentions are stored (`items`) but the store failed reading them back or "
+                "assessing the brand. Re-send the same batch: they come back as duplicates.",
                 retry_after_seconds=2,
+                items=_outcomes(order, mentions, set(order), set()),
             ) from None
 
         observability.count("MentionsStored", len(written))
@@ -117,14 +167,6 @@ class MentionService:
                     triage=triage,
                 )
             )
-        try:
-            assessment = self._assessments.assess(workspace, brand.id, received_at, live=True)
-        except StoreBusyError:
-            raise ServiceBusy(
-                "The mentions are stored but the store is throttling the brand assessment. "
-                "Retry the same batch: stored mentions come back as duplicates.",
-                retry_after_seconds=2,
-            ) from None
         self._announce(workspace, brand, assessment, prepared)
         return IngestResponse(results=results, assessment=assessment)
 
@@ -157,13 +199,16 @@ class MentionService:
             ) from None
 
     def _reject_invalid_batch(
-        self, mentions: Sequence[Mention], documents: Sequence[str], received_at: datetime
+        self,
+        mentions: Sequence[Mention],
+        documents: Sequence[str],
+        received_at: datetime,
+        max_mentions: int,
     ) -> None:
         """Refuse the whole batch before writing anything (a rejected batch stores nothing)."""
-        if len(mentions) > self._settings.max_mentions_per_batch:
+        if len(mentions) > max_mentions:
             raise ValidationFailed(
-                f"A batch holds at most {self._settings.max_mentions_per_batch} mentions; "
-                f"got {len(mentions)}.",
+                f"A batch holds at most {max_mentions} mentions; got {len(mentions)}.",
                 invalid_params=[InvalidParam(name="mentions", reason="too many mentions")],
             )
         horizon = received_at + timedelta(seconds=self._settings.future_tolerance_seconds)
@@ -179,12 +224,14 @@ class MentionService:
                         ),
                     )
                 )
-            size = len(document)
+            # DynamoDB counts an item's size in UTF-8 bytes, not characters ("é" is 2 bytes).
+            size = stored_size(document)
             if size > MAX_STORED_MENTION_BYTES:
                 problems.append(
                     InvalidParam(
                         name=f"mentions.{index}",
-                        reason=f"{size} bytes once serialised; at most {MAX_STORED_MENTION_BYTES}",
+                        reason=f"{size} bytes once serialised (UTF-8); "
+                        f"at most {MAX_STORED_MENTION_BYTES}",
                     )
                 )
         if problems:

@@ -1,9 +1,13 @@
 """Retrying DynamoDB calls: which failures are worth another try, and the one retry loop.
 
-botocore already retries throttling a few times (`Settings.dynamodb_max_attempts`); these
-retries come on top for the calls whose failure would cost the caller a batch (writes, the
-assessment reads). When they run out the call raises `StoreBusyError`, which the app answers
-with 503 + Retry-After: the failed part wrote nothing, so the same request can be sent again.
+botocore already retries throttling and dropped connections a few times
+(`Settings.dynamodb_max_attempts`, each bounded by the connect/read timeouts); these retries come
+on top, for throttling only, on the calls whose failure would cost the caller a batch (writes,
+the assessment reads). A timeout or a dropped connection is not retried again here: botocore's
+attempts already spent the time budget that keeps a request under API Gateway's 30 s. Either way
+the call raises `StoreBusyError`, which the app answers with 503 + Retry-After: the failed part
+wrote nothing (or, for a timed-out write, was applied whole or not at all: DynamoDB
+transactions are atomic), so the same request can be sent again.
 """
 
 from __future__ import annotations
@@ -13,7 +17,13 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import (
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    HTTPClientError,
+)
+from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
 T = TypeVar("T")
 
@@ -41,11 +51,45 @@ RETRYABLE_CANCELLATIONS = frozenset(
 
 
 class StoreBusyError(Exception):
-    """DynamoDB kept throttling or conflicting past our retries; the failed part wrote nothing."""
+    """DynamoDB kept throttling or conflicting past our retries, or did not answer in time.
+
+    `maybe_applied` is True when the last attempt reached the store and timed out waiting for
+    its answer (a write may then have been applied, whole: writes are single items or
+    transactions); False when the failed call certainly wrote nothing.
+    """
+
+    def __init__(self, message: str, *, maybe_applied: bool = False) -> None:
+        super().__init__(message)
+        self.maybe_applied = maybe_applied
 
 
 class RetryLater(Exception):
     """Raised by a retried call that made only part of its progress (e.g. unprocessed keys)."""
+
+
+# A store that did not answer: connect/read timeouts (`ConnectTimeoutError`, `ReadTimeoutError`),
+# refused or dropped connections (`EndpointConnectionError`, `ConnectionClosedError`), a response
+# cut midway (`ResponseStreamingError`). All subclasses of these two.
+TRANSIENT_TRANSPORT_ERRORS: tuple[type[Exception], ...] = (
+    BotocoreConnectionError,
+    HTTPClientError,
+)
+
+
+# Failures before the request left: the call certainly changed nothing.
+NEVER_SENT_ERRORS: tuple[type[Exception], ...] = (ConnectTimeoutError, EndpointConnectionError)
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """The store timed out or the connection failed: transient, a 503 for the caller."""
+    return isinstance(error, TRANSIENT_TRANSPORT_ERRORS)
+
+
+def is_transient(error: BaseException) -> bool:
+    """Worth a 503 + Retry-After rather than an error: throttled, busy, or unreachable."""
+    if isinstance(error, StoreBusyError | RetryLater) or is_unreachable(error):
+        return True
+    return isinstance(error, ClientError) and is_retryable(error)
 
 
 def error_code(error: ClientError) -> str:
@@ -89,6 +133,11 @@ def with_retries(call: Callable[[int], T], *, what: str, attempts: int = DEFAULT
     while True:
         try:
             return call(attempt)
+        except TRANSIENT_TRANSPORT_ERRORS as error:
+            raise StoreBusyError(
+                f"DynamoDB unreachable: {what} failed ({error})",
+                maybe_applied=not isinstance(error, NEVER_SENT_ERRORS),
+            ) from error
         except (ClientError, RetryLater) as error:
             if not is_retryable(error):
                 raise

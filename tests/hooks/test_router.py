@@ -358,6 +358,7 @@ def test_the_acknowledgement_is_short(client: TestClient, tool: TestClient, bran
         "duplicates",
         "results",
         "assessment",
+        "duplicate_delivery",
     }
     assert set(ack["results"][0]) == {"id", "external_id", "duplicate", "tier", "risk"}
     assert set(ack["assessment"]) == {"score", "level", "tier", "stage"}

@@ -166,7 +166,7 @@ def test_an_empty_batch_is_acknowledged_with_no_results(
         ),
         (b"[" * 40 + b"]" * 40, 422, "validation-failed"),
         (b"[" * 100_000 + b"]" * 100_000, 400, "malformed-json"),
-        (b'{"n": ' + b"9" * 5000 + b"}", 400, "malformed-json"),
+        (b'{"n": ' + b"9" * 5000 + b"}", 422, "validation-failed"),  # valid JSON, out of range
         (b'"just a string"', 422, "validation-failed"),
         (b'{"mentions": {"not": "a list"}}', 422, "validation-failed"),
     ],

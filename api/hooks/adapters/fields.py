@@ -80,7 +80,7 @@ def instant(value: Any) -> datetime | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return _from_epoch(float(value))
+        return _from_epoch(value)
     if not isinstance(value, str):
         return None
     raw = value.strip()
@@ -102,7 +102,11 @@ def instant(value: Any) -> datetime | None:
         return None
 
 
-def _from_epoch(seconds: float) -> datetime | None:
+def _from_epoch(number: float) -> datetime | None:
+    try:
+        seconds = float(number)  # a 401-digit integer overflows here: not a date
+    except OverflowError:
+        return None
     if not math.isfinite(seconds) or seconds < 0:
         return None
     if seconds >= _EPOCH_MILLIS_FROM:

@@ -145,9 +145,16 @@ def sentiment_from_label(value: Any) -> dict[str, Any] | None:
 
 def sentiment_from_score(value: Any, scale: float) -> dict[str, Any] | None:
     """A numeric sentiment on [-scale, scale] → score in [-1, 1] with its label."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    score = max(-1.0, min(1.0, value / scale))
+    try:
+        # A 401-digit integer overflows any float conversion: not a score.
+        ratio = float(value) / scale
+    except OverflowError:
+        return None
+    if not math.isfinite(ratio):
+        return None
+    score = max(-1.0, min(1.0, ratio))
     label = "negative" if score < 0 else "positive" if score > 0 else "neutral"
     return {"score": round(score, 3), "label": label}
 
