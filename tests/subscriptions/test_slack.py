@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.examples import MENTION_ID_EXAMPLE
 from api.local.dispatch_loop import LocalWorker
 from api.subscriptions import slack
 from api.subscriptions.schemas import EventType
@@ -54,7 +55,7 @@ def test_hostile_mention_text_pings_no_one_and_links_nowhere() -> None:
     assert not re.search(r"(?<!\u2060)@(channel|here|everyone)", document.replace("@\u2060", ""))
     # The only links are the ones Vigie builds, from http(s) URLs without Slack syntax in them.
     links = re.findall(r"<(https?://[^|>]+)\|", document)
-    assert links == ["https://api.vigie.dev/v1/brands/acme/mentions/m_3vcimtjvncfherb2cilvslq5"]
+    assert links == [f"https://api.vigie.dev/v1/brands/acme/mentions/{MENTION_ID_EXAMPLE}"]
     assert "&lt;!channel&gt;" in document
 
 
