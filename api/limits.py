@@ -63,6 +63,9 @@ class BodySizeLimit:
 
 # Webhook receivers read their raw body themselves: authenticated first, then parsed (by the
 # same `parse_json`), in whatever content type the vendor sends.
+# The JSON API lives under /v1; the console (/app) posts HTML forms, and webhook receivers
+# verify the raw bytes before they parse them (with the same guard).
+_JSON_API_PREFIX = "/v1/"
 _RAW_BODY_PREFIXES = ("/v1/hooks/",)
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -82,6 +85,7 @@ class JsonBodyGuard:
         if (
             scope["type"] != "http"
             or scope.get("method") not in _BODY_METHODS
+            or not str(scope.get("path", "")).startswith(_JSON_API_PREFIX)
             or str(scope.get("path", "")).startswith(_RAW_BODY_PREFIXES)
         ):
             await self.app(scope, receive, send)
