@@ -71,12 +71,13 @@ class HookSecretRotation(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"overlap_seconds": 86400}]}
     )
 
-    overlap_seconds: Annotated[
-        int, Field(ge=0, le=MAX_ROTATION_OVERLAP_SECONDS), JsonNumber, Field(strict=True)
-    ] = Field(
-        default=24 * 3600,
-        description="How long the previous secret keeps verifying, so the tool can be updated "
-        "without losing deliveries (0 revokes it at once; at most 7 days).",
+    # JsonNumber refuses `true` and `"10"`; an integral JSON number such as 3600.0 is an integer.
+    overlap_seconds: Annotated[int, Field(ge=0, le=MAX_ROTATION_OVERLAP_SECONDS), JsonNumber] = (
+        Field(
+            default=24 * 3600,
+            description="How long the previous secret keeps verifying, so the tool can be updated "
+            "without losing deliveries (0 revokes it at once; at most 7 days).",
+        )
     )
 
 
