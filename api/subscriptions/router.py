@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Final
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from pydantic import AwareDatetime
 
 from api.deps import PrincipalDep, ServicesDep, StrictQuery
@@ -25,6 +25,7 @@ from api.subscriptions.schemas import (
     SubscriptionWithSecret,
 )
 from api.subscriptions.secrets import SubscriptionSecretsNotConfigured
+from api.subscriptions.service import OwnedSubscription
 
 router = APIRouter(tags=["subscriptions"])
 BASE: Final = "/v1/subscriptions"
@@ -44,6 +45,16 @@ EventIdPath = Annotated[
     ),
 ]
 _DEFAULT_ROTATION: Final = SecretRotation()
+
+
+def get_subscription_dep(
+    subscription_id: SubscriptionIdPath, principal: PrincipalDep, services: ServicesDep
+) -> OwnedSubscription:
+    """The path's subscription, read once; another workspace's (or none) is a 404."""
+    return services.subscriptions.owned(principal, subscription_id)
+
+
+SubscriptionDep = Annotated[OwnedSubscription, Depends(get_subscription_dep)]
 
 
 @router.post(
@@ -83,10 +94,10 @@ def list_subscriptions(
     dependencies=[StrictQuery],
 )
 def get_subscription(
-    subscription_id: SubscriptionIdPath, principal: PrincipalDep, services: ServicesDep
+    subscription: SubscriptionDep, principal: PrincipalDep, services: ServicesDep
 ) -> Subscription:
     """Get one subscription, without its secret."""
-    return services.subscriptions.get(principal, subscription_id)
+    return services.subscriptions.get(principal, subscription)
 
 
 @router.patch(
@@ -96,13 +107,13 @@ def get_subscription(
     dependencies=[StrictQuery],
 )
 def update_subscription(
-    subscription_id: SubscriptionIdPath,
+    subscription: SubscriptionDep,
     body: SubscriptionUpdate,
     principal: PrincipalDep,
     services: ServicesDep,
 ) -> Subscription:
     """Change a subscription's URL, events or brands, or pause and resume it with `enabled`."""
-    return services.subscriptions.update(principal, subscription_id, body)
+    return services.subscriptions.update(principal, subscription, body)
 
 
 @router.delete(
@@ -113,10 +124,10 @@ def update_subscription(
     dependencies=[StrictQuery],
 )
 def delete_subscription(
-    subscription_id: SubscriptionIdPath, principal: PrincipalDep, services: ServicesDep
+    subscription: SubscriptionDep, principal: PrincipalDep, services: ServicesDep
 ) -> Response:
     """Delete a subscription: nothing more is sent to it."""
-    services.subscriptions.delete(principal, subscription_id)
+    services.subscriptions.delete(principal, subscription)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -127,13 +138,13 @@ def delete_subscription(
     dependencies=[StrictQuery],
 )
 def rotate_subscription_secret(
-    subscription_id: SubscriptionIdPath,
+    subscription: SubscriptionDep,
     principal: PrincipalDep,
     services: ServicesDep,
     body: SecretRotation = _DEFAULT_ROTATION,
 ) -> SubscriptionWithSecret:
     """Issue a new secret; the previous one keeps signing alongside it for 24 hours."""
-    return services.subscriptions.rotate_secret(principal, subscription_id, body.overlap_seconds)
+    return services.subscriptions.rotate_secret(principal, subscription, body.overlap_seconds)
 
 
 @router.post(
@@ -144,10 +155,10 @@ def rotate_subscription_secret(
     dependencies=[StrictQuery],
 )
 def test_subscription(
-    subscription_id: SubscriptionIdPath, principal: PrincipalDep, services: ServicesDep
+    subscription: SubscriptionDep, principal: PrincipalDep, services: ServicesDep
 ) -> QueuedEvent:
     """Send a `subscription.test` event now; its attempts appear in the delivery log."""
-    return services.subscriptions.send_test(principal, subscription_id)
+    return services.subscriptions.send_test(principal, subscription)
 
 
 @router.get(
@@ -157,14 +168,14 @@ def test_subscription(
     dependencies=[StrictQuery],
 )
 def list_subscription_deliveries(
-    subscription_id: SubscriptionIdPath,
+    subscription: SubscriptionDep,
     principal: PrincipalDep,
     services: ServicesDep,
     limit: PageLimit = 50,
     cursor: PageCursor = None,
 ) -> DeliveryAttemptList:
     """The subscription's delivery attempts, newest first."""
-    return services.subscriptions.deliveries(principal, subscription_id, limit, cursor)
+    return services.subscriptions.deliveries(principal, subscription, limit, cursor)
 
 
 @router.post(
@@ -175,7 +186,7 @@ def list_subscription_deliveries(
     dependencies=[StrictQuery],
 )
 def recover_subscription(
-    subscription_id: SubscriptionIdPath,
+    subscription: SubscriptionDep,
     principal: PrincipalDep,
     services: ServicesDep,
     since: Annotated[
@@ -183,7 +194,7 @@ def recover_subscription(
     ],
 ) -> RecoverResult:
     """Send again every event that failed or was skipped since a time."""
-    return services.subscriptions.recover(principal, subscription_id, since)
+    return services.subscriptions.recover(principal, subscription, since)
 
 
 @router.post(

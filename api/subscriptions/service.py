@@ -77,6 +77,25 @@ class TriagedMention:
     triage: MentionTriage
 
 
+@dataclass(frozen=True, slots=True)
+class OwnedSubscription:
+    """A subscription as read for a caller of its workspace (the router's `SubscriptionDep`).
+
+    The service's per-subscription methods take one, or a bare id (then they read it): a
+    route reads the subscription once, in its dependency, and never again.
+    """
+
+    workspace: str
+    record: Mapping[str, Any]
+
+    @property
+    def id(self) -> str:
+        return str(self.record["subscription_id"])
+
+
+SubscriptionRef = str | OwnedSubscription
+
+
 def new_subscription_id() -> str:
     return "sub_" + base64.b32encode(secrets.token_bytes(15)).decode().lower()[:20]
 
@@ -173,7 +192,8 @@ class SubscriptionService:
         secret = derive_secret(self._master_key.get(), subscription_id, credential["credential_id"])
         return SubscriptionWithSecret(**_subscription_from(record).model_dump(), secret=secret)
 
-    def _owned(self, principal: Principal, subscription_id: str) -> dict[str, Any]:
+    def owned(self, principal: Principal, subscription_id: str) -> OwnedSubscription:
+        """The subscription if it is the principal's workspace's; `NotFound` otherwise."""
         record = (
             self._repository.get_subscription(principal.workspace, subscription_id)
             if _SUBSCRIPTION_ID.fullmatch(subscription_id)
@@ -181,10 +201,17 @@ class SubscriptionService:
         )
         if record is None:
             raise NotFound(f"Subscription '{subscription_id}' does not exist in this workspace.")
-        return record
+        return OwnedSubscription(principal.workspace, record)
 
-    def get(self, principal: Principal, subscription_id: str) -> Subscription:
-        return _subscription_from(self._owned(principal, subscription_id))
+    def _owned(self, principal: Principal, subscription: SubscriptionRef) -> dict[str, Any]:
+        if isinstance(subscription, OwnedSubscription):
+            if subscription.workspace == principal.workspace:
+                return dict(subscription.record)
+            subscription = subscription.id
+        return dict(self.owned(principal, subscription).record)
+
+    def get(self, principal: Principal, subscription: SubscriptionRef) -> Subscription:
+        return _subscription_from(self._owned(principal, subscription))
 
     def list(self, principal: Principal, limit: int, cursor: str | None) -> SubscriptionList:
         after = decode_cursor(cursor, "subscription") if cursor else None
@@ -199,9 +226,10 @@ class SubscriptionService:
         )
 
     def update(
-        self, principal: Principal, subscription_id: str, body: SubscriptionUpdate
+        self, principal: Principal, subscription: SubscriptionRef, body: SubscriptionUpdate
     ) -> Subscription:
-        record = self._owned(principal, subscription_id)
+        record = self._owned(principal, subscription)
+        subscription_id = record["subscription_id"]
         given = body.model_fields_set
         for name in ("url", "events", "description"):
             if name in given and getattr(body, name) is None:
@@ -240,15 +268,16 @@ class SubscriptionService:
             raise _changed(subscription_id) from None
         return _subscription_from(record)
 
-    def delete(self, principal: Principal, subscription_id: str) -> None:
-        self._owned(principal, subscription_id)
+    def delete(self, principal: Principal, subscription: SubscriptionRef) -> None:
+        subscription_id = self._owned(principal, subscription)["subscription_id"]
         if not self._repository.delete_subscription(principal.workspace, subscription_id):
             raise NotFound(f"Subscription '{subscription_id}' does not exist in this workspace.")
 
     def rotate_secret(
-        self, principal: Principal, subscription_id: str, overlap_seconds: int | None
+        self, principal: Principal, subscription: SubscriptionRef, overlap_seconds: int | None
     ) -> SubscriptionWithSecret:
-        record = self._owned(principal, subscription_id)
+        record = self._owned(principal, subscription)
+        subscription_id = record["subscription_id"]
         overlap = (
             self._settings.subscription_rotation_overlap_seconds
             if overlap_seconds is None
@@ -300,8 +329,9 @@ class SubscriptionService:
 
     # --- test, log, resend, recover --------------------------------------------------------
 
-    def send_test(self, principal: Principal, subscription_id: str) -> QueuedEvent:
-        record = self._owned(principal, subscription_id)
+    def send_test(self, principal: Principal, subscription: SubscriptionRef) -> QueuedEvent:
+        record = self._owned(principal, subscription)
+        subscription_id = record["subscription_id"]
         self._check_url(record["url"], resolve=True)
         if not record["enabled"]:
             raise Conflict(f"Subscription '{subscription_id}' is disabled: enable it first.")
@@ -320,9 +350,9 @@ class SubscriptionService:
         return QueuedEvent(event_id=event_id, subscription_ids=[subscription_id])
 
     def deliveries(
-        self, principal: Principal, subscription_id: str, limit: int, cursor: str | None
+        self, principal: Principal, subscription: SubscriptionRef, limit: int, cursor: str | None
     ) -> DeliveryAttemptList:
-        self._owned(principal, subscription_id)
+        subscription_id = self._owned(principal, subscription)["subscription_id"]
         before = decode_cursor(cursor, "attempt") if cursor else None
         if before is not None and not _ATTEMPT_POSITION.fullmatch(before):
             raise InvalidCursor("The cursor is malformed or belongs to another listing.")
@@ -366,8 +396,11 @@ class SubscriptionService:
                 queued.append(subscription_id)
         return QueuedEvent(event_id=event_id, subscription_ids=queued)
 
-    def recover(self, principal: Principal, subscription_id: str, since: datetime) -> RecoverResult:
-        record = self._owned(principal, subscription_id)
+    def recover(
+        self, principal: Principal, subscription: SubscriptionRef, since: datetime
+    ) -> RecoverResult:
+        record = self._owned(principal, subscription)
+        subscription_id = record["subscription_id"]
         if not record["enabled"]:
             raise Conflict(
                 f"Subscription '{subscription_id}' is disabled: enable it (PATCH `enabled`) "
