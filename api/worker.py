@@ -18,6 +18,7 @@ import json
 import math
 import os
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import botocore.session
@@ -87,44 +88,42 @@ sender = HttpSender(
     allowed_networks(settings.outbound_allow_cidrs), settings.subscription_timeout_seconds
 )
 dispatcher = Dispatcher(services.subscriptions, sender, SqsRetryScheduler(settings.retry_queue_url))
-stream_processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-retry_processor = BatchProcessor(event_type=EventType.SQS)
 
 
-def _dispatch_stream_record(record: DynamoDBRecord) -> None:
-    image = record.raw_event.get("dynamodb", {}).get("NewImage") or {}
-    if is_queued_delivery(image):  # the event source mapping filters already: belt and braces
-        outcome = dispatcher.process(delivery_key_of(image))
-        metrics.add_metric(name=f"Delivery_{outcome.state}", unit="Count", value=1)
-
-
-def _dispatch_retry_record(record: SQSRecord) -> None:
-    outcome = dispatcher.process(DeliveryKey.from_message(json.loads(record.body)))
+def _dispatch(key: DeliveryKey) -> None:
+    outcome = dispatcher.process(key)
     metrics.add_metric(name=f"Delivery_{outcome.state}", unit="Count", value=1)
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def dispatch_stream(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    response = process_partial_response(
-        event=event,
-        record_handler=_dispatch_stream_record,
-        processor=stream_processor,
-        context=context,
-    )
-    return dict(response)
+def _stream_record(record: DynamoDBRecord) -> None:
+    image = record.raw_event.get("dynamodb", {}).get("NewImage") or {}
+    if is_queued_delivery(image):  # the event source mapping filters already: belt and braces
+        _dispatch(delivery_key_of(image))
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-def dispatch_retries(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    response = process_partial_response(
-        event=event,
-        record_handler=_dispatch_retry_record,
-        processor=retry_processor,
-        context=context,
-    )
-    return dict(response)
+def _retry_record(record: SQSRecord) -> None:
+    _dispatch(DeliveryKey.from_message(json.loads(record.body)))
+
+
+def _batch_entry(
+    event_type: EventType, record_handler: Callable[[Any], None]
+) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+    """A Lambda handler running `record_handler` per record, reporting partial failures."""
+    processor = BatchProcessor(event_type=event_type)
+
+    @logger.inject_lambda_context(clear_state=True)
+    @metrics.log_metrics
+    def entry(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        response = process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )
+        return dict(response)
+
+    return entry
+
+
+dispatch_stream = _batch_entry(EventType.DynamoDBStreams, _stream_record)
+dispatch_retries = _batch_entry(EventType.SQS, _retry_record)
 
 
 @logger.inject_lambda_context(clear_state=True)
