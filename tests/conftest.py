@@ -51,6 +51,11 @@ def settings(dynamodb_endpoint: str) -> Settings:
         dynamodb_max_attempts=2,
         dynamodb_connect_timeout=2,
         dynamodb_read_timeout=8,
+        # Subscription receivers listen on 127.0.0.1 (link-local and metadata stay refused
+        # whatever this says); two quick retries keep a delivery's whole life under a second.
+        outbound_allow_cidrs="127.0.0.0/8",
+        subscription_retry_schedule=(0.2, 0.4),
+        subscription_timeout_seconds=2.0,
     )
 
 

@@ -56,20 +56,20 @@ def _batches_until_the_peak(size: int = 100) -> list[list[dict[str, Any]]]:
 
 
 def test_escalating_scenario_delivers_changes_in_sequence_order_signed(
-    sub_client: TestClient,
+    client: TestClient,
     receiver: Receiver,
     worker: LocalWorker,
-    outbound_services: Services,
-    sub_workspace: str,
+    services: Services,
+    workspace: str,
 ) -> None:
     del worker
-    created = subscribe(sub_client, receiver.url)
+    created = subscribe(client, receiver.url)
     brand_id = f"recall-{uuid.uuid4().hex[:6]}"
-    assert sub_client.post("/v1/brands", json={"id": brand_id, "name": "Pedal"}).status_code == 201
+    assert client.post("/v1/brands", json={"id": brand_id, "name": "Pedal"}).status_code == 201
     for batch in _batches_until_the_peak():
-        response = sub_client.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": batch})
+        response = client.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": batch})
         assert response.status_code == 200, response.text
-    _settle(receiver, outbound_services, sub_workspace, brand_id)
+    _settle(receiver, services, workspace, brand_id)
 
     events = [Webhook(created["secret"]).verify(r.body, r.headers) for r in receiver.received]
     assert len({r.headers["webhook-id"] for r in receiver.received}) == len(events)
@@ -108,22 +108,22 @@ def test_escalating_scenario_delivers_changes_in_sequence_order_signed(
 
 
 def test_the_same_batch_posted_three_times_at_once_announces_each_change_once(
-    outbound_app: FastAPI,
-    sub_client: TestClient,
+    app: FastAPI,
+    client: TestClient,
     receiver: Receiver,
     worker: LocalWorker,
-    outbound_services: Services,
-    sub_workspace: str,
+    services: Services,
+    workspace: str,
 ) -> None:
     del worker
-    created = subscribe(sub_client, receiver.url)
+    created = subscribe(client, receiver.url)
     brand_id = f"race-{uuid.uuid4().hex[:6]}"
-    assert sub_client.post("/v1/brands", json={"id": brand_id, "name": "Race"}).status_code == 201
+    assert client.post("/v1/brands", json={"id": brand_id, "name": "Race"}).status_code == 201
     batch = _batches_until_the_peak(size=500)[0][-100:]
-    auth = dict(sub_client.headers)
+    auth = dict(client.headers)
 
     def post(_: int) -> int:
-        with TestClient(outbound_app, headers=auth) as client:
+        with TestClient(app, headers=auth) as client:
             response = client.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": batch})
             return int(response.status_code)
 
@@ -131,7 +131,7 @@ def test_the_same_batch_posted_three_times_at_once_announces_each_change_once(
         statuses = list(pool.map(post, range(3)))
     assert statuses == [200, 200, 200]
     # Every event written advanced the brand's sequence: waiting for that many is waiting for all.
-    _settle(receiver, outbound_services, sub_workspace, brand_id)
+    _settle(receiver, services, workspace, brand_id)
 
     events: list[dict[str, Any]] = [
         Webhook(created["secret"]).verify(r.body, r.headers) for r in receiver.received
@@ -144,31 +144,31 @@ def test_the_same_batch_posted_three_times_at_once_announces_each_change_once(
     assert len(escalated) == len(set(escalated))
     sequences = [e["data"]["sequence"] for e in events]
     assert sorted(sequences) == list(range(1, len(events) + 1))
-    state = outbound_services.subscriptions.repository.get_announced(sub_workspace, brand_id)
+    state = services.subscriptions.repository.get_announced(workspace, brand_id)
     assert state is not None
     assert state["sequence"] == len(events)
 
 
 def test_a_brand_filter_and_an_event_filter_are_honoured(
-    sub_client: TestClient,
+    client: TestClient,
     receiver: Receiver,
-    sub_brand: str,
-    outbound_services: Services,
-    sub_workspace: str,
+    brand_id: str,
+    services: Services,
+    workspace: str,
 ) -> None:
     other = Receiver()
     try:
-        by_brand = subscribe(sub_client, receiver.url, brand_ids=["someone-else"])
-        by_event = subscribe(sub_client, other.url, events=["subscription.disabled"])
-        watching = subscribe(sub_client, other.url, brand_ids=[sub_brand])
+        by_brand = subscribe(client, receiver.url, brand_ids=["someone-else"])
+        by_event = subscribe(client, other.url, events=["subscription.disabled"])
+        watching = subscribe(client, other.url, brand_ids=[brand_id])
         batch = _batches_until_the_peak(size=500)[0][-100:]
-        response = sub_client.post(f"/v1/brands/{sub_brand}/mentions", json={"mentions": batch})
+        response = client.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": batch})
         assert response.status_code == 200
         assert response.json()["assessment"]["tier"] != "watch"
-        repository = outbound_services.subscriptions.repository
+        repository = services.subscriptions.repository
         # Filters act when the outbox is written: the filtered-out subscriptions have no row.
-        assert repository.deliveries_since(sub_workspace, watching["id"], "")
+        assert repository.deliveries_since(workspace, watching["id"], "")
         for filtered in (by_brand, by_event):
-            assert repository.deliveries_since(sub_workspace, filtered["id"], "") == []
+            assert repository.deliveries_since(workspace, filtered["id"], "") == []
     finally:
         other.close()

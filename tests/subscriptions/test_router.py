@@ -16,57 +16,57 @@ pytestmark = pytest.mark.usefixtures("dynamodb")
 
 
 def test_create_shows_the_secret_once_and_never_again(
-    sub_client: TestClient, receiver: Receiver
+    client: TestClient, receiver: Receiver
 ) -> None:
-    created = subscribe(sub_client, receiver.url, brand_ids=["acme", "acme"])
+    created = subscribe(client, receiver.url, brand_ids=["acme", "acme"])
     assert created["secret"].startswith("whsec_")
     assert created["brand_ids"] == ["acme"]
     assert created["format"] == "standard_webhooks"
     assert created["enabled"] is True
-    fetched = sub_client.get(f"/v1/subscriptions/{created['id']}")
+    fetched = client.get(f"/v1/subscriptions/{created['id']}")
     assert fetched.status_code == 200
     assert "secret" not in fetched.json()
-    listed = sub_client.get("/v1/subscriptions").json()
+    listed = client.get("/v1/subscriptions").json()
     assert [item["id"] for item in listed["items"]] == [created["id"]]
     assert "secret" not in listed["items"][0]
 
 
 def test_the_secret_is_not_stored(
-    sub_client: TestClient, receiver: Receiver, outbound_services: Services, sub_workspace: str
+    client: TestClient, receiver: Receiver, services: Services, workspace: str
 ) -> None:
-    created = subscribe(sub_client, receiver.url)
-    record = outbound_services.subscriptions.repository.get_subscription(
-        sub_workspace, created["id"]
+    created = subscribe(client, receiver.url)
+    record = services.subscriptions.repository.get_subscription(
+        workspace, created["id"]
     )
     assert record is not None
     assert created["secret"] not in repr(record)
     assert created["secret"].removeprefix("whsec_") not in repr(record)
 
 
-def test_patch_changes_filters_and_pauses(sub_client: TestClient, receiver: Receiver) -> None:
-    created = subscribe(sub_client, receiver.url)
+def test_patch_changes_filters_and_pauses(client: TestClient, receiver: Receiver) -> None:
+    created = subscribe(client, receiver.url)
     path = f"/v1/subscriptions/{created['id']}"
-    patched = sub_client.patch(path, json={"events": ["mention.escalated"], "brand_ids": ["b1"]})
+    patched = client.patch(path, json={"events": ["mention.escalated"], "brand_ids": ["b1"]})
     assert patched.status_code == 200, patched.text
     assert patched.json()["events"] == ["mention.escalated"]
     assert patched.json()["brand_ids"] == ["b1"]
-    paused = sub_client.patch(path, json={"enabled": False}).json()
+    paused = client.patch(path, json={"enabled": False}).json()
     assert paused["enabled"] is False
     assert paused["disabled_reason"] == "by_user"
-    resumed = sub_client.patch(path, json={"enabled": True, "brand_ids": None}).json()
+    resumed = client.patch(path, json={"enabled": True, "brand_ids": None}).json()
     assert resumed["enabled"] is True
     assert resumed["disabled_reason"] is None
     assert resumed["brand_ids"] is None
-    assert sub_client.patch(path, json={"url": None}).status_code == 422
-    assert sub_client.patch(path, json={"unknown": 1}).status_code == 422
+    assert client.patch(path, json={"url": None}).status_code == 422
+    assert client.patch(path, json={"unknown": 1}).status_code == 422
 
 
-def test_delete_then_404(sub_client: TestClient, receiver: Receiver) -> None:
-    created = subscribe(sub_client, receiver.url)
+def test_delete_then_404(client: TestClient, receiver: Receiver) -> None:
+    created = subscribe(client, receiver.url)
     path = f"/v1/subscriptions/{created['id']}"
-    assert sub_client.delete(path).status_code == 204
-    assert sub_client.get(path).status_code == 404
-    assert sub_client.delete(path).status_code == 404
+    assert client.delete(path).status_code == 204
+    assert client.get(path).status_code == 404
+    assert client.delete(path).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -82,18 +82,18 @@ def test_delete_then_404(sub_client: TestClient, receiver: Receiver) -> None:
     ],
 )
 def test_another_workspace_gets_404(
-    sub_client: TestClient,
-    other_client: TestClient,
+    client: TestClient,
+    app_client_other: TestClient,
     receiver: Receiver,
     method: str,
     suffix: str,
     body: dict[str, object] | None,
 ) -> None:
-    created = subscribe(sub_client, receiver.url)
-    response = other_client.request(method, f"/v1/subscriptions/{created['id']}{suffix}", json=body)
+    created = subscribe(client, receiver.url)
+    response = app_client_other.request(method, f"/v1/subscriptions/{created['id']}{suffix}", json=body)
     assert response.status_code == 404, response.text
     assert response.headers["content-type"] == "application/problem+json"
-    assert sub_client.get(f"/v1/subscriptions/{created['id']}").json()["enabled"] is True
+    assert client.get(f"/v1/subscriptions/{created['id']}").json()["enabled"] is True
 
 
 @pytest.mark.parametrize(
@@ -109,37 +109,37 @@ def test_another_workspace_gets_404(
         "javascript:alert(1)",
     ],
 )
-def test_unsafe_urls_are_refused_at_creation(sub_client: TestClient, url: str) -> None:
-    response = sub_client.post(
+def test_unsafe_urls_are_refused_at_creation(client: TestClient, url: str) -> None:
+    response = client.post(
         "/v1/subscriptions", json={"url": url, "events": ["subscription.test"]}
     )
     assert response.status_code == 422, response.text
     assert response.json()["invalid_params"][0]["name"] in {"url", "body.url"}
 
 
-def test_malformed_bodies_are_422(sub_client: TestClient) -> None:
+def test_malformed_bodies_are_422(client: TestClient) -> None:
     for body in (
         {"url": "https://example.com/h", "events": []},
         {"url": "https://example.com/h", "events": ["brand.unknown"]},
         {"url": "https://example.com/h", "events": ["subscription.test"], "format": "xml"},
         {"events": ["subscription.test"]},
     ):
-        assert sub_client.post("/v1/subscriptions", json=body).status_code == 422
+        assert client.post("/v1/subscriptions", json=body).status_code == 422
 
 
 def test_test_event_arrives_signed_and_is_logged(
-    sub_client: TestClient, receiver: Receiver, worker: LocalWorker
+    client: TestClient, receiver: Receiver, worker: LocalWorker
 ) -> None:
     del worker
-    created = subscribe(sub_client, receiver.url)
-    queued = sub_client.post(f"/v1/subscriptions/{created['id']}/test")
+    created = subscribe(client, receiver.url)
+    queued = client.post(f"/v1/subscriptions/{created['id']}/test")
     assert queued.status_code == 202, queued.text
     (delivery,) = receiver.wait_for(1)
     payload = Webhook(created["secret"]).verify(delivery.body, delivery.headers)
     assert payload["type"] == "subscription.test"
     assert payload["data"]["subscription_id"] == created["id"]
     assert delivery.headers["webhook-id"] == queued.json()["event_id"]
-    log = _wait_for_log(sub_client, created["id"], 1)
+    log = _wait_for_log(client, created["id"], 1)
     (attempt,) = log
     assert attempt["event_id"] == queued.json()["event_id"]
     assert attempt["status_code"] == 204
@@ -148,24 +148,24 @@ def test_test_event_arrives_signed_and_is_logged(
 
 
 def test_rotation_signs_with_both_secrets_during_the_overlap(
-    sub_client: TestClient, receiver: Receiver, worker: LocalWorker
+    client: TestClient, receiver: Receiver, worker: LocalWorker
 ) -> None:
     del worker
-    created = subscribe(sub_client, receiver.url)
-    rotated = sub_client.post(f"/v1/subscriptions/{created['id']}/rotate-secret").json()
+    created = subscribe(client, receiver.url)
+    rotated = client.post(f"/v1/subscriptions/{created['id']}/rotate-secret").json()
     assert rotated["secret"] != created["secret"]
     assert rotated["previous_secret_expires_at"] is not None
-    sub_client.post(f"/v1/subscriptions/{created['id']}/test")
+    client.post(f"/v1/subscriptions/{created['id']}/test")
     (during,) = receiver.wait_for(1)
     assert len(during.headers["webhook-signature"].split(" ")) == 2
     for secret in (created["secret"], rotated["secret"]):
         Webhook(secret).verify(during.body, during.headers)
 
     # Overlap 0: the previous secret stops signing at once.
-    again = sub_client.post(
+    again = client.post(
         f"/v1/subscriptions/{created['id']}/rotate-secret", json={"overlap_seconds": 0}
     ).json()
-    sub_client.post(f"/v1/subscriptions/{created['id']}/test")
+    client.post(f"/v1/subscriptions/{created['id']}/test")
     after = receiver.wait_for(2)[1]
     assert len(after.headers["webhook-signature"].split(" ")) == 1
     Webhook(again["secret"]).verify(after.body, after.headers)
@@ -175,15 +175,15 @@ def test_rotation_signs_with_both_secrets_during_the_overlap(
 
 
 def test_failures_retry_then_dead_letter_then_recover(
-    sub_client: TestClient, receiver: Receiver, worker: LocalWorker
+    client: TestClient, receiver: Receiver, worker: LocalWorker
 ) -> None:
     del worker
     failing = True
     receiver.respond = lambda _: (500, {}, b"boom") if failing else (200, {}, b"ok")
-    created = subscribe(sub_client, receiver.url)
-    event_id = sub_client.post(f"/v1/subscriptions/{created['id']}/test").json()["event_id"]
+    created = subscribe(client, receiver.url)
+    event_id = client.post(f"/v1/subscriptions/{created['id']}/test").json()["event_id"]
     # The schedule of these tests is 2 retries: 3 attempts, then dead-lettered.
-    log = _wait_for_log(sub_client, created["id"], 3)
+    log = _wait_for_log(client, created["id"], 3)
     assert [a["attempt"] for a in log] == [3, 2, 1]
     assert [a["state"] for a in log] == ["dead_lettered", "retrying", "retrying"]
     assert log[1]["next_retry_at"] is not None
@@ -192,30 +192,30 @@ def test_failures_retry_then_dead_letter_then_recover(
 
     failing = False
     since = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
-    recovered = sub_client.post(
+    recovered = client.post(
         f"/v1/subscriptions/{created['id']}/recover", params={"since": since}
     )
     assert recovered.status_code == 202, recovered.text
     assert recovered.json()["event_ids"] == [event_id]
     last = receiver.wait_for(4)[3]
     assert last.headers["webhook-id"] == event_id
-    assert _wait_for_log(sub_client, created["id"], 4)[0]["state"] == "delivered"
+    assert _wait_for_log(client, created["id"], 4)[0]["state"] == "delivered"
 
-    resent = sub_client.post(f"/v1/events/{event_id}/resend")
+    resent = client.post(f"/v1/events/{event_id}/resend")
     assert resent.status_code == 202
     assert resent.json()["subscription_ids"] == [created["id"]]
     assert receiver.wait_for(5)[4].headers["webhook-id"] == event_id
 
 
 def test_410_disables_and_tells_the_other_subscriptions(
-    sub_client: TestClient, receiver: Receiver, worker: LocalWorker
+    client: TestClient, receiver: Receiver, worker: LocalWorker
 ) -> None:
     del worker
     gone = Receiver(respond=lambda _: (410, {}, b""))
     try:
-        doomed = subscribe(sub_client, gone.url)
-        watcher = subscribe(sub_client, receiver.url, events=["subscription.disabled"])
-        sub_client.post(f"/v1/subscriptions/{doomed['id']}/test")
+        doomed = subscribe(client, gone.url)
+        watcher = subscribe(client, receiver.url, events=["subscription.disabled"])
+        client.post(f"/v1/subscriptions/{doomed['id']}/test")
         (notice,) = receiver.wait_for(1)
         payload = Webhook(watcher["secret"]).verify(notice.body, notice.headers)
         assert payload["type"] == "subscription.disabled"
@@ -225,20 +225,20 @@ def test_410_disables_and_tells_the_other_subscriptions(
             "reason": "gone",
             "disabled_at": payload["data"]["disabled_at"],
         }
-        state = sub_client.get(f"/v1/subscriptions/{doomed['id']}").json()
+        state = client.get(f"/v1/subscriptions/{doomed['id']}").json()
         assert state["enabled"] is False
         assert state["disabled_reason"] == "gone"
-        assert sub_client.post(f"/v1/subscriptions/{doomed['id']}/test").status_code == 409
+        assert client.post(f"/v1/subscriptions/{doomed['id']}/test").status_code == 409
         assert len(gone.received) == 1
     finally:
         gone.close()
 
 
-def test_unknown_event_and_hostile_ids_are_404(sub_client: TestClient) -> None:
-    assert sub_client.post("/v1/events/evt_aaaaaaaaaaaaaaaaaaaaaaaa/resend").status_code == 404
-    assert sub_client.post("/v1/events/..%2F..%2Fx/resend").status_code == 404
-    assert sub_client.get("/v1/subscriptions/sub_%00").status_code == 404
-    assert sub_client.get("/v1/subscriptions/x/deliveries?cursor=abc").status_code in {400, 404}
+def test_unknown_event_and_hostile_ids_are_404(client: TestClient) -> None:
+    assert client.post("/v1/events/evt_aaaaaaaaaaaaaaaaaaaaaaaa/resend").status_code == 404
+    assert client.post("/v1/events/..%2F..%2Fx/resend").status_code == 404
+    assert client.get("/v1/subscriptions/sub_%00").status_code == 404
+    assert client.get("/v1/subscriptions/x/deliveries?cursor=abc").status_code in {400, 404}
 
 
 def _wait_for_log(client: TestClient, subscription_id: str, count: int) -> list[dict[str, object]]:
@@ -257,30 +257,30 @@ def _wait_for_log(client: TestClient, subscription_id: str, count: int) -> list[
 
 
 def test_recover_since_an_unrepresentable_instant_is_422(
-    sub_client: TestClient, receiver: Receiver
+    client: TestClient, receiver: Receiver
 ) -> None:
-    created = subscribe(sub_client, receiver.url)
-    response = sub_client.post(
+    created = subscribe(client, receiver.url)
+    response = client.post(
         f"/v1/subscriptions/{created['id']}/recover",
         params={"since": "0001-01-01T00:00:00+14:00"},
     )
     assert response.status_code == 422, response.text
-    assert sub_client.post(f"/v1/subscriptions/{created['id']}/recover").status_code == 422
+    assert client.post(f"/v1/subscriptions/{created['id']}/recover").status_code == 422
 
 
 def test_a_stale_write_is_a_409_not_a_lost_update(
-    sub_client: TestClient, receiver: Receiver, outbound_services: Services, sub_workspace: str
+    client: TestClient, receiver: Receiver, services: Services, workspace: str
 ) -> None:
     from api.subscriptions.repository import SubscriptionChangedError
 
-    created = subscribe(sub_client, receiver.url)
-    repository = outbound_services.subscriptions.repository
-    record = repository.get_subscription(sub_workspace, created["id"])
+    created = subscribe(client, receiver.url)
+    repository = services.subscriptions.repository
+    record = repository.get_subscription(workspace, created["id"])
     assert record is not None
-    patched = sub_client.patch(f"/v1/subscriptions/{created['id']}", json={"description": "x"})
+    patched = client.patch(f"/v1/subscriptions/{created['id']}", json={"description": "x"})
     assert patched.status_code == 200
     values = {k: v for k, v in record.items() if k not in ("PK", "SK", "kind", "workspace")}
     with pytest.raises(SubscriptionChangedError):
         repository.put_subscription(
-            sub_workspace, values, new=False, expected_updated_at=record["updated_at"]
+            workspace, values, new=False, expected_updated_at=record["updated_at"]
         )

@@ -61,11 +61,11 @@ def test_hostile_mention_text_pings_no_one_and_links_nowhere() -> None:
 
 @pytest.mark.usefixtures("worker")
 def test_a_slack_subscription_receives_block_kit(
-    sub_client: TestClient, receiver: Receiver, worker: LocalWorker
+    client: TestClient, receiver: Receiver, worker: LocalWorker
 ) -> None:
     del worker
-    created = subscribe(sub_client, receiver.url, format="slack")
-    sub_client.post(f"/v1/subscriptions/{created['id']}/test")
+    created = subscribe(client, receiver.url, format="slack")
+    client.post(f"/v1/subscriptions/{created['id']}/test")
     (delivery,) = receiver.wait_for(1)
     message = delivery.json()
     assert message["text"].startswith("Vigie test event")
