@@ -250,8 +250,17 @@ class Dispatcher:
         self, key: DeliveryKey, record: Mapping[str, Any], reason: DisabledReason, now: float
     ) -> None:
         at = datetime.fromtimestamp(now, UTC)
+        failing_since = record.get("failing_since")
         if self._repository.disable_subscription(
-            key.workspace, key.subscription_id, reason.value, format_instant(at)
+            key.workspace,
+            key.subscription_id,
+            reason.value,
+            format_instant(at),
+            expect_failing_since=(
+                float(failing_since)
+                if reason is DisabledReason.failing and failing_since is not None
+                else None
+            ),
         ):
             log.warning("subscription %s disabled: %s", key.subscription_id, reason.value)
             self._service.notify_disabled(key.workspace, record, reason, at)

@@ -180,6 +180,64 @@ class SubscriptionRepository:
                 raise SubscriptionChangedError from None
             raise
 
+    def update_subscription(
+        self,
+        workspace: str,
+        subscription_id: str,
+        values: Mapping[str, Any],
+        *,
+        remove: Sequence[str] = (),
+        expect: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Set `values` and remove `remove`, nothing else; the subscription as it is after.
+
+        Only the attributes named are written: what another writer keeps on the item (the
+        dispatcher's `failing_since`) survives. Refused (`SubscriptionChangedError`) when the
+        subscription is gone or an `expect` path (`current.credential_id`) holds another value.
+        """
+        names: dict[str, str] = {}
+        attribute_values: dict[str, Any] = {}
+
+        def name_of(path: str) -> str:
+            parts = []
+            for part in path.split("."):
+                alias = f"#n{len(names)}"
+                names[alias] = part
+                parts.append(alias)
+            return ".".join(parts)
+
+        sets = []
+        for i, (path, value) in enumerate(values.items()):
+            sets.append(f"{name_of(path)} = :v{i}")
+            attribute_values[f":v{i}"] = to_attribute(value)
+        expression = "SET " + ", ".join(sets)
+        if remove:
+            expression += " REMOVE " + ", ".join(name_of(path) for path in remove)
+        conditions = ["attribute_exists(PK)"]
+        for i, (path, value) in enumerate((expect or {}).items()):
+            conditions.append(f"{name_of(path)} = :e{i}")
+            attribute_values[f":e{i}"] = to_attribute(value)
+        try:
+            response = with_retries(
+                lambda _: self._client.update_item(
+                    TableName=self._table,
+                    Key=to_item(
+                        {"PK": workspace_pk(workspace), "SK": subscription_sk(subscription_id)}
+                    ),
+                    UpdateExpression=expression,
+                    ConditionExpression=" AND ".join(conditions),
+                    ExpressionAttributeNames=names,
+                    ExpressionAttributeValues=attribute_values,
+                    ReturnValues="ALL_NEW",
+                ),
+                what="updating a subscription",
+            )
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                raise SubscriptionChangedError from None
+            raise
+        return from_item(response["Attributes"])
+
     def get_subscription(self, workspace: str, subscription_id: str) -> dict[str, Any] | None:
         response = self._client.get_item(
             TableName=self._table,
@@ -248,9 +306,29 @@ class SubscriptionRepository:
                 raise
 
     def disable_subscription(
-        self, workspace: str, subscription_id: str, reason: str, at: str
+        self,
+        workspace: str,
+        subscription_id: str,
+        reason: str,
+        at: str,
+        *,
+        expect_failing_since: float | None = None,
     ) -> bool:
-        """Disable it unless already disabled; True when this call did."""
+        """Disable it unless already disabled; True when this call did.
+
+        With `expect_failing_since`, only if the failure tracking is still the one read: a
+        user who re-enabled it meanwhile (which resets the tracking) is not overruled.
+        """
+        condition = "attribute_exists(PK) AND enabled = :true"
+        values = {
+            ":false": to_attribute(False),
+            ":true": to_attribute(True),
+            ":reason": to_attribute(reason),
+            ":at": to_attribute(at),
+        }
+        if expect_failing_since is not None:
+            condition += " AND failing_since = :since"
+            values[":since"] = to_attribute(expect_failing_since)
         try:
             self._client.update_item(
                 TableName=self._table,
@@ -259,13 +337,8 @@ class SubscriptionRepository:
                 ),
                 UpdateExpression="SET enabled = :false, disabled_reason = :reason, "
                 "disabled_at = :at, updated_at = :at REMOVE failing_since",
-                ConditionExpression="attribute_exists(PK) AND enabled = :true",
-                ExpressionAttributeValues={
-                    ":false": to_attribute(False),
-                    ":true": to_attribute(True),
-                    ":reason": to_attribute(reason),
-                    ":at": to_attribute(at),
-                },
+                ConditionExpression=condition,
+                ExpressionAttributeValues=values,
             )
         except ClientError as error:
             if error_code(error) == "ConditionalCheckFailedException":

@@ -65,6 +65,7 @@ _SUBSCRIPTION_ID: Final = re.compile(r"sub_[a-z2-7]{20}")
 _EVENT_ID: Final = re.compile(r"evt_[a-z2-7]{24}")
 _ATTEMPT_POSITION: Final = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]{15}Z#evt_[a-z2-7]{24}#\d{1,4}$")
 _ANNOUNCE_ROUNDS: Final = 6
+_UPDATE_ROUNDS: Final = 3
 MAX_RECOVER: Final = 1000
 
 
@@ -228,8 +229,14 @@ class SubscriptionService:
     def update(
         self, principal: Principal, subscription: SubscriptionRef, body: SubscriptionUpdate
     ) -> Subscription:
-        record = self._owned(principal, subscription)
-        subscription_id = record["subscription_id"]
+        """Change only the fields given (one conditional UpdateItem, never a whole-item put).
+
+        The dispatcher writes `failing_since` and disables failing subscriptions on the same
+        item without reading what a user sends: naming only the changed attributes keeps both
+        writers' fields. A change of `enabled` is conditional on the state read (re-read and
+        re-applied when it moved); re-enabling resets the failure tracking on purpose, so the
+        days failed before a pause never disable the subscription again at its first failure.
+        """
         given = body.model_fields_set
         for name in ("url", "events", "description"):
             if name in given and getattr(body, name) is None:
@@ -237,36 +244,48 @@ class SubscriptionService:
                     f"{name}: may not be null.",
                     invalid_params=[InvalidParam(name=name, reason="null")],
                 )
+        record = self._owned(principal, subscription)
+        subscription_id = record["subscription_id"]
+        values: dict[str, Any] = {}
+        remove: builtins.list[str] = []
         if body.url is not None:
             self._check_url(body.url)
-            record["url"] = body.url
+            values["url"] = body.url
         if body.events is not None:
-            record["events"] = [e.value for e in body.events]
-        if "brand_ids" in given:
-            record["brand_ids"] = body.brand_ids
+            values["events"] = [e.value for e in body.events]
+        if body.brand_ids is not None:
+            values["brand_ids"] = body.brand_ids
+        elif "brand_ids" in given:
+            remove.append("brand_ids")  # every brand: stored as no attribute, like at creation
         if body.description is not None:
-            record["description"] = body.description
-        now = format_instant(datetime.now(UTC))
-        if body.enabled is not None:
-            if body.enabled and not record["enabled"]:
-                record["enabled"] = True
-                for name in ("disabled_reason", "disabled_at", "failing_since"):
-                    record.pop(name, None)
-            elif not body.enabled and record["enabled"]:
-                record["enabled"] = False
-                record["disabled_reason"] = DisabledReason.by_user.value
-                record["disabled_at"] = now
-        read_at = record["updated_at"]
-        record["updated_at"] = now
-        for name in ("PK", "SK", "kind", "workspace"):
-            record.pop(name, None)
-        try:
-            self._repository.put_subscription(
-                principal.workspace, record, new=False, expected_updated_at=read_at
-            )
-        except SubscriptionChangedError:
-            raise _changed(subscription_id) from None
-        return _subscription_from(record)
+            values["description"] = body.description
+        for _ in range(_UPDATE_ROUNDS):
+            now = format_instant(datetime.now(UTC))
+            changes = {**values, "updated_at": now}
+            removed = list(remove)
+            expect: dict[str, Any] = {}
+            if body.enabled is not None and body.enabled != bool(record["enabled"]):
+                expect["enabled"] = bool(record["enabled"])
+                changes["enabled"] = body.enabled
+                if body.enabled:
+                    removed += ["disabled_reason", "disabled_at", "failing_since"]
+                else:
+                    changes["disabled_reason"] = DisabledReason.by_user.value
+                    changes["disabled_at"] = now
+            try:
+                updated = self._repository.update_subscription(
+                    principal.workspace, subscription_id, changes, remove=removed, expect=expect
+                )
+            except SubscriptionChangedError:
+                fresh = self._repository.get_subscription(principal.workspace, subscription_id)
+                if fresh is None:
+                    raise NotFound(
+                        f"Subscription '{subscription_id}' does not exist in this workspace."
+                    ) from None
+                record = fresh
+                continue
+            return _subscription_from(updated)
+        raise _changed(subscription_id)
 
     def delete(self, principal: Principal, subscription: SubscriptionRef) -> None:
         subscription_id = self._owned(principal, subscription)["subscription_id"]
@@ -291,20 +310,27 @@ class SubscriptionService:
             "credential_id": new_credential_id(),
             "key_id": self._master_key.key_id(),
         }
-        read_at = record["updated_at"]
-        record["updated_at"] = format_instant(now)
-        for name in ("PK", "SK", "kind", "workspace"):
-            record.pop(name, None)
         try:
-            self._repository.put_subscription(
-                principal.workspace, record, new=False, expected_updated_at=read_at
+            # Conditional on the credential read: of two concurrent rotations one wins, the
+            # other is a 409, and no caller holds a secret that nothing signs with.
+            updated = self._repository.update_subscription(
+                principal.workspace,
+                subscription_id,
+                {
+                    "current": record["current"],
+                    "previous": record["previous"],
+                    "updated_at": format_instant(now),
+                },
+                expect={"current.credential_id": previous["credential_id"]},
             )
         except SubscriptionChangedError:
             raise _changed(subscription_id) from None
         secret = derive_secret(
-            self._master_key.get(), subscription_id, record["current"]["credential_id"]
+            self._master_key.get(), subscription_id, updated["current"]["credential_id"]
         )
-        return SubscriptionWithSecret(**_subscription_from(record, now).model_dump(), secret=secret)
+        return SubscriptionWithSecret(
+            **_subscription_from(updated, now).model_dump(), secret=secret
+        )
 
     def signing_secrets(self, record: Mapping[str, Any], now: float) -> builtins.list[str]:
         """The secrets that sign a delivery now: the current one, the previous during overlap."""

@@ -35,9 +35,7 @@ def test_the_secret_is_not_stored(
     client: TestClient, receiver: Receiver, services: Services, workspace: str
 ) -> None:
     created = subscribe(client, receiver.url)
-    record = services.subscriptions.repository.get_subscription(
-        workspace, created["id"]
-    )
+    record = services.subscriptions.repository.get_subscription(workspace, created["id"])
     assert record is not None
     assert created["secret"] not in repr(record)
     assert created["secret"].removeprefix("whsec_") not in repr(record)
@@ -90,7 +88,8 @@ def test_another_workspace_gets_404(
     body: dict[str, object] | None,
 ) -> None:
     created = subscribe(client, receiver.url)
-    response = app_client_other.request(method, f"/v1/subscriptions/{created['id']}{suffix}", json=body)
+    path = f"/v1/subscriptions/{created['id']}{suffix}"
+    response = app_client_other.request(method, path, json=body)
     assert response.status_code == 404, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert client.get(f"/v1/subscriptions/{created['id']}").json()["enabled"] is True
@@ -110,9 +109,7 @@ def test_another_workspace_gets_404(
     ],
 )
 def test_unsafe_urls_are_refused_at_creation(client: TestClient, url: str) -> None:
-    response = client.post(
-        "/v1/subscriptions", json={"url": url, "events": ["subscription.test"]}
-    )
+    response = client.post("/v1/subscriptions", json={"url": url, "events": ["subscription.test"]})
     assert response.status_code == 422, response.text
     assert response.json()["invalid_params"][0]["name"] in {"url", "body.url"}
 
@@ -192,9 +189,7 @@ def test_failures_retry_then_dead_letter_then_recover(
 
     failing = False
     since = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
-    recovered = client.post(
-        f"/v1/subscriptions/{created['id']}/recover", params={"since": since}
-    )
+    recovered = client.post(f"/v1/subscriptions/{created['id']}/recover", params={"since": since})
     assert recovered.status_code == 202, recovered.text
     assert recovered.json()["event_ids"] == [event_id]
     last = receiver.wait_for(4)[3]
