@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from api.console.mount import CONSOLE_PATH
 from api.engine.schemas import BrandRiskAssessment, MentionTriage, Stage, Tier
 from api.storage.keys import format_instant
 from api.subscriptions.schemas import EventType
@@ -77,17 +78,29 @@ def brand_change_data(
     previous: Mapping[str, Any],
     assessment: BrandRiskAssessment,
     sequence: int,
+    base_url: str | None = None,
 ) -> dict[str, Any]:
     deadlines = [a.deadline for a in assessment.playbook if a.deadline is not None]
+    top_mentions = list(assessment.top_mentions[:5])
     return {
         "brand": dict(brand),
+        "link": _absolute(base_url, f"/v1/brands/{brand['id']}/risk"),
+        "console_link": console_brand_link(base_url, brand["id"]),
         "previous": {k: previous[k] for k in ("tier", "stage", "score", "level")},
         "new": state_of(assessment),
         "top_factors": [
             factor.model_dump(mode="json")
             for factor in sorted(assessment.factors, key=lambda f: -f.contribution)[:3]
         ],
-        "top_mentions": list(assessment.top_mentions[:5]),
+        "top_mentions": top_mentions,
+        "top_mention_links": [
+            {
+                "id": mention_id,
+                "link": mention_link(base_url, brand["id"], mention_id),
+                "console_link": console_mention_link(base_url, brand["id"], mention_id),
+            }
+            for mention_id in top_mentions
+        ],
         "respond_by": format_instant(min(deadlines)) if deadlines else None,
         "as_of": format_instant(assessment.as_of),
         "model_version": assessment.model_version,
@@ -102,6 +115,21 @@ def escalates(triage: MentionTriage, escalation_risk: int) -> bool:
     return triage.tier is Tier.respond_publicly and triage.risk >= escalation_risk
 
 
-def mention_link(base_url: str | None, brand_id: str, mention_id: str) -> str:
-    path = f"/v1/brands/{brand_id}/mentions/{mention_id}"
+def _absolute(base_url: str | None, path: str) -> str:
+    """`VIGIE_PUBLIC_BASE_URL` + path; the bare path without it (the workers serve no request
+    whose host they could borrow), which Slack then shows as text rather than as a link."""
     return (base_url.rstrip("/") + path) if base_url else path
+
+
+def mention_link(base_url: str | None, brand_id: str, mention_id: str) -> str:
+    """The mention in the API (`GET /v1/brands/{brand_id}/mentions/{mention_id}`)."""
+    return _absolute(base_url, f"/v1/brands/{brand_id}/mentions/{mention_id}")
+
+
+def console_mention_link(base_url: str | None, brand_id: str, mention_id: str) -> str:
+    """The mention's page in the console: what a person clicks (the API wants a key)."""
+    return _absolute(base_url, f"{CONSOLE_PATH}/brands/{brand_id}/mentions/{mention_id}")
+
+
+def console_brand_link(base_url: str | None, brand_id: str) -> str:
+    return _absolute(base_url, f"{CONSOLE_PATH}/brands/{brand_id}")

@@ -239,12 +239,24 @@ class BrandState(BaseModel):
     level: Level
 
 
+class MentionLinks(BaseModel):
+    id: str
+    link: str = Field(description="The mention in the API (`GET …/mentions/{mention_id}`).")
+    console_link: str = Field(description="The mention's page in the console (`/app/…`).")
+
+
 class BrandChangeData(BaseModel):
     brand: BrandRef
+    link: str = Field(description="The brand's risk in the API (`GET …/brands/{brand_id}/risk`).")
+    console_link: str = Field(description="The brand's page in the console (`/app/…`).")
     previous: BrandState
     new: BrandState
     top_factors: list[Factor] = Field(max_length=3)
-    top_mentions: list[str]
+    top_mentions: list[str] = Field(description="The ids of the mentions that weigh most.")
+    top_mention_links: list[MentionLinks] = Field(
+        description="The same mentions, in order, with their links (absolute when "
+        "`VIGIE_PUBLIC_BASE_URL` is set, else paths)."
+    )
     respond_by: AwareDatetime | None = Field(description="The playbook's first deadline.")
     as_of: AwareDatetime
     model_version: str
@@ -267,6 +279,7 @@ class MentionEscalatedData(BaseModel):
     mention: EscalatedMention
     triage: MentionTriage
     link: str = Field(description="The mention in the API (`GET …/mentions/{mention_id}`).")
+    console_link: str = Field(description="The mention's page in the console (`/app/…`).")
     sequence: int = Field(ge=1)
 
 

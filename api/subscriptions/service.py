@@ -567,7 +567,9 @@ class SubscriptionService:
             brand_ref = {"id": brand.id, "name": brand.name}
             for event_type in types:
                 sequence += 1
-                data = ev.brand_change_data(brand_ref, previous, assessment, sequence)
+                data = ev.brand_change_data(
+                    brand_ref, previous, assessment, sequence, self._settings.public_base_url
+                )
                 planned.append(
                     (
                         event_type,
@@ -627,6 +629,9 @@ class SubscriptionService:
             },
             "triage": json.loads(item.triage.model_dump_json()),
             "link": ev.mention_link(
+                self._settings.public_base_url, brand_ref["id"], item.mention_id
+            ),
+            "console_link": ev.console_mention_link(
                 self._settings.public_base_url, brand_ref["id"], item.mention_id
             ),
             "sequence": sequence,

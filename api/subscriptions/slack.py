@@ -21,6 +21,8 @@ _TIER_LABEL: Final = {
     "executive_statement": "Executive statement",
 }
 _MAX_TEXT: Final = 2900  # Slack caps a section's text at 3,000 characters
+_MAX_URL: Final = 2000
+_URL_UNSAFE: Final = frozenset('|<> "\u007f')
 
 
 def escape(text: str) -> str:
@@ -29,10 +31,24 @@ def escape(text: str) -> str:
     return _AT_BROADCAST.sub("@\u2060\\1", escaped)[:_MAX_TEXT]
 
 
+def _link_target(url: str | None) -> str | None:
+    """The URL as Slack's `<url|label>` wants it, or None when it cannot be a link.
+
+    Only absolute http(s) URLs link. `|`, `<`, `>` and blanks would end the URL early or let
+    the label open a control sequence (`<!channel>`): they are percent-encoded, and `&` is
+    written `&amp;` like everywhere in mrkdwn (Slack decodes it back before opening the URL).
+    """
+    if not url or not url.startswith(("https://", "http://")) or len(url) > _MAX_URL:
+        return None
+    encoded = "".join(
+        f"%{ord(char):02X}" if char in _URL_UNSAFE or ord(char) < 0x21 else char for char in url
+    )
+    return encoded.replace("&", "&amp;")
+
+
 def _link(url: str | None, label: str) -> str:
-    if not url or not url.startswith(("https://", "http://")) or any(c in url for c in "<>| "):
-        return escape(label)
-    return f"<{url}|{escape(label)}>"
+    target = _link_target(url)
+    return f"<{target}|{escape(label)}>" if target else escape(label)
 
 
 def _tier(value: str) -> str:
@@ -73,7 +89,8 @@ def _brand_change(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
         )
         or "—"
     )
-    mentions = ", ".join(f"`{escape(m)}`" for m in data["top_mentions"]) or "—"
+    links = {item["id"]: item for item in data.get("top_mention_links") or []}
+    mentions = "\n".join(_mention_item(m, links.get(m, {})) for m in data["top_mentions"]) or "—"
     fields = [
         {"type": "mrkdwn", "text": f"*Tier*\n{_tier(new['tier'])}"},
         {"type": "mrkdwn", "text": f"*Stage*\n{new['stage']}"},
@@ -95,7 +112,8 @@ def _brand_change(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
                 "elements": [
                     {
                         "type": "mrkdwn",
-                        "text": f"as of {data['as_of']} · model {escape(data['model_version'])}"
+                        "text": f"{_link(data.get('console_link'), 'Open in Vigie')} · "
+                        f"as of {data['as_of']} · model {escape(data['model_version'])}"
                         f" · sequence {data['sequence']}",
                     }
                 ],
@@ -137,12 +155,23 @@ def _escalation(data: Mapping[str, Any]) -> dict[str, Any]:
                     {
                         "type": "mrkdwn",
                         "text": f"{_link(mention.get('url'), 'Open the mention')} · "
-                        f"{_link(data.get('link'), 'In Vigie')} · sequence {data['sequence']}",
+                        f"{_link(data.get('console_link') or data.get('link'), 'In Vigie')}"
+                        f" · sequence {data['sequence']}",
                     }
                 ],
             },
         ],
     }
+
+
+def _mention_item(mention_id: str, links: Mapping[str, Any]) -> str:
+    """• a link to the mention's console page, labelled with its id (the id alone without it)."""
+    label = f"`{escape(mention_id)}`"
+    for url in (links.get("console_link"), links.get("link")):
+        target = _link_target(url)
+        if target:
+            return f"• <{target}|{escape(mention_id)}>"
+    return f"• {label}"
 
 
 def render_body(body: str) -> str:

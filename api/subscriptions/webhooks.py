@@ -27,6 +27,7 @@ from api.subscriptions.schemas import (
 )
 
 _BRAND = {"id": "acme", "name": "ACME"}
+_BASE_URL = "https://api.vigie.dev"
 _PREVIOUS = {"tier": "respond_publicly", "stage": "emerging", "score": 48, "level": "moderate"}
 _HEADERS = (
     "Signed with Standard Webhooks: `webhook-id` (the event id, stable across retries and "
@@ -39,9 +40,13 @@ _HEADERS = (
 def example_events() -> dict[EventType, dict[str, Any]]:
     assessment = BrandRiskAssessment.model_validate(ASSESSMENT_EXAMPLE)
     at = assessment.as_of
-    change = ev.brand_change_data(_BRAND, _PREVIOUS, assessment, 41)
+    change = ev.brand_change_data(_BRAND, _PREVIOUS, assessment, 41, _BASE_URL)
     stage_change = ev.brand_change_data(
-        _BRAND, {**_PREVIOUS, "stage": "emerging", "tier": "executive_statement"}, assessment, 42
+        _BRAND,
+        {**_PREVIOUS, "stage": "emerging", "tier": "executive_statement"},
+        assessment,
+        42,
+        _BASE_URL,
     )
     mention = Mention.model_validate(MENTION_EXAMPLE)
     triage = MentionTriage.model_validate(TRIAGE_EXAMPLE)
@@ -58,7 +63,8 @@ def example_events() -> dict[EventType, dict[str, Any]]:
             "published_at": format_instant(mention.published_at),
         },
         "triage": json.loads(triage.model_dump_json()),
-        "link": ev.mention_link("https://api.vigie.dev", "acme", MENTION_ID_EXAMPLE),
+        "link": ev.mention_link(_BASE_URL, "acme", MENTION_ID_EXAMPLE),
+        "console_link": ev.console_mention_link(_BASE_URL, "acme", MENTION_ID_EXAMPLE),
         "sequence": 43,
     }
     escalated["mention"] = {k: v for k, v in escalated["mention"].items() if v is not None}

@@ -55,8 +55,50 @@ def test_hostile_mention_text_pings_no_one_and_links_nowhere() -> None:
     assert not re.search(r"(?<!\u2060)@(channel|here|everyone)", document.replace("@\u2060", ""))
     # The only links are the ones Vigie builds, from http(s) URLs without Slack syntax in them.
     links = re.findall(r"<(https?://[^|>]+)\|", document)
-    assert links == [f"https://api.vigie.dev/v1/brands/acme/mentions/{MENTION_ID_EXAMPLE}"]
+    assert links == [
+        "https://x.example/a%7C%3C!channel%3E",  # its `|` and `<>` cannot end the URL early
+        f"https://api.vigie.dev/app/brands/acme/mentions/{MENTION_ID_EXAMPLE}",
+    ]
     assert "&lt;!channel&gt;" in document
+
+
+def test_link_targets_are_escaped_for_mrkdwn() -> None:
+    assert slack._link("https://x.example/?a=1&b=<2>|3 4", "a & <b>") == (
+        "<https://x.example/?a=1&amp;b=%3C2%3E%7C3%204|a &amp; &lt;b&gt;>"
+    )
+    for not_a_link in ("javascript:alert(1)", "/app/brands/acme", "", None, "ftp://x.example/"):
+        assert slack._link(not_a_link, "<!channel>") == "&lt;!channel&gt;"
+
+
+def test_top_mentions_link_to_their_console_pages() -> None:
+    event = example_events()[EventType.brand_tier_changed]
+    event["data"]["brand"]["name"] = "<!channel> @here"
+    section = json.dumps(slack.render(event), ensure_ascii=False)
+    for mention_id in event["data"]["top_mentions"]:
+        assert f"<https://api.vigie.dev/app/brands/acme/mentions/{mention_id}|{mention_id}>" in (
+            section
+        )
+    assert "<https://api.vigie.dev/app/brands/acme|Open in Vigie>" in section
+    assert "<!" not in section
+    assert "@here" not in section.replace("@\u2060here", "")
+
+
+def test_without_a_public_base_url_mentions_are_named_not_linked() -> None:
+    event = example_events()[EventType.brand_tier_changed]
+    data = event["data"]
+    for item in data["top_mention_links"]:
+        item["link"] = item["link"].removeprefix("https://api.vigie.dev")
+        item["console_link"] = item["console_link"].removeprefix("https://api.vigie.dev")
+    data["console_link"] = "/app/brands/acme"
+    rendered = slack.render(event)
+    (mentions,) = [
+        b for b in rendered["blocks"] if "Top mentions" in b.get("text", {}).get("text", "")
+    ]
+    assert mentions["text"]["text"] == "*Top mentions*\n" + "\n".join(
+        f"• `{m}`" for m in data["top_mentions"]
+    )
+    del data["top_mention_links"]  # an event stored before links existed still renders
+    assert slack.render(event)["blocks"] == rendered["blocks"]
 
 
 @pytest.mark.usefixtures("worker")
