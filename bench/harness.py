@@ -483,7 +483,7 @@ class Report:
     def exit_code(self) -> int:
         print(f"\n--- targets: {self.title}")
         for name, measured, ok in self.checks:
-            print(f"  [{'PASS' if ok else 'FAIL'}] {name}: {measured}")
+            print(f"  [{'PASS' if ok else 'MISS'}] {name}: {measured}")
         failed = sum(not ok for _, _, ok in self.checks)
         print(f"\n{'ALL TARGETS MET' if not failed else f'{failed} TARGET(S) MISSED'}", flush=True)
         return 1 if failed else 0

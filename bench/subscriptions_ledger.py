@@ -11,9 +11,12 @@ in-memory retry heap, with a fake clock that jumps to the next due retry, so the
 
 Targets: `produced == delivered + dead_lettered + skipped + in_flight` (delivery items by state),
 `in_flight == 0` after draining; every logged retry delay within ±10 % of its step of the
-schedule; `gone` disabled by its first 410 and hit once; `failing` disabled after
-`subscription_disable_after_days` (0.5 here) of failures, receiving nothing while disabled, and
-— once repaired, re-enabled and `recover`ed — receiving every event it missed, once each.
+schedule; `gone` disabled by its first 410 and hit once; `flaky` gets every event; `slow` is
+retried, then disabled with its events kept; `failing` disabled after
+`subscription_disable_after_days` (0.5 here) of failures, receiving nothing while disabled
+(requests counted after the disabling write, not compared by time), and — once repaired,
+re-enabled and `recover`ed — receiving every event it missed, once each. One line per target,
+PASS or MISS.
 
 Run: .venv/bin/python bench/subscriptions_ledger.py [--quick]   (exit 0 when every target is met)
 """
@@ -162,6 +165,19 @@ def main() -> int:
                 subscriptions.announce(stack.workspace, brand, assessment)
 
         attempts_by_subscription: Counter[str] = Counter()
+        # Requests each receiver had had when its subscription was disabled: the fake clock
+        # stands still within a step, so "after the disabling" is counted, not timed.
+        hits_at_disable: dict[str, int] = {}
+        disable = repository.disable_subscription
+
+        def recording_disable(workspace: str, subscription_id: str, *args: Any, **kw: Any) -> bool:
+            done = bool(disable(workspace, subscription_id, *args, **kw))
+            if done:
+                name = names.get(subscription_id, "?")
+                hits_at_disable[name] = len(receivers[name].hits) if name in receivers else 0
+            return done
+
+        repository.disable_subscription = recording_disable  # type: ignore[method-assign]
 
         def process(key: DeliveryKey) -> None:
             outcome = dispatcher.process(key)
@@ -202,11 +218,17 @@ def main() -> int:
         drain()
         failing_record = repository.get_subscription(stack.workspace, ids["failing"]) or {}
         gone_record = repository.get_subscription(stack.workspace, ids["gone"]) or {}
+        slow_reason = (repository.get_subscription(stack.workspace, ids["slow"]) or {}).get(
+            "disabled_reason"
+        )
         disabled_at = datetime.fromisoformat(
             str(failing_record.get("disabled_at", "2100-01-01T00:00:00Z")).replace("Z", "+00:00")
         ).timestamp()
         failing_hits_before_repair = list(receivers["failing"].hits)
-        hits_while_disabled = [t for t, _ in failing_hits_before_repair if t > disabled_at]
+        hits_while_disabled = failing_hits_before_repair[
+            hits_at_disable.get("failing", len(failing_hits_before_repair)) :
+        ]
+        disabled_after_hours = (disabled_at - t0) / 3600
         missed = {
             d["event_id"]
             for d in repository.deliveries_since(stack.workspace, ids["failing"], "")
@@ -291,9 +313,28 @@ def main() -> int:
     )
     report.check(
         f"failing for {DISABLE_AFTER_DAYS} day(s) disables; nothing received while disabled",
-        f"reason {failing_record.get('disabled_reason')}, "
-        f"{len(hits_while_disabled)} requests while disabled",
-        failing_record.get("disabled_reason") == "failing" and not hits_while_disabled,
+        f"reason {failing_record.get('disabled_reason')} after {disabled_after_hours:.1f} h, "
+        f"{hits_at_disable.get('failing')} requests before, "
+        f"{len(hits_while_disabled)} while disabled",
+        failing_record.get("disabled_reason") == "failing"
+        and "failing" in hits_at_disable
+        and not hits_while_disabled,
+    )
+    flaky_states = ledger["by_subscription"].get(ids["flaky"], {})
+    report.check(
+        "30 % failing receiver: every event delivered (retries absorb the failures)",
+        f"{len(receivers['flaky'].hits)} requests for {sum(flaky_states.values())} events, "
+        f"{dict(flaky_states)}",
+        set(flaky_states) == {"delivered"},
+    )
+    slow_states = ledger["by_subscription"].get(ids["slow"], {})
+    slow_record_reason = slow_reason
+    report.check(
+        "timing-out receiver: retried on schedule, then disabled, its events kept",
+        f"{len(receivers['slow'].hits)} requests, reason {slow_record_reason}, {dict(slow_states)}",
+        slow_record_reason == "failing"
+        and not set(slow_states) - {"dead_lettered", "skipped"}
+        and len(receivers["slow"].hits) > sum(slow_states.values()),
     )
     repaired_ids = [event_id for _, event_id in repaired_hits]
     report.check(

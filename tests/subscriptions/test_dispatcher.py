@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -20,11 +21,14 @@ from standardwebhooks import Webhook
 from api.brands.schemas import Brand
 from api.engine.schemas import BrandRiskAssessment
 from api.examples import ASSESSMENT_EXAMPLE
-from api.local.dispatch_loop import LocalWorker
+from api.local.dispatch_loop import InMemoryRetryScheduler, LocalWorker
 from api.services import Services
 from api.settings import Settings
-from api.subscriptions.dispatcher import MAX_RETRY_AFTER_SECONDS, retry_delay
-from api.subscriptions.transport import parse_retry_after
+from api.subscriptions.dispatcher import MAX_RETRY_AFTER_SECONDS, Dispatcher, retry_delay
+from api.subscriptions.repository import DeliveryKey
+from api.subscriptions.schemas import EventType, SubscriptionCreate
+from api.subscriptions.ssrf import parse_allow_cidrs
+from api.subscriptions.transport import HttpSender, SendResult, parse_retry_after
 from api.workspaces.service import Principal
 from tests.subscriptions.receivers import Receiver, subscribe
 
@@ -274,3 +278,79 @@ def test_the_previous_secret_signs_for_24_hours_then_stops(
     secrets_at = services.subscriptions.signing_secrets
     assert secrets_at(stored, expires.timestamp() - 1) == [rotated["secret"], created["secret"]]
     assert secrets_at(stored, expires.timestamp() + 1) == [rotated["secret"]]
+
+
+def test_the_log_keeps_the_first_2_kb_of_an_answer(
+    client: TestClient, receiver: Receiver, worker: LocalWorker
+) -> None:
+    del worker
+    receiver.respond = lambda _: (500, {}, b"e" * 5000)
+    created = subscribe(client, receiver.url)
+    client.post(f"/v1/subscriptions/{created['id']}/test")
+    (attempt,) = _wait_for_log(client, created["id"], 1)[-1:]
+    assert attempt["response_excerpt"] == "e" * 2048
+    assert attempt["status_code"] == 500
+    assert attempt["latency_ms"] >= 0
+
+
+def test_a_receiver_slower_than_the_timeout_is_a_failed_attempt() -> None:
+    slow = Receiver(respond=lambda _: (time.sleep(1.0), (204, {}, b""))[1])
+    sender = HttpSender(parse_allow_cidrs("127.0.0.0/8"), timeout=0.2)
+    try:
+        result = sender.post(slow.url, {}, b"{}")
+    finally:
+        sender.close()
+        slow.close()
+    assert result.status is None
+    assert result.error == "timed out"
+
+
+class _FakeClock:
+    def __init__(self, now: float) -> None:
+        self.t = now
+
+    def now(self) -> float:
+        return self.t
+
+
+class _BusySender:
+    """Answers 503 with `Retry-After: 1 h`, then 204; counts the requests."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def post(self, url: str, headers: Mapping[str, str], body: bytes) -> SendResult:
+        del url, headers, body
+        self.calls += 1
+        if self.calls == 1:
+            return SendResult(503, 3, "busy", retry_after_seconds=3600)
+        return SendResult(204, 3, "")
+
+
+def test_a_retry_due_past_the_queues_15_minute_cap_is_put_back_until_due(
+    receiver: Receiver, services: Services, workspace: str
+) -> None:
+    principal = Principal(workspace)
+    created = services.subscriptions.create(
+        principal, SubscriptionCreate(url=receiver.url, events=[EventType.subscription_test])
+    )
+    services.subscriptions.send_test(principal, created.id)
+    repository = services.subscriptions.repository
+    (delivery,) = repository.deliveries_since(workspace, created.id, "")
+    key = DeliveryKey(workspace, created.id, delivery["SK"])
+    clock, sender, queue = _FakeClock(time.time()), _BusySender(), InMemoryRetryScheduler()
+    dispatcher = Dispatcher(services.subscriptions, sender, queue, clock)
+    start = clock.t
+
+    assert dispatcher.process(key).state == "retrying"
+    assert queue.scheduled == [(key, start + 3600)]
+    # SQS delivers the message after at most 15 minutes: early, it goes back, unsent.
+    for step in (1, 2, 3):
+        clock.t = start + step * 900
+        assert dispatcher.process(key).state == "early"
+        assert queue.scheduled[-1] == (key, start + 3600)
+    clock.t = start + 3600
+    assert dispatcher.process(key).state == "delivered"
+    assert sender.calls == 2
+    assert dispatcher.process(key).state == "delivered"  # a duplicate message sends nothing
+    assert sender.calls == 2

@@ -279,3 +279,13 @@ def test_a_stale_write_is_a_409_not_a_lost_update(
         repository.put_subscription(
             workspace, values, new=False, expected_updated_at=record["updated_at"]
         )
+
+
+def test_another_workspaces_event_cannot_be_resent(
+    client: TestClient, app_client_other: TestClient, receiver: Receiver
+) -> None:
+    created = subscribe(client, receiver.url)
+    event_id = client.post(f"/v1/subscriptions/{created['id']}/test").json()["event_id"]
+    response = app_client_other.post(f"/v1/events/{event_id}/resend")
+    assert response.status_code == 404, response.text
+    assert client.post(f"/v1/events/{event_id}/resend").status_code == 202

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from api.subscriptions.ssrf import (
     UnsafeURLError,
@@ -257,3 +258,18 @@ def test_public_addresses_are_allowed() -> None:
     for address in ("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "8.8.8.8"):
         assert refusal_reason(ipaddress.ip_address(address)) is None
     assert check_url("https://hooks.slack.com/services/T000/B000/XXXX") is not None
+
+
+@pytest.mark.usefixtures("resolver")
+def test_a_test_send_resolves_the_name_and_refuses_a_private_answer(client: TestClient) -> None:
+    # Creation does not resolve (the name may not exist yet); a test event is sent now, so
+    # its name is resolved first — and the dispatcher checks again at connect time anyway.
+    created = client.post(
+        "/v1/subscriptions", json={"url": "http://ten.test/hook", "events": ["subscription.test"]}
+    )
+    assert created.status_code == 201, created.text
+    refused = client.post(f"/v1/subscriptions/{created.json()['id']}/test")
+    assert refused.status_code == 422, refused.text
+    assert "10.1.2.3" in refused.json()["detail"]
+    log = client.get(f"/v1/subscriptions/{created.json()['id']}/deliveries").json()
+    assert log["items"] == []
