@@ -294,7 +294,11 @@ def test_the_log_keeps_the_first_2_kb_of_an_answer(
 
 
 def test_a_receiver_slower_than_the_timeout_is_a_failed_attempt() -> None:
-    slow = Receiver(respond=lambda _: (time.sleep(1.0), (204, {}, b""))[1])
+    def answer_late(_: object) -> tuple[int, dict[str, str], bytes]:
+        time.sleep(1.0)
+        return 204, {}, b""
+
+    slow = Receiver(respond=answer_late)
     sender = HttpSender(parse_allow_cidrs("127.0.0.0/8"), timeout=0.2)
     try:
         result = sender.post(slow.url, {}, b"{}")
