@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from standardwebhooks import Webhook
@@ -17,6 +19,7 @@ from standardwebhooks import Webhook
 from api.local.dispatch_loop import LocalWorker
 from api.local.replay import load_stream
 from api.services import Services
+from api.subscriptions.scheduler import reassess_active_brands
 from tests.subscriptions.receivers import Receiver, subscribe
 
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "dev" / "pedal_recall_en.json"
@@ -172,3 +175,60 @@ def test_a_brand_filter_and_an_event_filter_are_honoured(
             assert repository.deliveries_since(workspace, filtered["id"], "") == []
     finally:
         other.close()
+
+
+def test_time_alone_moves_a_brand_on_and_the_re_assessment_announces_it(
+    client: TestClient,
+    receiver: Receiver,
+    brand_id: str,
+    services: Services,
+    workspace: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    subscribe(client, receiver.url)
+    batch = _batches_until_the_peak(size=500)[0][-100:]
+    assert client.post(f"/v1/brands/{brand_id}/mentions", json={"mentions": batch}).is_success
+    repository = services.subscriptions.repository
+    announced = repository.get_announced(workspace, brand_id)
+    assert announced is not None
+    assert (workspace, brand_id) in repository.active_brands()
+    # The table is shared by the session: re-assess this workspace's active brands only.
+    every_active = repository.active_brands
+    monkeypatch.setattr(
+        repository, "active_brands", lambda: [a for a in every_active() if a[0] == workspace]
+    )
+    later = datetime.now(UTC) + timedelta(days=3)
+    written = reassess_active_brands(
+        services.subscriptions, services.brands, services.assessments, now=later
+    )
+    assert written >= 1
+    state = repository.get_announced(workspace, brand_id)
+    assert state is not None
+    assert state["sequence"] == announced["sequence"] + written
+    moved = [k for k in ("tier", "stage") if state[k] != announced[k]]
+    assert moved
+    bodies = [
+        json.loads(event["body"])
+        for event in (
+            repository.get_event(workspace, delivery["event_id"])
+            for subscription in repository.all_subscriptions(workspace)
+            for delivery in repository.deliveries_since(
+                workspace, subscription["subscription_id"], ""
+            )
+        )
+        if event is not None
+    ]
+    changes = [b for b in bodies if b["data"].get("as_of", "") >= later.isoformat()[:10]]
+    assert {c["type"] for c in changes} == {f"brand.{k}_changed" for k in moved}
+    for change in changes:
+        assert change["data"]["previous"] == {k: announced[k] for k in change["data"]["previous"]}
+        assert change["data"]["new"] == {k: state[k] for k in change["data"]["new"]}
+    if state["tier"] == "watch" and state["stage"] in ("quiet", "resolved"):
+        assert (workspace, brand_id) not in repository.active_brands()  # at rest: not re-assessed
+    # A second run at the same time finds nothing new to announce.
+    assert (
+        reassess_active_brands(
+            services.subscriptions, services.brands, services.assessments, now=later
+        )
+        == 0
+    )
