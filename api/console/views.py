@@ -9,9 +9,9 @@ from typing import Any
 from api.assessments.schemas import RiskHistory
 from api.brands.schemas import Brand
 from api.engine.schemas import BrandRiskAssessment
-from api.mentions.schemas import MentionPage, StoredMention
+from api.mentions.schemas import MentionFilters, MentionPage, StoredMention
 from api.problems import NotFound
-from api.queue.schemas import QueueSummary
+from api.queue.schemas import HandlingStatus, QueueSummary
 from api.services import Services
 from api.workspaces.service import Principal
 
@@ -58,7 +58,12 @@ def sparkline_points(scores: list[int], width: int = 120, height: int = 28) -> s
 
 
 def brand_page_data(
-    services: Services, principal: Principal, brand_id: str, at: datetime | None
+    services: Services,
+    principal: Principal,
+    brand_id: str,
+    at: datetime | None,
+    status: HandlingStatus = HandlingStatus.open,
+    cursor: str | None = None,
 ) -> dict[str, Any]:
     """Everything the brand page shows: GET /risk, /risk/history, the queue, its summary."""
     workspace = principal.workspace
@@ -68,7 +73,7 @@ def brand_page_data(
     history = services.assessments.history(
         workspace, brand.id, resolved - timedelta(hours=TIMELINE_HOURS), resolved, 3600
     )
-    queue: MentionPage = services.queue.list_open(workspace, brand.id, QUEUE_PAGE, None)
+    queue = queue_page(services, workspace, brand.id, status, cursor)
     summary = services.queue.summary(workspace, brand.id, resolved if at else None)
     in_queue = {item.id: item for item in queue.items}
     top: list[StoredMention] = []
@@ -85,11 +90,27 @@ def brand_page_data(
         "assessment": assessment,
         "factors": sorted(assessment.factors, key=lambda f: -abs(f.contribution)),
         "queue": queue,
+        "queue_status": status,
+        "cursor": cursor,
         "summary": summary,
         "top": top,
         "replay_at": at,
         "timeline": timeline_series(history),
     }
+
+
+def queue_page(
+    services: Services,
+    workspace: str,
+    brand_id: str,
+    status: HandlingStatus,
+    cursor: str | None,
+) -> MentionPage:
+    """One page of the brand's mentions in `status`: the API's `GET …/mentions?status=`."""
+    if status is HandlingStatus.open:
+        return services.queue.list_open(workspace, brand_id, QUEUE_PAGE, cursor)
+    filters = MentionFilters(status=status)
+    return services.mentions.list(workspace, brand_id, filters, QUEUE_PAGE, cursor)
 
 
 def timeline_series(history: RiskHistory) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from fastapi.testclient import TestClient
 from playwright.sync_api import Page
 
 from api.services import Services
@@ -16,6 +17,7 @@ from tests.factories import mention
 from tests.live_server import LiveServer
 
 IMG_ATTACK = "<img src=x onerror=alert(1)> my order never arrived and nobody answers, refund me"
+KEY_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 SCRIPT_ATTACK = "<script>alert(2)</script> I was charged twice, this is a scam, refund me"
 
 
@@ -62,3 +64,23 @@ def sign_in(page: Page, live_server: LiveServer, api_key: str, name: str = "cami
     page.fill('input[name="name"]', name)
     page.click('button[type="submit"]')
     page.wait_for_url(re.compile(r".*/app/brands$"))
+
+
+def signed_in(web: TestClient, api_key: str, **headers: str) -> str:
+    """Sign a cookie-keeping TestClient in through the form; returns the session's Set-Cookie."""
+    form = web.get("/app/sign-in")
+    token = KEY_FIELD.search(form.text)
+    assert token is not None
+    response = web.post(
+        "/app/sign-in", data={"csrf": token[1], "api_key": api_key, "name": "cam"}, headers=headers
+    )
+    assert response.status_code == 303, response.text
+    cookie: str = response.headers["set-cookie"]
+    return cookie
+
+
+def csrf_of(html: str) -> str:
+    """The session's CSRF token, as a page carries it."""
+    token = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert token is not None
+    return token[1]

@@ -11,8 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.console.i18n import negotiate
 from api.console.session import SESSION_COOKIE
-
-KEY_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
+from tests.console.seeding import KEY_FIELD, signed_in
 
 
 @pytest.fixture
@@ -20,18 +19,6 @@ def browser_client(app: FastAPI) -> Iterator[TestClient]:
     """A cookie-keeping client without any API key header (a browser)."""
     with TestClient(app, follow_redirects=False) as web:
         yield web
-
-
-def signed_in(web: TestClient, api_key: str, **headers: str) -> str:
-    form = web.get("/app/sign-in")
-    token = KEY_FIELD.search(form.text)
-    assert token is not None
-    response = web.post(
-        "/app/sign-in", data={"csrf": token[1], "api_key": api_key, "name": "cam"}, headers=headers
-    )
-    assert response.status_code == 303, response.text
-    cookie: str = response.headers["set-cookie"]
-    return cookie
 
 
 def test_pages_need_a_session(browser_client: TestClient) -> None:

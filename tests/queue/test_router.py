@@ -198,7 +198,8 @@ def test_every_handling_status_is_a_listing_filter(client: TestClient, brand_id:
     first = client.get(
         f"/v1/brands/{brand_id}/mentions", params={"status": "answered", "limit": 1}
     ).json()
-    assert len(first["items"]) == 1 and first["next_cursor"]
+    assert len(first["items"]) == 1
+    assert first["next_cursor"]
     second = client.get(
         f"/v1/brands/{brand_id}/mentions",
         params={"status": "answered", "limit": 1, "cursor": first["next_cursor"]},
