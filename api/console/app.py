@@ -29,7 +29,14 @@ from api.console.session import (
     SessionSigner,
     tokens_match,
 )
-from api.console.views import brand_overview, brand_page_data, queue_page, sparkline_points
+from api.console.views import (
+    brand_overview,
+    brand_page_data,
+    highlight,
+    queue_page,
+    sparkline_points,
+    topic_words,
+)
 from api.pagination import CURSOR_PATTERN
 from api.problems import Conflict, NotFound, ProblemError, ServiceBusy, ValidationFailed
 from api.queue.schemas import HandlingStatus, HandlingUpdate
@@ -90,6 +97,8 @@ def build_console(services: Services) -> FastAPI:
         language = negotiate(request.headers.get("accept-language"))
         values = {
             "t": Translator(language),
+            "topic_words": topic_words,
+            "highlight": highlight,
             "lang": language,
             "session": session,
             "base": _base(request),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from api.assessments.schemas import RiskHistory
 from api.brands.schemas import Brand
-from api.engine.schemas import BrandRiskAssessment
+from api.engine.schemas import BrandRiskAssessment, MentionTriage
 from api.mentions.schemas import MentionFilters, MentionPage, StoredMention
 from api.problems import NotFound
 from api.queue.schemas import HandlingStatus, QueueSummary
@@ -124,3 +127,34 @@ def timeline_series(history: RiskHistory) -> dict[str, Any]:
         "stage": [point.stage.value for point in points],
         "spike": [1 if point.spike else 0 for point in points],
     }
+
+
+_QUOTED = re.compile(r"“([^”]{1,80})”")
+
+
+def topic_words(triage: MentionTriage) -> dict[str, list[str]]:
+    """Each topic and the words that revealed it, as its `topic.<name>` reason quotes them."""
+    words = {topic: [] for topic in triage.topics}
+    for reason in triage.reasons:
+        topic = reason.code.removeprefix("topic.")
+        if reason.code.startswith("topic.") and topic in words:
+            words[topic] = _QUOTED.findall(reason.message)
+    return words
+
+
+def highlight(text: str, words: list[str]) -> Markup:
+    """The text, escaped, with each revealing word (a stem: any ending) in <mark>."""
+    stems = sorted({word.strip() for word in words if word.strip()}, key=len, reverse=True)
+    if not stems:
+        return escape(text)
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(stem) for stem in stems) + r")\w*", re.IGNORECASE
+    )
+    parts: list[Markup] = []
+    position = 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[position : match.start()]))
+        parts.append(Markup('<mark class="revealing">%s</mark>') % match.group(0))
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return Markup("").join(parts)

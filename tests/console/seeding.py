@@ -29,8 +29,11 @@ class SeededBrand:
     mention_ids: list[str]
 
 
-def seed_brand(services: Services, live_server: LiveServer, name: str = "ACME") -> SeededBrand:
-    """A brand with two days of mentions, two of them hostile HTML, through the public API."""
+def seed_brand(
+    services: Services, live_server: LiveServer, name: str = "ACME", complaints: int = 0
+) -> SeededBrand:
+    """A brand with two days of mentions, two of them hostile HTML, through the public API
+    (and `complaints` more mentions that all wait in the answer queue)."""
     workspace = f"ws-{uuid.uuid4().hex[:10]}"
     api_key = services.api_keys.create(workspace)
     brand_id = f"brand-{uuid.uuid4().hex[:8]}"
@@ -43,6 +46,12 @@ def seed_brand(services: Services, live_server: LiveServer, name: str = "ACME") 
             sentiment={"score": 0.6 if i % 12 else -0.4},
         )
         for i in range(60)
+    ]
+    batch += [
+        mention(
+            f"complaint{i}", text=f"Order {i} never arrived, refund me", sentiment={"score": -0.7}
+        )
+        for i in range(complaints)
     ]
     batch += [
         mention("crisis-img", text=IMG_ATTACK, sentiment={"score": -0.8}),

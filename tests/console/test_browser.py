@@ -64,6 +64,52 @@ def test_brand_page_draws_the_timeline_and_works_the_queue(
     )
 
 
+def test_queue_pages_through_the_api_cursor_and_filters_by_status(
+    page: Page, live_server: LiveServer, services: Services
+) -> None:
+    seeded = seed_brand(services, live_server, complaints=14)
+    sign_in(page, live_server, seeded.api_key)
+    page.goto(f"{live_server.url}/app/brands/{seeded.brand_id}")
+    rows = page.locator("#queue tr.queue-row")
+    expect(rows).to_have_count(10)
+    first_page = rows.evaluate_all("rows => rows.map(r => r.dataset.mention)")
+    page.locator("#queue-section a.next-page").click()  # htmx: the section alone is swapped
+    expect(page.locator("#queue-section a.first-page")).to_be_visible()
+    second_page = rows.evaluate_all("rows => rows.map(r => r.dataset.mention)")
+    assert second_page
+    assert not set(second_page) & set(first_page)
+    assert "cursor=" in page.url  # pushed: a reload shows the same page
+    with httpx.Client(
+        base_url=live_server.url, headers={"Authorization": f"Bearer {seeded.api_key}"}
+    ) as http:
+        api_first = http.get(
+            f"/v1/brands/{seeded.brand_id}/mentions", params={"status": "open", "limit": 10}
+        ).json()
+        api_second = http.get(
+            f"/v1/brands/{seeded.brand_id}/mentions",
+            params={"status": "open", "limit": 10, "cursor": api_first["next_cursor"]},
+        ).json()
+    assert first_page == [item["id"] for item in api_first["items"]]
+    assert second_page == [item["id"] for item in api_second["items"]]
+
+    # Each status is a tab of the same section.
+    chosen = {second_page[0]: "moved_to_private", second_page[1]: "dismissed"}
+    for mention_id, status in chosen.items():
+        page.locator(f'#q-{mention_id} button[data-status="{status}"]').click()
+        expect(page.locator(f"#q-{mention_id}")).to_have_attribute("data-status", status)
+    for status in ("answered", "moved_to_private", "dismissed"):
+        page.locator(f'.queue-tabs a[data-status="{status}"]').click()
+        expect(page.locator("#queue-section")).to_have_attribute("data-status", status)
+        shown = page.locator("#queue tr.queue-row").evaluate_all(
+            "rows => rows.map(r => r.dataset.mention)"
+        )
+        assert shown == [m for m, s in chosen.items() if s == status]
+    page.locator('.queue-tabs a[data-status="open"]').click()
+    expect(page.locator("#queue-section")).to_have_attribute("data-status", "open")
+    page.reload()
+    expect(page.locator(".queue-tabs a.current")).to_have_attribute("data-status", "open")
+
+
 def test_hostile_mention_text_renders_as_text_and_runs_nothing(
     page: Page, live_server: LiveServer, seeded: SeededBrand
 ) -> None:
@@ -84,6 +130,11 @@ def test_hostile_mention_text_renders_as_text_and_runs_nothing(
     expect(detail).to_have_text(SCRIPT_ATTACK)
     page.locator(f"#q-{seeded.mention_ids[-2]} td.text a").click()
     expect(detail).to_have_text(IMG_ATTACK)
+    # Reasons and topics, with the words that revealed them marked in the (still inert) text.
+    expect(page.locator('#detail .badge.topic[data-topic="delivery"]')).to_have_count(1)
+    expect(page.locator("#detail .topics")).to_contain_text("never arrived")
+    expect(detail.locator("mark.revealing", has_text="never arrived")).to_have_count(1)
+    expect(page.locator("#detail ul li code", has_text="topic.delivery")).to_have_count(1)
     assert page.locator('main img[src="x"]').count() == 0
     assert page.locator("main script:not([type])").count() == 0
     assert dialogs == []

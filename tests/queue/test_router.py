@@ -155,8 +155,7 @@ def test_queue_listing_does_not_combine_with_other_filters(
     assert response.status_code == 422
     assert response.json()["invalid_params"][0]["name"] == "tier"
     assert (
-        client.get(f"/v1/brands/{brand_id}/mentions", params={"status": "done"}).status_code
-        == 422
+        client.get(f"/v1/brands/{brand_id}/mentions", params={"status": "done"}).status_code == 422
     )
     bad_cursor = client.get(
         f"/v1/brands/{brand_id}/mentions", params={"status": "open", "cursor": "nope"}
