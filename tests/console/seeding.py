@@ -32,8 +32,8 @@ class SeededBrand:
 def seed_brand(
     services: Services, live_server: LiveServer, name: str = "ACME", complaints: int = 0
 ) -> SeededBrand:
-    """A brand with two days of mentions, two of them hostile HTML, through the public API
-    (and `complaints` more mentions that all wait in the answer queue)."""
+    """A brand with two days of mentions, one risky enough to be a top mention, then the last
+    two hostile HTML, through the public API (and `complaints` more, all in the answer queue)."""
     workspace = f"ws-{uuid.uuid4().hex[:10]}"
     api_key = services.api_keys.create(workspace)
     brand_id = f"brand-{uuid.uuid4().hex[:8]}"
@@ -53,6 +53,15 @@ def seed_brand(
         )
         for i in range(complaints)
     ]
+    # A widely followed author on a safety topic: risky enough to be one of the top mentions.
+    batch.append(
+        mention(
+            "safety",
+            text="Your charger caught fire and burned my kid, this is dangerous",
+            author={"handle": "@watchdog", "followers": 50000, "kind": "person"},
+            sentiment={"score": -0.9},
+        )
+    )
     batch += [
         mention("crisis-img", text=IMG_ATTACK, sentiment={"score": -0.8}),
         mention("crisis-script", text=SCRIPT_ATTACK, sentiment={"score": -0.8}),

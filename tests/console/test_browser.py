@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -23,6 +25,9 @@ def test_sign_in_shows_the_brands_overview(
     row = page.locator(f'tr.brand-row[data-brand="{seeded.brand_id}"]')
     expect(row).to_be_visible()
     expect(row.locator("svg.sparkline polyline")).to_have_count(1)
+    # The last 7 days, a point every 6 hours (both ends included).
+    points = row.locator("svg.sparkline polyline").get_attribute("points") or ""
+    assert len(points.split()) == 7 * 4 + 1
     assert int(row.locator("td.open").inner_text()) >= 2
     assert seeded.api_key not in page.content()
     cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
@@ -108,6 +113,53 @@ def test_queue_pages_through_the_api_cursor_and_filters_by_status(
     expect(page.locator("#queue-section")).to_have_attribute("data-status", "open")
     page.reload()
     expect(page.locator(".queue-tabs a.current")).to_have_attribute("data-status", "open")
+
+
+def test_brand_page_shows_factors_playbook_top_mentions_and_replays_as_of(
+    page: Page, live_server: LiveServer, seeded: SeededBrand
+) -> None:
+    sign_in(page, live_server, seeded.api_key)
+    page.goto(f"{live_server.url}/app/brands/{seeded.brand_id}")
+    with httpx.Client(
+        base_url=live_server.url, headers={"Authorization": f"Bearer {seeded.api_key}"}
+    ) as http:
+        risk = http.get(f"/v1/brands/{seeded.brand_id}/risk").json()
+    expect(page.locator(".factors tbody tr")).to_have_count(len(risk["factors"]))
+    for factor in risk["factors"]:
+        expect(page.locator(".factors tbody")).to_contain_text(factor["name"])
+    expect(page.locator(".playbook li")).to_have_count(max(1, len(risk["playbook"])))
+    for action in risk["playbook"]:
+        expect(page.locator(".playbook")).to_contain_text(action["action"])
+    expect(page.locator(".top-mentions li")).to_have_count(len(risk["top_mentions"]))
+    assert risk["top_mentions"]
+    for mention_id in risk["top_mentions"]:
+        link = page.locator(f'.top-mentions a[href$="/mentions/{mention_id}"]')
+        expect(link).to_have_count(1)
+    # Deadlines count down in the browser (console.js), from the UTC instant the server wrote.
+    countdowns = page.locator("time.countdown")
+    assert countdowns.count() > 0
+    for text in countdowns.all_inner_texts():
+        assert re.match(r"^(in|overdue by) \d", text), text
+
+    # Replay as of yesterday: the picker's minute, read as UTC, is GET /risk?at=.
+    moment = (datetime.now(UTC) - timedelta(hours=20)).replace(second=0, microsecond=0)
+    page.fill('form.replay input[name="at"]', moment.strftime("%Y-%m-%dT%H:%M"))
+    page.click("form.replay button")
+    page.wait_for_url(re.compile(r".*[?&]at="))
+    with httpx.Client(
+        base_url=live_server.url, headers={"Authorization": f"Bearer {seeded.api_key}"}
+    ) as http:
+        then = http.get(
+            f"/v1/brands/{seeded.brand_id}/risk", params={"at": moment.isoformat()}
+        ).json()
+    expect(page.locator(".risk-now .score")).to_have_text(str(then["score"]))
+    expect(page.locator(".risk-now time")).to_have_attribute(
+        "datetime", datetime.fromisoformat(then["as_of"].replace("Z", "+00:00")).isoformat()
+    )
+    last_point = page.evaluate("window.vigieTimeline.data[0].at(-1)")
+    assert last_point <= moment.timestamp()
+    assert last_point > moment.timestamp() - 3600
+    expect(page.locator("form.replay a")).to_be_visible()  # back to live
 
 
 def test_hostile_mention_text_renders_as_text_and_runs_nothing(

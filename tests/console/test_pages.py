@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from fastapi import FastAPI
@@ -11,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.console.i18n import negotiate
 from api.console.session import SESSION_COOKIE
+from api.services import Services
 from tests.console.seeding import KEY_FIELD, signed_in
 
 
@@ -53,6 +56,21 @@ def test_sign_in_checks_its_csrf_nonce_and_never_echoes_the_key(
     assert page.status_code == 200
     assert api_key not in page.text
     assert api_key not in cookie
+
+
+def test_a_session_expires(
+    browser_client: TestClient, api_key: str, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lifetime = services.settings.console_session_hours * 3600
+    cookie = signed_in(browser_client, api_key)
+    assert f"Max-Age={lifetime}" in cookie
+    assert browser_client.get("/app/brands").status_code == 200
+    later = time.time() + lifetime + 1
+    # The browser would have dropped it; a replayed cookie is refused by its signed expiry.
+    monkeypatch.setattr("api.console.session.time", SimpleNamespace(time=lambda: later))
+    expired = browser_client.get("/app/brands")
+    assert expired.status_code == 303
+    assert expired.headers["location"] == "/app/sign-in"
 
 
 def test_the_session_cookie_is_secure_behind_https(app: FastAPI, api_key: str) -> None:
