@@ -342,12 +342,14 @@ def build_console(services: Services) -> FastAPI:
         first = {name: values[0].strip() for name, values in fields.items()}
         brand_ids = [value for value in fields.get("brand_ids", []) if value]
         try:
-            body = SubscriptionCreate(
-                url=first.get("url", ""),
-                events=fields.get("events", []),
-                brand_ids=brand_ids or None,
-                description=first.get("description", ""),
-                format=first.get("format") or DeliveryFormat.standard_webhooks.value,
+            body = SubscriptionCreate.model_validate(
+                {
+                    "url": first.get("url", ""),
+                    "events": fields.get("events", []),
+                    "brand_ids": brand_ids or None,
+                    "description": first.get("description", ""),
+                    "format": first.get("format") or DeliveryFormat.standard_webhooks.value,
+                }
             )
         except PydanticValidationError as invalid:
             problems = "; ".join(

@@ -134,7 +134,7 @@ _QUOTED = re.compile(r"“([^”]{1,80})”")
 
 def topic_words(triage: MentionTriage) -> dict[str, list[str]]:
     """Each topic and the words that revealed it, as its `topic.<name>` reason quotes them."""
-    words = {topic: [] for topic in triage.topics}
+    words: dict[str, list[str]] = {topic: [] for topic in triage.topics}
     for reason in triage.reasons:
         topic = reason.code.removeprefix("topic.")
         if reason.code.startswith("topic.") and topic in words:

@@ -36,7 +36,7 @@ def create(web: TestClient, **fields: str | list[str]) -> tuple[int, str]:
 def wait_for_log(web: TestClient, subscription_id: str, count: int) -> str:
     deadline = time.monotonic() + 30
     while True:
-        page = web.get(f"/app/subscriptions/{subscription_id}").text
+        page: str = web.get(f"/app/subscriptions/{subscription_id}").text
         if page.count('class="delivery-row') >= count:
             return page
         assert time.monotonic() < deadline, f"fewer than {count} deliveries logged"
