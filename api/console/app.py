@@ -43,6 +43,7 @@ from api.queue.schemas import HandlingStatus, HandlingUpdate
 from api.services import Services
 from api.storage.retry import StoreBusyError
 from api.subscriptions.schemas import DeliveryFormat, EventType, SubscriptionCreate
+from api.subscriptions.secrets import SubscriptionSecretsNotConfigured
 from api.workspaces.service import KEY_PREFIX, Principal, hash_api_key
 
 HERE = Path(__file__).resolve().parent
@@ -152,6 +153,8 @@ def build_console(services: Services) -> FastAPI:
         key = "error.not_found" if isinstance(error, NotFound) else "error.invalid"
         if isinstance(error, ServiceBusy):
             key = "error.busy"
+        elif isinstance(error, SubscriptionSecretsNotConfigured):
+            key = "error.secrets"
         response = render(
             request, "error.html", {"code": error.status, "message_key": key},
             status_code=error.status,

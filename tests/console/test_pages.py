@@ -5,15 +5,19 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.console.i18n import negotiate
+from api.console.i18n import messages, negotiate
 from api.console.session import SESSION_COOKIE
+from api.engine.schemas import Level, Stage, Tier
+from api.queue.schemas import HandlingStatus
 from api.services import Services
+from api.subscriptions.schemas import DeliveryFormat, DeliveryState, DisabledReason, EventType
 from tests.console.seeding import KEY_FIELD, signed_in
 
 
@@ -153,3 +157,28 @@ def test_docs_load_their_assets_from_the_app(browser_client: TestClient) -> None
             response = browser_client.get(f"/app/static/vendor/{asset}")
             assert response.status_code == 200
             assert len(response.content) > 10_000
+
+
+def test_every_text_the_templates_name_exists_in_french_and_english() -> None:
+    templates = Path(__file__).resolve().parents[2] / "api" / "console" / "templates"
+    named = {
+        key
+        for template in templates.glob("*.html")
+        for key in re.findall(r"""\bt\('([a-z_.]+)'""", template.read_text("utf-8"))
+        if not key.endswith(".")  # a prefix: `t('status.' ~ value)`, checked below
+    }
+    assert len(named) > 50
+    english, french = messages("en"), messages("fr")
+    assert set(english) == set(french)
+    assert sorted(named - set(english)) == []
+    # The keys built from enum values (status, tier, level, stage, event types, delivery states).
+    built = [f"status.{s.value}" for s in HandlingStatus]
+    built += [f"delivery.{s.value}" for s in DeliveryState]
+    built += [f"event.{e.value}" for e in EventType]
+    built += [f"format.{f.value}" for f in DeliveryFormat]
+    built += [f"subs.disabled.{r.value}" for r in DisabledReason]
+    built += [f"tier.{t.value}" for t in Tier] + [f"level.{v.value}" for v in Level]
+    built += [f"stage.{v.value}" for v in Stage]
+    built += ["sign_in.invalid"] + [f"error.{e}" for e in ("not_found", "csrf", "invalid", "busy")]
+    built += ["error.secrets"]
+    assert sorted(set(built) - set(english)) == []
