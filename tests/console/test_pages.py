@@ -117,7 +117,13 @@ def test_pages_send_a_strict_content_security_policy(
     browser_client: TestClient, api_key: str
 ) -> None:
     signed_in(browser_client, api_key)
-    for path in ("/app/sign-in", "/app/brands", "/app/brands/does-not-exist"):
+    for path in (
+        "/app/sign-in",
+        "/app/brands",
+        "/app/brands/does-not-exist",
+        "/app/subscriptions",
+        "/app/subscriptions/sub_aaaaaaaaaaaaaaaaaaaa",
+    ):
         response = browser_client.get(path)
         policy = response.headers["content-security-policy"]
         assert "script-src 'self'" in policy
@@ -127,6 +133,7 @@ def test_pages_send_a_strict_content_security_policy(
         assert response.headers["x-content-type-options"] == "nosniff"
         assert "<script>" not in response.text  # only <script src=…> and JSON data blocks
     assert browser_client.get("/app/brands/does-not-exist").status_code == 404
+    assert browser_client.get("/app/subscriptions/sub_aaaaaaaaaaaaaaaaaaaa").status_code == 404
 
 
 @pytest.mark.parametrize(
