@@ -160,7 +160,7 @@ def _make_semantically_valid(case: schemathesis.Case[Any], target: Target) -> No
         step: int = query["step"] if isinstance(query.get("step"), int) else 3600
         oldest = to - timedelta(seconds=step * 400)
         query["from"] = _clamp(query["from"], max(oldest, EARLIEST), to).isoformat()
-    if query.get("status") is not None:
+    if query.get("status") == "open":
         # The answer queue is its own listing: no time/tier/network filter, its own cursors.
         for name in ("since", "until", "tier", "network", "cursor"):
             query.pop(name, None)

@@ -84,6 +84,19 @@ def test_readme_walkthrough_runs_as_printed(dev_server: tuple[str, str]) -> None
     assert "vigie.dev/problems/" not in out  # no problem document (reasons may say "problem")
     assert "replayed" in out  # 4. scenario replayed through the API
     assert "FAILED" not in out
+    # 5. it ends on the console's brand page: signed in with the same key, the page opens.
+    opened = re.findall(r"open (http://\S+/app/brands/[a-z0-9-]+)", out)
+    assert opened, out
+    with httpx.Client(follow_redirects=True, timeout=60) as browser:
+        form = browser.get(f"{url}/app/sign-in")
+        token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        assert token is not None
+        signed = browser.post(f"{url}/app/sign-in", data={"csrf": token[1], "api_key": key})
+        assert signed.url.path == "/app/brands"
+        page = browser.get(opened[-1])
+    assert page.status_code == 200
+    assert 'id="timeline-data"' in page.text
+    assert 'id="queue-section"' in page.text
 
 
 def test_dev_server_delivers_subscription_events_to_this_machine(

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import ValidationError as PydanticValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.console.i18n import Translator, negotiate
@@ -28,11 +29,21 @@ from api.console.session import (
     SessionSigner,
     tokens_match,
 )
-from api.console.views import brand_overview, brand_page_data, sparkline_points
-from api.problems import NotFound, ProblemError, ServiceBusy, ValidationFailed
+from api.console.views import (
+    brand_overview,
+    brand_page_data,
+    highlight,
+    queue_page,
+    sparkline_points,
+    topic_words,
+)
+from api.pagination import CURSOR_PATTERN
+from api.problems import Conflict, NotFound, ProblemError, ServiceBusy, ValidationFailed
 from api.queue.schemas import HandlingStatus, HandlingUpdate
 from api.services import Services
 from api.storage.retry import StoreBusyError
+from api.subscriptions.schemas import DeliveryFormat, EventType, SubscriptionCreate
+from api.subscriptions.secrets import SubscriptionSecretsNotConfigured
 from api.workspaces.service import KEY_PREFIX, Principal, hash_api_key
 
 HERE = Path(__file__).resolve().parent
@@ -87,6 +98,8 @@ def build_console(services: Services) -> FastAPI:
         language = negotiate(request.headers.get("accept-language"))
         values = {
             "t": Translator(language),
+            "topic_words": topic_words,
+            "highlight": highlight,
             "lang": language,
             "session": session,
             "base": _base(request),
@@ -101,6 +114,10 @@ def build_console(services: Services) -> FastAPI:
         return response
 
     async def form_of(request: Request, session: ConsoleSession | None) -> dict[str, str]:
+        """The urlencoded body's fields (first values), once its CSRF token matched."""
+        return {name: values[0] for name, values in (await form_lists(request, session)).items()}
+
+    async def form_lists(request: Request, session: ConsoleSession | None) -> dict[str, list[str]]:
         """The urlencoded body, once its CSRF token matched (header or field)."""
         if request.headers.get("content-type", "").split(";")[0].strip() != (
             "application/x-www-form-urlencoded"
@@ -109,11 +126,11 @@ def build_console(services: Services) -> FastAPI:
         raw = await request.body()
         if len(raw) > MAX_FORM_BYTES:
             raise CsrfRefused
-        fields = {k: v[0] for k, v in parse_qs(raw.decode(errors="replace")).items() if v}
+        fields = {k: v for k, v in parse_qs(raw.decode(errors="replace")).items() if v}
         expected = (
             session.csrf if session else signer.sign_in_nonce(request.cookies.get(SIGN_IN_COOKIE))
         )
-        given = request.headers.get(CSRF_HEADER) or fields.get(CSRF_FIELD)
+        given = request.headers.get(CSRF_HEADER) or fields.get(CSRF_FIELD, [None])[0]
         if not tokens_match(expected, given) or not _same_origin(request):
             raise CsrfRefused
         return fields
@@ -136,6 +153,8 @@ def build_console(services: Services) -> FastAPI:
         key = "error.not_found" if isinstance(error, NotFound) else "error.invalid"
         if isinstance(error, ServiceBusy):
             key = "error.busy"
+        elif isinstance(error, SubscriptionSecretsNotConfigured):
+            key = "error.secrets"
         response = render(
             request, "error.html", {"code": error.status, "message_key": key},
             status_code=error.status,
@@ -217,13 +236,42 @@ def build_console(services: Services) -> FastAPI:
 
     @console.get("/brands/{brand_id}")
     def brand(
-        request: Request, session: SessionDep, brand_id: BrandPath, at: str | None = None
+        request: Request,
+        session: SessionDep,
+        brand_id: BrandPath,
+        at: Annotated[str | None, Query(max_length=64)] = None,
+        status: HandlingStatus = HandlingStatus.open,
+        cursor: CursorQuery = None,
     ) -> Response:
         principal = Principal(workspace=session.workspace)
         replay_at = _parse_at(at)
-        data = brand_page_data(services, principal, brand_id, replay_at)
+        data = brand_page_data(services, principal, brand_id, replay_at, status, cursor)
         return render(request, "brand.html", data,
                       session=session)  # fmt: skip
+
+    @console.get("/brands/{brand_id}/queue")
+    def queue_section(
+        request: Request,
+        session: SessionDep,
+        brand_id: BrandPath,
+        status: HandlingStatus = HandlingStatus.open,
+        cursor: CursorQuery = None,
+    ) -> Response:
+        """The answer-queue section alone (htmx: a status tab, the next page)."""
+        principal = Principal(workspace=session.workspace)
+        brand = services.brands.get(principal, brand_id)
+        if not request.headers.get("hx-request"):
+            return RedirectResponse(
+                f"{_base(request)}/brands/{brand.id}?{request.url.query}", status_code=303
+            )
+        context = {
+            "brand": brand,
+            "queue": queue_page(services, principal.workspace, brand.id, status, cursor),
+            "queue_status": status,
+            "cursor": cursor,
+            "summary": services.queue.summary(principal.workspace, brand.id),
+        }
+        return render(request, "_queue.html", context, session=session)
 
     @console.get("/brands/{brand_id}/mentions/{mention_id}")
     def mention_detail(
@@ -259,6 +307,110 @@ def build_console(services: Services) -> FastAPI:
                       {"brand": brand, "item": stored, "summary": summary, "oob": True},
                       session=session)  # fmt: skip
 
+    # --- outbound subscriptions (the subscriptions service, as the API's router calls it) ---
+
+    def subscriptions_page(
+        request: Request,
+        session: ConsoleSession,
+        cursor: str | None,
+        *,
+        form: dict[str, list[str]] | None = None,
+        error: str | None = None,
+        status_code: int = 200,
+    ) -> Response:
+        principal = Principal(workspace=session.workspace)
+        listing = services.subscriptions.list(principal, 50, cursor)
+        brands = services.brands.list(principal, 100, None).items
+        context = {
+            "subscriptions": listing,
+            "cursor": cursor,
+            "brands": brands,
+            "event_types": [event.value for event in EventType],
+            "formats": [choice.value for choice in DeliveryFormat],
+            "form": form or {"events": [EventType.brand_tier_changed.value]},
+            "form_error": error,
+        }
+        return render(request, "subscriptions.html", context, status_code=status_code,
+                      session=session)  # fmt: skip
+
+    @console.get("/subscriptions")
+    def subscriptions(
+        request: Request, session: SessionDep, cursor: CursorQuery = None
+    ) -> Response:
+        return subscriptions_page(request, session, cursor)
+
+    @console.post("/subscriptions")
+    async def create_subscription(request: Request, session: SessionDep) -> Response:
+        fields = await form_lists(request, session)
+        first = {name: values[0].strip() for name, values in fields.items()}
+        brand_ids = [value for value in fields.get("brand_ids", []) if value]
+        try:
+            body = SubscriptionCreate.model_validate(
+                {
+                    "url": first.get("url", ""),
+                    "events": fields.get("events", []),
+                    "brand_ids": brand_ids or None,
+                    "description": first.get("description", ""),
+                    "format": first.get("format") or DeliveryFormat.standard_webhooks.value,
+                }
+            )
+        except PydanticValidationError as invalid:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" for e in invalid.errors()
+            )
+            return subscriptions_page(request, session, None, form=fields, error=problems,
+                                      status_code=422)  # fmt: skip
+        principal = Principal(workspace=session.workspace)
+        try:
+            created = services.subscriptions.create(principal, body)
+        except (ValidationFailed, Conflict) as refused:
+            return subscriptions_page(request, session, None, form=fields, error=refused.detail,
+                                      status_code=refused.status)  # fmt: skip
+        # The secret is in this answer only (no-store): never in a URL, a cookie or a later page.
+        return render(request, "subscription_created.html", {"subscription": created},
+                      status_code=201, session=session)  # fmt: skip
+
+    @console.get("/subscriptions/{subscription_id}")
+    def subscription_detail(
+        request: Request,
+        session: SessionDep,
+        subscription_id: SubscriptionPath,
+        cursor: CursorQuery = None,
+    ) -> Response:
+        principal = Principal(workspace=session.workspace)
+        subscription = services.subscriptions.get(principal, subscription_id)
+        deliveries = services.subscriptions.deliveries(principal, subscription.id, 25, cursor)
+        context = {"subscription": subscription, "deliveries": deliveries, "cursor": cursor}
+        return render(request, "subscription.html", context, session=session)
+
+    @console.post("/subscriptions/{subscription_id}/test")
+    async def test_subscription(
+        request: Request, session: SessionDep, subscription_id: SubscriptionPath
+    ) -> Response:
+        await form_of(request, session)
+        principal = Principal(workspace=session.workspace)
+        services.subscriptions.send_test(principal, subscription_id)
+        return RedirectResponse(
+            f"{_base(request)}/subscriptions/{subscription_id}", status_code=303
+        )
+
+    @console.post("/subscriptions/{subscription_id}/events/{event_id}/resend")
+    async def resend_event(
+        request: Request,
+        session: SessionDep,
+        subscription_id: SubscriptionPath,
+        event_id: EventPath,
+    ) -> Response:
+        await form_of(request, session)
+        principal = Principal(workspace=session.workspace)
+        subscription = services.subscriptions.get(principal, subscription_id)  # 404 if not ours
+        queued = services.subscriptions.resend(principal, event_id)
+        if not request.headers.get("hx-request"):
+            return RedirectResponse(
+                f"{_base(request)}/subscriptions/{subscription.id}", status_code=303
+            )
+        return render(request, "_resent.html", {"queued": queued}, session=session)
+
     @console.middleware("http")
     async def security_headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -290,6 +442,9 @@ def current_session(request: Request) -> ConsoleSession:
 SessionDep = Annotated[ConsoleSession, Depends(current_session)]
 BrandPath = Annotated[str, PathParam(max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 MentionPath = Annotated[str, PathParam(max_length=64, pattern=r"^m_[a-z2-7]+$")]
+SubscriptionPath = Annotated[str, PathParam(max_length=64, pattern=r"^sub_[a-z2-7]+$")]
+EventPath = Annotated[str, PathParam(max_length=64, pattern=r"^evt_[a-z2-7]+$")]
+CursorQuery = Annotated[str | None, Query(max_length=2048, pattern=CURSOR_PATTERN)]
 
 
 def _base(request: Request) -> str:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from api.assessments.schemas import RiskHistory
 from api.brands.schemas import Brand
-from api.engine.schemas import BrandRiskAssessment
-from api.mentions.schemas import MentionPage, StoredMention
+from api.engine.schemas import BrandRiskAssessment, MentionTriage
+from api.mentions.schemas import MentionFilters, MentionPage, StoredMention
 from api.problems import NotFound
-from api.queue.schemas import QueueSummary
+from api.queue.schemas import HandlingStatus, QueueSummary
 from api.services import Services
 from api.workspaces.service import Principal
 
@@ -58,7 +61,12 @@ def sparkline_points(scores: list[int], width: int = 120, height: int = 28) -> s
 
 
 def brand_page_data(
-    services: Services, principal: Principal, brand_id: str, at: datetime | None
+    services: Services,
+    principal: Principal,
+    brand_id: str,
+    at: datetime | None,
+    status: HandlingStatus = HandlingStatus.open,
+    cursor: str | None = None,
 ) -> dict[str, Any]:
     """Everything the brand page shows: GET /risk, /risk/history, the queue, its summary."""
     workspace = principal.workspace
@@ -68,7 +76,7 @@ def brand_page_data(
     history = services.assessments.history(
         workspace, brand.id, resolved - timedelta(hours=TIMELINE_HOURS), resolved, 3600
     )
-    queue: MentionPage = services.queue.list_open(workspace, brand.id, QUEUE_PAGE, None)
+    queue = queue_page(services, workspace, brand.id, status, cursor)
     summary = services.queue.summary(workspace, brand.id, resolved if at else None)
     in_queue = {item.id: item for item in queue.items}
     top: list[StoredMention] = []
@@ -85,11 +93,27 @@ def brand_page_data(
         "assessment": assessment,
         "factors": sorted(assessment.factors, key=lambda f: -abs(f.contribution)),
         "queue": queue,
+        "queue_status": status,
+        "cursor": cursor,
         "summary": summary,
         "top": top,
         "replay_at": at,
         "timeline": timeline_series(history),
     }
+
+
+def queue_page(
+    services: Services,
+    workspace: str,
+    brand_id: str,
+    status: HandlingStatus,
+    cursor: str | None,
+) -> MentionPage:
+    """One page of the brand's mentions in `status`: the API's `GET …/mentions?status=`."""
+    if status is HandlingStatus.open:
+        return services.queue.list_open(workspace, brand_id, QUEUE_PAGE, cursor)
+    filters = MentionFilters(status=status)
+    return services.mentions.list(workspace, brand_id, filters, QUEUE_PAGE, cursor)
 
 
 def timeline_series(history: RiskHistory) -> dict[str, Any]:
@@ -103,3 +127,34 @@ def timeline_series(history: RiskHistory) -> dict[str, Any]:
         "stage": [point.stage.value for point in points],
         "spike": [1 if point.spike else 0 for point in points],
     }
+
+
+_QUOTED = re.compile(r"“([^”]{1,80})”")
+
+
+def topic_words(triage: MentionTriage) -> dict[str, list[str]]:
+    """Each topic and the words that revealed it, as its `topic.<name>` reason quotes them."""
+    words: dict[str, list[str]] = {topic: [] for topic in triage.topics}
+    for reason in triage.reasons:
+        topic = reason.code.removeprefix("topic.")
+        if reason.code.startswith("topic.") and topic in words:
+            words[topic] = _QUOTED.findall(reason.message)
+    return words
+
+
+def highlight(text: str, words: list[str]) -> Markup:
+    """The text, escaped, with each revealing word (a stem: any ending) in <mark>."""
+    stems = sorted({word.strip() for word in words if word.strip()}, key=len, reverse=True)
+    if not stems:
+        return escape(text)
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(stem) for stem in stems) + r")\w*", re.IGNORECASE
+    )
+    parts: list[Markup] = []
+    position = 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[position : match.start()]))
+        parts.append(Markup('<mark class="revealing">%s</mark>') % match.group(0))
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return Markup("").join(parts)

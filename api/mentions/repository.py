@@ -18,12 +18,14 @@ from botocore.exceptions import ClientError
 
 from api.aggregates.repository import AggregateRepository
 from api.engine.mention import Mention
-from api.engine.schemas import MentionTriage
+from api.engine.schemas import MentionTriage, Tier
+from api.mentions.items import STATUS_ATTRIBUTE, stored_mention_from_item
 from api.mentions.schemas import MentionFilters, StoredMention
-from api.queue.repository import handling_from_item, queue_attributes
+from api.queue.repository import queue_attributes
+from api.queue.schemas import HandlingStatus
 from api.storage import keys
 from api.storage.buckets import add_counters, bucket_sort_keys
-from api.storage.codec import from_item, to_attribute, to_item
+from api.storage.codec import to_attribute, to_item
 from api.storage.retry import (
     DEFAULT_ATTEMPTS,
     RetryLater,
@@ -224,7 +226,7 @@ class MentionRepository:
                 {"PK": keys.mentions_pk(workspace, brand_id), "SK": keys.mention_sk(mention_id)}
             ),
         )
-        return _stored_mention(brand_id, response["Item"]) if "Item" in response else None
+        return stored_mention_from_item(brand_id, response["Item"]) if "Item" in response else None
 
     def get_many(
         self, workspace: str, brand_id: str, mention_ids: Sequence[str]
@@ -243,7 +245,7 @@ class MentionRepository:
                 nonlocal request
                 response = self._client.batch_get_item(RequestItems=request)
                 for raw in response.get("Responses", {}).get(self._table, []):
-                    stored = _stored_mention(brand_id, raw)
+                    stored = stored_mention_from_item(brand_id, raw)
                     found[stored.id] = stored
                 request = response.get("UnprocessedKeys") or {}
                 if request:
@@ -278,6 +280,17 @@ class MentionRepository:
             conditions.append("#network = :network")
             names["#network"] = "network"
             values[":network"] = to_attribute(filters.network.value)
+        if filters.status is not None:
+            values[":status"] = to_attribute(filters.status.value)
+            condition = f"{STATUS_ATTRIBUTE} = :status"
+            if filters.status is HandlingStatus.open:
+                # Never handled: open by default above `watch`.
+                condition = (
+                    f"({condition} OR (attribute_not_exists({STATUS_ATTRIBUTE}) "
+                    "AND tier <> :watch))"
+                )
+                values[":watch"] = to_attribute(Tier.watch.value)
+            conditions.append(condition)
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": "GSI1",
@@ -319,7 +332,7 @@ class MentionRepository:
                 size = _raw_size(raw)
                 if items and (len(items) == limit or page_bytes + size > MAX_PAGE_BYTES):
                     return items, last_key  # more items follow: resume after the last one
-                items.append(_stored_mention(brand_id, raw))
+                items.append(stored_mention_from_item(brand_id, raw))
                 last_key = str(raw["GSI1SK"]["S"])
                 page_bytes += size
             last_evaluated = response.get("LastEvaluatedKey")
@@ -338,17 +351,4 @@ def _raw_size(raw: Any) -> int:
     return sum(
         len(str(raw.get(name, {}).get("S", "")).encode("utf-8", "surrogatepass"))
         for name in ("mention", "triage")
-    )
-
-
-def _stored_mention(brand_id: str, raw: Any) -> StoredMention:
-    item = from_item(raw)
-    triage = MentionTriage.model_validate_json(item["triage"])
-    return StoredMention(
-        id=item["mention_id"],
-        brand_id=brand_id,
-        received_at=item["received_at"],
-        mention=Mention.model_validate_json(item["mention"]),
-        triage=triage,
-        handling=handling_from_item(item, triage.tier),  # the answer queue (api/queue)
     )

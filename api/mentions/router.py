@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
@@ -29,6 +29,7 @@ from api.problems import (
     ValidationFailed,
     problem_responses,
 )
+from api.queue.schemas import HandlingStatus
 from api.types import Instant
 
 _INSTANT = "RFC 3339 with an offset, from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z."
@@ -105,13 +106,18 @@ def list_mentions(
     limit: PageLimit = 50,
     cursor: PageCursor = None,
     status: Annotated[
-        Literal["open"] | None,
-        Query(description="`open`: the answer queue, earliest `respond_by` first (overdue first)."),
+        HandlingStatus | None,
+        Query(
+            description="Only mentions in this handling status. `open` is the answer queue, "
+            "earliest `respond_by` first (overdue first), and takes no other filter; "
+            "`answered`, `moved_to_private`, `dismissed` list newest first and combine with "
+            "the other filters."
+        ),
     ] = None,
 ) -> MentionPage:
     """List a brand's mentions, newest first, with filters and cursor pagination."""
     filters = MentionFilters(since=since, until=until, tier=tier, network=network)
-    if status is not None:  # the answer queue (api/queue)
+    if status is HandlingStatus.open:  # the answer queue (api/queue)
         combined = [name for name, value in filters if value is not None]
         if combined:
             raise ValidationFailed(
@@ -121,6 +127,8 @@ def list_mentions(
                 ],
             )
         return services.queue.list_open(principal.workspace, brand.id, limit, cursor)
+    if status is not None:
+        filters = filters.model_copy(update={"status": status})
     return services.mentions.list(principal.workspace, brand.id, filters, limit, cursor)
 
 

@@ -21,7 +21,7 @@ from api.engine.mention import (
 from api.engine.schemas import BrandRiskAssessment, MentionTriage, Tier
 from api.examples import INGEST_RESPONSE_EXAMPLE, STORED_MENTION_EXAMPLE
 from api.problems import InvalidParam
-from api.queue.schemas import Handling
+from api.queue.schemas import Handling, HandlingStatus
 
 LATEST_INSTANT = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -114,6 +114,7 @@ class MentionFilters(BaseModel):
     until: AwareDatetime | None = None
     tier: Tier | None = None
     network: Network | None = None
+    status: HandlingStatus | None = None
 
     def problems(self) -> list[InvalidParam]:
         """What makes this time range unusable (out of storage range, or inverted)."""

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from api.engine.mention import Mention
 from api.engine.schemas import MentionTriage, Tier
+from api.mentions.items import STATUS_ATTRIBUTE, stored_mention_from_item
 from api.queue.schemas import Handling, HandlingStatus
 from api.storage import keys
-from api.storage.codec import from_item, to_attribute, to_item
+from api.storage.codec import to_attribute, to_item
 from api.storage.retry import error_code, with_retries
 
 if TYPE_CHECKING:
@@ -46,14 +46,6 @@ def queue_attributes(
     }
 
 
-def handling_from_item(item: dict[str, Any], tier: Tier) -> Handling | None:
-    """The handling stored on a decoded mention item, or the default for its tier."""
-    raw = item.get("handling")
-    if isinstance(raw, str):
-        return Handling.model_validate_json(raw)
-    return None if tier is Tier.watch else Handling(status=HandlingStatus.open)
-
-
 class MentionGoneError(Exception):
     """The mention disappeared (retention TTL) between the read and the update."""
 
@@ -72,13 +64,17 @@ class QueueRepository:
         respond_by: datetime | None,
     ) -> None:
         """Store the handling; an `open` mention enters the queue, any other status leaves it."""
-        values: dict[str, Any] = {":handling": to_attribute(handling.model_dump_json())}
+        values: dict[str, Any] = {
+            ":handling": to_attribute(handling.model_dump_json()),
+            ":status": to_attribute(handling.status.value),
+        }
+        update = f"SET handling = :handling, {STATUS_ATTRIBUTE} = :status"
         if handling.status is HandlingStatus.open:
-            update = "SET handling = :handling, GSI3PK = :queue_pk, GSI3SK = :queue_sk"
+            update += ", GSI3PK = :queue_pk, GSI3SK = :queue_sk"
             values[":queue_pk"] = to_attribute(keys.queue_pk(workspace, brand_id))
             values[":queue_sk"] = to_attribute(keys.queue_sk(respond_by, mention_id))
         else:
-            update = "SET handling = :handling REMOVE GSI3PK, GSI3SK"
+            update += " REMOVE GSI3PK, GSI3SK"
         key = to_item(
             {"PK": keys.mentions_pk(workspace, brand_id), "SK": keys.mention_sk(mention_id)}
         )
@@ -177,19 +173,3 @@ class QueueRepository:
                 return counted, True
             request["ExclusiveStartKey"] = last
             request["Limit"] = MAX_COUNTED - counted
-
-
-def stored_mention_from_item(brand_id: str, raw: Any) -> StoredMention:
-    """A StoredMention from a raw mention item (as the queue index projects it whole)."""
-    from api.mentions.schemas import StoredMention
-
-    item = from_item(raw)
-    triage = MentionTriage.model_validate_json(item["triage"])
-    return StoredMention(
-        id=item["mention_id"],
-        brand_id=brand_id,
-        received_at=item["received_at"],
-        mention=Mention.model_validate_json(item["mention"]),
-        triage=triage,
-        handling=handling_from_item(item, triage.tier),
-    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -23,6 +25,9 @@ def test_sign_in_shows_the_brands_overview(
     row = page.locator(f'tr.brand-row[data-brand="{seeded.brand_id}"]')
     expect(row).to_be_visible()
     expect(row.locator("svg.sparkline polyline")).to_have_count(1)
+    # The last 7 days, a point every 6 hours (both ends included).
+    points = row.locator("svg.sparkline polyline").get_attribute("points") or ""
+    assert len(points.split()) == 7 * 4 + 1
     assert int(row.locator("td.open").inner_text()) >= 2
     assert seeded.api_key not in page.content()
     cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
@@ -64,6 +69,99 @@ def test_brand_page_draws_the_timeline_and_works_the_queue(
     )
 
 
+def test_queue_pages_through_the_api_cursor_and_filters_by_status(
+    page: Page, live_server: LiveServer, services: Services
+) -> None:
+    seeded = seed_brand(services, live_server, complaints=14)
+    sign_in(page, live_server, seeded.api_key)
+    page.goto(f"{live_server.url}/app/brands/{seeded.brand_id}")
+    rows = page.locator("#queue tr.queue-row")
+    expect(rows).to_have_count(10)
+    first_page = rows.evaluate_all("rows => rows.map(r => r.dataset.mention)")
+    page.locator("#queue-section a.next-page").click()  # htmx: the section alone is swapped
+    expect(page.locator("#queue-section a.first-page")).to_be_visible()
+    second_page = rows.evaluate_all("rows => rows.map(r => r.dataset.mention)")
+    assert second_page
+    assert not set(second_page) & set(first_page)
+    assert "cursor=" in page.url  # pushed: a reload shows the same page
+    with httpx.Client(
+        base_url=live_server.url, headers={"Authorization": f"Bearer {seeded.api_key}"}
+    ) as http:
+        api_first = http.get(
+            f"/v1/brands/{seeded.brand_id}/mentions", params={"status": "open", "limit": 10}
+        ).json()
+        api_second = http.get(
+            f"/v1/brands/{seeded.brand_id}/mentions",
+            params={"status": "open", "limit": 10, "cursor": api_first["next_cursor"]},
+        ).json()
+    assert first_page == [item["id"] for item in api_first["items"]]
+    assert second_page == [item["id"] for item in api_second["items"]]
+
+    # Each status is a tab of the same section.
+    chosen = {second_page[0]: "moved_to_private", second_page[1]: "dismissed"}
+    for mention_id, status in chosen.items():
+        page.locator(f'#q-{mention_id} button[data-status="{status}"]').click()
+        expect(page.locator(f"#q-{mention_id}")).to_have_attribute("data-status", status)
+    for status in ("answered", "moved_to_private", "dismissed"):
+        page.locator(f'.queue-tabs a[data-status="{status}"]').click()
+        expect(page.locator("#queue-section")).to_have_attribute("data-status", status)
+        shown = page.locator("#queue tr.queue-row").evaluate_all(
+            "rows => rows.map(r => r.dataset.mention)"
+        )
+        assert shown == [m for m, s in chosen.items() if s == status]
+    page.locator('.queue-tabs a[data-status="open"]').click()
+    expect(page.locator("#queue-section")).to_have_attribute("data-status", "open")
+    page.reload()
+    expect(page.locator(".queue-tabs a.current")).to_have_attribute("data-status", "open")
+
+
+def test_brand_page_shows_factors_playbook_top_mentions_and_replays_as_of(
+    page: Page, live_server: LiveServer, seeded: SeededBrand
+) -> None:
+    sign_in(page, live_server, seeded.api_key)
+    page.goto(f"{live_server.url}/app/brands/{seeded.brand_id}")
+    with httpx.Client(
+        base_url=live_server.url, headers={"Authorization": f"Bearer {seeded.api_key}"}
+    ) as http:
+        risk = http.get(f"/v1/brands/{seeded.brand_id}/risk").json()
+    expect(page.locator(".factors tbody tr")).to_have_count(len(risk["factors"]))
+    for factor in risk["factors"]:
+        expect(page.locator(".factors tbody")).to_contain_text(factor["name"])
+    expect(page.locator(".playbook li")).to_have_count(max(1, len(risk["playbook"])))
+    for action in risk["playbook"]:
+        expect(page.locator(".playbook")).to_contain_text(action["action"])
+    expect(page.locator(".top-mentions li")).to_have_count(len(risk["top_mentions"]))
+    assert risk["top_mentions"]
+    for mention_id in risk["top_mentions"]:
+        link = page.locator(f'.top-mentions a[href$="/mentions/{mention_id}"]')
+        expect(link).to_have_count(1)
+    # Deadlines count down in the browser (console.js), from the UTC instant the server wrote.
+    countdowns = page.locator("time.countdown")
+    assert countdowns.count() > 0
+    for text in countdowns.all_inner_texts():
+        assert re.match(r"^(in|overdue by) \d", text), text
+
+    # Replay as of yesterday: the picker's minute, read as UTC, is GET /risk?at=.
+    moment = (datetime.now(UTC) - timedelta(hours=20)).replace(second=0, microsecond=0)
+    page.fill('form.replay input[name="at"]', moment.strftime("%Y-%m-%dT%H:%M"))
+    page.click("form.replay button")
+    page.wait_for_url(re.compile(r".*[?&]at="))
+    with httpx.Client(
+        base_url=live_server.url, headers={"Authorization": f"Bearer {seeded.api_key}"}
+    ) as http:
+        then = http.get(
+            f"/v1/brands/{seeded.brand_id}/risk", params={"at": moment.isoformat()}
+        ).json()
+    expect(page.locator(".risk-now .score")).to_have_text(str(then["score"]))
+    expect(page.locator(".risk-now time")).to_have_attribute(
+        "datetime", datetime.fromisoformat(then["as_of"].replace("Z", "+00:00")).isoformat()
+    )
+    last_point = page.evaluate("window.vigieTimeline.data[0].at(-1)")
+    assert last_point <= moment.timestamp()
+    assert last_point > moment.timestamp() - 3600
+    expect(page.locator("form.replay a")).to_be_visible()  # back to live
+
+
 def test_hostile_mention_text_renders_as_text_and_runs_nothing(
     page: Page, live_server: LiveServer, seeded: SeededBrand
 ) -> None:
@@ -84,6 +182,11 @@ def test_hostile_mention_text_renders_as_text_and_runs_nothing(
     expect(detail).to_have_text(SCRIPT_ATTACK)
     page.locator(f"#q-{seeded.mention_ids[-2]} td.text a").click()
     expect(detail).to_have_text(IMG_ATTACK)
+    # Reasons and topics, with the words that revealed them marked in the (still inert) text.
+    expect(page.locator('#detail .badge.topic[data-topic="delivery"]')).to_have_count(1)
+    expect(page.locator("#detail .topics")).to_contain_text("never arrived")
+    expect(detail.locator("mark.revealing", has_text="never arrived")).to_have_count(1)
+    expect(page.locator("#detail ul li code", has_text="topic.delivery")).to_have_count(1)
     assert page.locator('main img[src="x"]').count() == 0
     assert page.locator("main script:not([type])").count() == 0
     assert dialogs == []

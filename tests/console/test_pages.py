@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.console.i18n import negotiate
+from api.console.i18n import messages, negotiate
 from api.console.session import SESSION_COOKIE
-
-KEY_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
+from api.engine.schemas import Level, Stage, Tier
+from api.queue.schemas import HandlingStatus
+from api.services import Services
+from api.subscriptions.schemas import DeliveryFormat, DeliveryState, DisabledReason, EventType
+from tests.console.seeding import KEY_FIELD, signed_in
 
 
 @pytest.fixture
@@ -20,18 +26,6 @@ def browser_client(app: FastAPI) -> Iterator[TestClient]:
     """A cookie-keeping client without any API key header (a browser)."""
     with TestClient(app, follow_redirects=False) as web:
         yield web
-
-
-def signed_in(web: TestClient, api_key: str, **headers: str) -> str:
-    form = web.get("/app/sign-in")
-    token = KEY_FIELD.search(form.text)
-    assert token is not None
-    response = web.post(
-        "/app/sign-in", data={"csrf": token[1], "api_key": api_key, "name": "cam"}, headers=headers
-    )
-    assert response.status_code == 303, response.text
-    cookie: str = response.headers["set-cookie"]
-    return cookie
 
 
 def test_pages_need_a_session(browser_client: TestClient) -> None:
@@ -66,6 +60,21 @@ def test_sign_in_checks_its_csrf_nonce_and_never_echoes_the_key(
     assert page.status_code == 200
     assert api_key not in page.text
     assert api_key not in cookie
+
+
+def test_a_session_expires(
+    browser_client: TestClient, api_key: str, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lifetime = services.settings.console_session_hours * 3600
+    cookie = signed_in(browser_client, api_key)
+    assert f"Max-Age={lifetime}" in cookie
+    assert browser_client.get("/app/brands").status_code == 200
+    later = time.time() + lifetime + 1
+    # The browser would have dropped it; a replayed cookie is refused by its signed expiry.
+    monkeypatch.setattr("api.console.session.time", SimpleNamespace(time=lambda: later))
+    expired = browser_client.get("/app/brands")
+    assert expired.status_code == 303
+    assert expired.headers["location"] == "/app/sign-in"
 
 
 def test_the_session_cookie_is_secure_behind_https(app: FastAPI, api_key: str) -> None:
@@ -108,7 +117,13 @@ def test_pages_send_a_strict_content_security_policy(
     browser_client: TestClient, api_key: str
 ) -> None:
     signed_in(browser_client, api_key)
-    for path in ("/app/sign-in", "/app/brands", "/app/brands/does-not-exist"):
+    for path in (
+        "/app/sign-in",
+        "/app/brands",
+        "/app/brands/does-not-exist",
+        "/app/subscriptions",
+        "/app/subscriptions/sub_aaaaaaaaaaaaaaaaaaaa",
+    ):
         response = browser_client.get(path)
         policy = response.headers["content-security-policy"]
         assert "script-src 'self'" in policy
@@ -118,6 +133,7 @@ def test_pages_send_a_strict_content_security_policy(
         assert response.headers["x-content-type-options"] == "nosniff"
         assert "<script>" not in response.text  # only <script src=…> and JSON data blocks
     assert browser_client.get("/app/brands/does-not-exist").status_code == 404
+    assert browser_client.get("/app/subscriptions/sub_aaaaaaaaaaaaaaaaaaaa").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -148,3 +164,28 @@ def test_docs_load_their_assets_from_the_app(browser_client: TestClient) -> None
             response = browser_client.get(f"/app/static/vendor/{asset}")
             assert response.status_code == 200
             assert len(response.content) > 10_000
+
+
+def test_every_text_the_templates_name_exists_in_french_and_english() -> None:
+    templates = Path(__file__).resolve().parents[2] / "api" / "console" / "templates"
+    named = {
+        key
+        for template in templates.glob("*.html")
+        for key in re.findall(r"""\bt\('([a-z_.]+)'""", template.read_text("utf-8"))
+        if not key.endswith(".")  # a prefix: `t('status.' ~ value)`, checked below
+    }
+    assert len(named) > 50
+    english, french = messages("en"), messages("fr")
+    assert set(english) == set(french)
+    assert sorted(named - set(english)) == []
+    # The keys built from enum values (status, tier, level, stage, event types, delivery states).
+    built = [f"status.{s.value}" for s in HandlingStatus]
+    built += [f"delivery.{s.value}" for s in DeliveryState]
+    built += [f"event.{e.value}" for e in EventType]
+    built += [f"format.{f.value}" for f in DeliveryFormat]
+    built += [f"subs.disabled.{r.value}" for r in DisabledReason]
+    built += [f"tier.{t.value}" for t in Tier] + [f"level.{v.value}" for v in Level]
+    built += [f"stage.{v.value}" for v in Stage]
+    built += ["sign_in.invalid"] + [f"error.{e}" for e in ("not_found", "csrf", "invalid", "busy")]
+    built += ["error.secrets"]
+    assert sorted(set(built) - set(english)) == []

@@ -155,13 +155,61 @@ def test_queue_listing_does_not_combine_with_other_filters(
     assert response.status_code == 422
     assert response.json()["invalid_params"][0]["name"] == "tier"
     assert (
-        client.get(f"/v1/brands/{brand_id}/mentions", params={"status": "answered"}).status_code
-        == 422
+        client.get(f"/v1/brands/{brand_id}/mentions", params={"status": "done"}).status_code == 422
     )
     bad_cursor = client.get(
         f"/v1/brands/{brand_id}/mentions", params={"status": "open", "cursor": "nope"}
     )
     assert bad_cursor.status_code == 400
+
+
+def test_every_handling_status_is_a_listing_filter(client: TestClient, brand_id: str) -> None:
+    ids = ingest(
+        client,
+        brand_id,
+        [mention(f"c{i}", text=COMPLAINT) for i in range(5)]
+        + [mention("p", text=PRAISE, sentiment={"score": 0.6})],
+    )
+    complaints, praise = ids[:5], ids[5]
+    chosen = {
+        complaints[0]: "answered",
+        complaints[1]: "answered",
+        complaints[2]: "moved_to_private",
+        complaints[3]: "dismissed",
+    }
+    for mention_id, status in chosen.items():
+        url = f"/v1/brands/{brand_id}/mentions/{mention_id}"
+        assert client.patch(url, json={"status": status}).status_code == 200
+
+    def listed(status: str, **params: Any) -> list[str]:
+        response = client.get(
+            f"/v1/brands/{brand_id}/mentions", params={"status": status, **params}
+        )
+        assert response.status_code == 200, response.text
+        return [item["id"] for item in response.json()["items"]]
+
+    assert listed("open") == [complaints[4]]
+    assert sorted(listed("answered")) == sorted(complaints[:2])
+    assert listed("moved_to_private") == [complaints[2]]
+    assert listed("dismissed") == [complaints[3]]
+    assert praise not in {i for s in ("open", "answered", "dismissed") for i in listed(s)}
+    # The handled listings are mention listings: they page and combine with the filters.
+    first = client.get(
+        f"/v1/brands/{brand_id}/mentions", params={"status": "answered", "limit": 1}
+    ).json()
+    assert len(first["items"]) == 1
+    assert first["next_cursor"]
+    second = client.get(
+        f"/v1/brands/{brand_id}/mentions",
+        params={"status": "answered", "limit": 1, "cursor": first["next_cursor"]},
+    ).json()
+    assert {first["items"][0]["id"], second["items"][0]["id"]} == set(complaints[:2])
+    assert listed("answered", tier="watch") == []
+    # Reopened, a mention leaves its handled listing for the queue.
+    url = f"/v1/brands/{brand_id}/mentions/{complaints[3]}"
+    assert client.patch(url, json={"status": "open"}).status_code == 200
+    assert listed("dismissed") == []
+    assert sorted(listed("open")) == sorted([complaints[3], complaints[4]])
 
 
 def test_the_summary_stops_counting_at_its_bound(
