@@ -17,13 +17,23 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.local.dispatch_loop import (
+    InMemoryRetryScheduler,
+    LocalWorker,
+    StreamReader,
+    create_streams_client,
+)
 from api.local.dynamodb_local import DynamoDBLocal
 from api.services import Services
 from api.settings import Settings
 from api.storage.client import create_dynamodb_client
 from api.storage.table import create_table
+from api.subscriptions.dispatcher import Dispatcher
+from api.subscriptions.ssrf import allowed_networks
+from api.subscriptions.transport import HttpSender
 from tests.factories import create_brand
 from tests.live_server import LiveServer
+from tests.subscriptions.receivers import Receiver
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -122,3 +132,34 @@ def live_client(live_server: LiveServer, api_key: str) -> Iterator[httpx.Client]
         base_url=live_server.url, headers={"Authorization": f"Bearer {api_key}"}, timeout=30
     ) as http:
         yield http
+
+
+# Outbound deliveries (subscriptions, the console's subscription pages): a real HTTP receiver
+# on 127.0.0.1 and the in-process dispatcher of `vigie dev` reading the real stream.
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    server = Receiver()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def worker(
+    services: Services, settings: Settings, dynamodb: DynamoDBClient, workspace: str
+) -> Iterator[LocalWorker]:
+    """The in-process dispatcher of `vigie dev`, reading the real stream, for this workspace."""
+    scheduler = InMemoryRetryScheduler()
+    sender = HttpSender(
+        allowed_networks(settings.outbound_allow_cidrs), settings.subscription_timeout_seconds
+    )
+    dispatcher = Dispatcher(services.subscriptions, sender, scheduler)
+    reader = StreamReader(
+        dynamodb,
+        create_streams_client(settings),
+        settings.table_name,
+        workspaces=[workspace],
+    )
+    running = LocalWorker(dispatcher, reader, scheduler, poll_seconds=0.05).start()
+    yield running
+    running.stop()
+    sender.close()

@@ -20,10 +20,10 @@ HOSTILE = "<script>alert(1)</script> on-call"
 
 
 @pytest.fixture
-def web(outbound_app: FastAPI, outbound_workspace: str) -> Iterator[TestClient]:
-    services: Services = outbound_app.state.services
-    with TestClient(outbound_app, follow_redirects=False) as client:
-        signed_in(client, services.api_keys.create(outbound_workspace))
+def web(app: FastAPI, workspace: str) -> Iterator[TestClient]:
+    services: Services = app.state.services
+    with TestClient(app, follow_redirects=False) as client:
+        signed_in(client, services.api_keys.create(workspace))
         yield client
 
 
@@ -44,7 +44,7 @@ def wait_for_log(web: TestClient, subscription_id: str, count: int) -> str:
 
 
 def test_create_shows_the_secret_once_and_lists_it_escaped(
-    web: TestClient, outbound_app: FastAPI, outbound_workspace: str
+    web: TestClient, app: FastAPI, workspace: str
 ) -> None:
     assert 'id="no-subscriptions"' in web.get("/app/subscriptions").text
     status, created = create(
@@ -61,8 +61,8 @@ def test_create_shows_the_secret_once_and_lists_it_escaped(
     subscription_id = re.search(r"/app/subscriptions/(sub_[a-z2-7]+)", created)
     assert subscription_id is not None
     # The service agrees: this is the subscription and the secret that signs its deliveries.
-    services: Services = outbound_app.state.services
-    stored = services.subscriptions.get(Principal(outbound_workspace), subscription_id[1])
+    services: Services = app.state.services
+    stored = services.subscriptions.get(Principal(workspace), subscription_id[1])
     assert [e.value for e in stored.events] == ["brand.tier_changed", "mention.escalated"]
     assert stored.brand_ids is None
     listing = web.get("/app/subscriptions").text
@@ -116,17 +116,15 @@ def test_deliveries_log_and_resend(
     assert wait_for_log(web, subscription_id, 2).count(f'data-event="{event_id}"') == 2
 
 
-def test_another_workspace_subscription_is_a_404_page(
-    web: TestClient, outbound_app: FastAPI
-) -> None:
+def test_another_workspace_subscription_is_a_404_page(web: TestClient, app: FastAPI) -> None:
     status, created = create(
         web, url="https://hooks.example.com/vigie", events=["brand.tier_changed"]
     )
     assert status == 201
     found = re.search(r"/app/subscriptions/(sub_[a-z2-7]+)", created)
     assert found is not None
-    services: Services = outbound_app.state.services
-    with TestClient(outbound_app, follow_redirects=False) as other:
+    services: Services = app.state.services
+    with TestClient(app, follow_redirects=False) as other:
         signed_in(other, services.api_keys.create("ws-someone-else"))
         page = other.get(f"/app/subscriptions/{found[1]}")
         assert page.status_code == 404
