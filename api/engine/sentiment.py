@@ -114,6 +114,18 @@ _DUAL_BOOSTERS: Final = frozenset(
     {"super", "grave", "terriblement", "incroyablement", "putain", "terribly", "incredibly",
      "awfully", "ridiculously", "bloody", "damn", "fucking"}
 )  # fmt: skip
+# Hashtags by which an author marks irony: the praise around them is blame.
+_IRONY_TAGS: Final = frozenset(
+    {"sarcasm", "sarcastic", "sarcasme", "irony", "ironie", "ironique", "not", "yeahright"}
+)
+# What an irony tag alone says: mild blame (the valence of `meh`).
+_IRONY_VALENCE: Final = -1.0
+# Words that put what follows in a wish or a condition, up to the end of the clause.
+_IRREALIS: Final = frozenset(
+    {"if", "would", "could", "should", "wish", "si", "aurait", "serait", "faudrait", "souhaite"}
+)
+_IRREALIS_WINDOW: Final = 4
+_IRREALIS_SCALAR: Final = 0.5
 _CONTRASTS: Final = frozenset(
     {"mais", "cependant", "pourtant", "toutefois", "neanmoins", "but", "however"}
 )
@@ -227,7 +239,8 @@ _TOKEN: Final = re.compile(
     + r")"
     r"|(?P<word>[^\W\d_]+)"
     r"|(?P<exclamation>!+)"
-    r"|(?P<stop>[.,;:?()\[\]\n\"\u2026]+|\s[-\u2013\u2014]\s)"
+    # One mark at a time: a run (`...:-)`) would swallow the emoticon that ends it.
+    r"|(?P<stop>[.,;:?()\[\]\n\"\u2026]|\s[-\u2013\u2014]\s)"
     r"|(?P<emoji>[" + "".join(re.escape(e) for e in sorted(_EMOJI)) + r"])"
 )
 # `n't` becomes a word of its own; `can't`/`won't` keep a readable stem.
@@ -253,6 +266,11 @@ class _Tokens:
     # token index → emphasis boost (ALL CAPS among lower-case words, or stretched like `nuuul`)
     emphasis: dict[int, float]
     exclamations: int
+    # token indexes of words inside a run of capitalised words in running text: names
+    # (`Super Eagles`, `Good Morning America`, `Great Lakes`), which say nothing of the author
+    names: frozenset[int] = frozenset()
+    # `#sarcasm`, `#ironie`: the author says the words mean their opposite
+    irony: bool = False
 
 
 def _split_hashtag(tag: str) -> list[str]:
@@ -293,6 +311,8 @@ def _tokenise(text: str) -> _Tokens:
     exclamations = 0
     lower_words = 0
     caps_words: list[int] = []
+    titled: list[int] = []
+    irony = False
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         value = match.group()
@@ -301,11 +321,16 @@ def _tokenise(text: str) -> _Tokens:
                 caps_words.append(len(words))
             else:
                 lower_words += 1
+                if len(value) > 1 and value[0].isupper() and value[1:].islower():
+                    titled.append(len(words))
             folded, stretched = _word_form(value)
             if stretched:
                 emphasis[len(words)] = stretched
             words.append(folded)
         elif kind == "hashtag":
+            if _normalise(value[1:]) in _IRONY_TAGS:
+                irony = True
+                continue
             words.extend(_split_hashtag(value[1:]))
         elif kind == "emoji":
             symbols[len(words)] = _EMOJI[value]
@@ -323,11 +348,40 @@ def _tokenise(text: str) -> _Tokens:
     if caps_words and lower_words:
         for index in caps_words:
             emphasis[index] = _CAPS_BOOST
-    return _Tokens(words, symbols, emphasis, exclamations)
+    return _Tokens(
+        words, symbols, emphasis, exclamations, _names(words, titled, lower_words), irony
+    )
 
 
-def _inflections(word: str) -> Iterable[str]:
-    """Dictionary forms to try for an inflected word (plural, feminine), most likely first."""
+def _names(words: list[str], titled: list[int], lower_words: int) -> frozenset[int]:
+    # A headline capitalises every word: there a capital marks no name.
+    if len(titled) * 2 > lower_words:
+        return frozenset()
+    marked = set(titled)
+    found = set()
+    for index in titled:
+        if index - 1 in marked:
+            found.add(index)
+        elif index + 1 in marked and index > 0 and words[index - 1] != _STOP:
+            # A sentence starts with a capital anyway: `Happy Birthday` may be the author's.
+            found.add(index)
+    return frozenset(found)
+
+
+def _inflections(word: str, lexicon_key: str) -> Iterable[str]:
+    """Dictionary forms to try for an inflected word (plural, feminine), most likely first.
+
+    The feminine endings are French: in English, dropping a final `e` turns `made` into `mad`,
+    `hate` into `hat`; English words get their plural forms only.
+    """
+    if lexicon_key == "en":
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            yield word[:-1]
+            if word.endswith("ies"):
+                yield word[:-3] + "y"
+            if word.endswith("es"):
+                yield word[:-2]
+        return
     if len(word) > 3 and word[-1] in "sx":
         singular = word[:-1]
         yield singular
@@ -352,7 +406,7 @@ def _valence(word: str, lexicon_key: str) -> float:
     found = lexicon.words.get(word)
     if found is not None:
         return found
-    for form in _inflections(word):
+    for form in _inflections(word, lexicon_key):
         found = lexicon.words.get(form)
         if found is not None:
             return found
@@ -388,6 +442,18 @@ def _negated(words: list[str], index: int, length: int, muted: set[int]) -> bool
             return True
     after = index + length
     return after < len(words) and words[after] in _POST_NEGATORS
+
+
+def _irrealis(words: list[str], index: int) -> bool:
+    """Praise in a wish or a condition (`it would be nice if`, `if only it worked`, `j'aimerais
+    que ça marche`) is what the author lacks, not what they got."""
+    for back in range(1, _IRREALIS_WINDOW + 1):
+        position = index - back
+        if position < 0 or words[position] == _STOP:
+            return False
+        if words[position] in _IRREALIS:
+            return True
+    return False
 
 
 def _boost(words: list[str], index: int) -> float:
@@ -453,7 +519,7 @@ def score_sentiment(text: str, language: str | None) -> float:
                         last = index + length - 1
                         muted.update(range(index, last if parts[-1] in _NEGATORS else last + 1))
                     break
-        if length == 1:
+        if length == 1 and index not in tokens.names:
             valence = _valence(word, key)
         if valence == 0.0:
             index += length
@@ -469,9 +535,14 @@ def score_sentiment(text: str, language: str | None) -> float:
         valence += sign * (stress + _boost(words, index))
         if not self_negated and _negated(words, index, length, muted):
             valence *= _NEGATION_SCALAR
+        elif valence > 0 and _irrealis(words, index):
+            valence *= _IRREALIS_SCALAR
         values.append(valence)
         index += length
 
+    if tokens.irony:
+        # Irony turns praise into blame and leaves blame as it is; alone it is mild blame.
+        values = [-abs(value) for value in values] or [_IRONY_VALENCE]
     if not values:
         return 0.0
     if contrast_at >= 0:
