@@ -126,6 +126,17 @@ _IRREALIS: Final = frozenset(
 )
 _IRREALIS_WINDOW: Final = 4
 _IRREALIS_SCALAR: Final = 0.5
+# Thanks and congratulations are courtesy (or irony) beside blame: "thanks for the 3rd cancelled
+# flight", "merci de me répondre enfin". In a post that blames, they add no praise.
+_COURTESY: Final = frozenset(
+    {
+        ("thank",), ("thanks",), ("thank", "you"), ("thx",), ("thanx",), ("ty",), ("tnx",),
+        ("cheers",), ("kudos",), ("bravo",), ("congrats",), ("congratulations",),
+        ("great", "job"), ("good", "job"), ("well", "done"), ("nice", "one"), ("please",),
+        ("merci",), ("remercie",), ("remercier",), ("felicitations",), ("bien", "joue"),
+        ("bon", "boulot"), ("beau", "travail"), ("chapeau",),
+    }
+)  # fmt: skip
 _CONTRASTS: Final = frozenset(
     {"mais", "cependant", "pourtant", "toutefois", "neanmoins", "but", "however"}
 )
@@ -488,6 +499,7 @@ def score_sentiment(text: str, language: str | None) -> float:
     emphasis = tokens.emphasis
 
     values: list[float] = []
+    courtesy: list[int] = []
     # Negators a phrase has already used up (`pas de souci`, `sans doute`, `pas mal de`): they do
     # not negate the words after the phrase. One that ends it (`toujours pas`, `still not`) does.
     muted: set[int] = set()
@@ -537,9 +549,14 @@ def score_sentiment(text: str, language: str | None) -> float:
             valence *= _NEGATION_SCALAR
         elif valence > 0 and _irrealis(words, index):
             valence *= _IRREALIS_SCALAR
+        if valence > 0 and tuple(words[index : index + length]) in _COURTESY:
+            courtesy.append(len(values))
         values.append(valence)
         index += length
 
+    if courtesy and any(value < 0 for value in values):
+        for position in courtesy:
+            values[position] = 0.0
     if tokens.irony:
         # Irony turns praise into blame and leaves blame as it is; alone it is mild blame.
         values = [-abs(value) for value in values] or [_IRONY_VALENCE]
