@@ -137,6 +137,9 @@ _COURTESY: Final = frozenset(
         ("bon", "boulot"), ("beau", "travail"), ("chapeau",),
     }
 )  # fmt: skip
+# A word this negative is blame; milder ones (`remboursement`, `waiting`) only name the topic of
+# a thanks ("mon remboursement est arrivé, merci").
+_BLAME: Final = -1.0
 _CONTRASTS: Final = frozenset(
     {"mais", "cependant", "pourtant", "toutefois", "neanmoins", "but", "however"}
 )
@@ -554,7 +557,7 @@ def score_sentiment(text: str, language: str | None) -> float:
         values.append(valence)
         index += length
 
-    if courtesy and any(value < 0 for value in values):
+    if courtesy and any(value <= _BLAME for value in values):
         for position in courtesy:
             values[position] = 0.0
     if tokens.irony:
