@@ -251,6 +251,8 @@ _TOKEN: Final = re.compile(
     r"|(?P<emoticon>"
     + "|".join(_emoticon_pattern(e) for e in sorted(_EMOTICONS, key=lambda e: (-len(e), e)))
     + r")"
+    # A swear word masked by the author (`f***`, `sh*t`, `m*rde`) is still one.
+    r"|(?P<masked>(?<![\w*])[^\W\d_]{1,3}(?:\*{2,}[^\W\d_]{0,3}|\*[^\W\d_]{1,4})(?![\w*]))"
     r"|(?P<word>[^\W\d_]+)"
     r"|(?P<exclamation>!+)"
     # One mark at a time: a run (`...:-)`) would swallow the emoticon that ends it.
@@ -270,6 +272,9 @@ _LAUGH: Final = re.compile(r"(?:a?h[aei]){2,}h?|(?:ah){2,}|lo+l|mdr+|x?ptdr+|lmf
 # Tokens: a folded word, or one of these markers.
 _STOP: Final = "\x00stop"
 _SYMBOL: Final = "\x00symbol"
+_SWEAR: Final = "\x00swear"
+# A masked swear word: blame, as strong as the common ones (`crap`, `shit`).
+_SWEAR_VALENCE: Final = -2.4
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,6 +346,9 @@ def _tokenise(text: str) -> _Tokens:
             if stretched:
                 emphasis[len(words)] = stretched
             words.append(folded)
+        elif kind == "masked":
+            lower_words += 1
+            words.append(_SWEAR)
         elif kind == "hashtag":
             if _normalise(value[1:]) in _IRONY_TAGS:
                 irony = True
@@ -534,7 +542,9 @@ def score_sentiment(text: str, language: str | None) -> float:
                         last = index + length - 1
                         muted.update(range(index, last if parts[-1] in _NEGATORS else last + 1))
                     break
-        if length == 1 and index not in tokens.names:
+        if word == _SWEAR:
+            valence = _SWEAR_VALENCE
+        elif length == 1 and index not in tokens.names:
             valence = _valence(word, key)
         if valence == 0.0:
             index += length
