@@ -273,6 +273,9 @@ _LAUGH: Final = re.compile(r"(?:a?h[aei]){2,}h?|(?:ah){2,}|lo+l|mdr+|x?ptdr+|lmf
 _STOP: Final = "\x00stop"
 _SYMBOL: Final = "\x00symbol"
 _SWEAR: Final = "\x00swear"
+# A lower-case word this long shows running text (not a headline, which capitalises all but
+# `a`, `the`, `de`, `la`…).
+_RUNNING_WORD: Final = 4
 # A masked swear word: blame, as strong as the common ones (`crap`, `shit`).
 _SWEAR_VALENCE: Final = -2.4
 
@@ -331,6 +334,7 @@ def _tokenise(text: str) -> _Tokens:
     lower_words = 0
     caps_words: list[int] = []
     titled: list[int] = []
+    running = 0
     irony = False
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
@@ -342,6 +346,8 @@ def _tokenise(text: str) -> _Tokens:
                 lower_words += 1
                 if len(value) > 1 and value[0].isupper() and value[1:].islower():
                     titled.append(len(words))
+                elif len(value) >= _RUNNING_WORD and value.islower():
+                    running += 1
             folded, stretched = _word_form(value)
             if stretched:
                 emphasis[len(words)] = stretched
@@ -370,14 +376,12 @@ def _tokenise(text: str) -> _Tokens:
     if caps_words and lower_words:
         for index in caps_words:
             emphasis[index] = _CAPS_BOOST
-    return _Tokens(
-        words, symbols, emphasis, exclamations, _names(words, titled, lower_words), irony
-    )
+    return _Tokens(words, symbols, emphasis, exclamations, _names(words, titled, running), irony)
 
 
-def _names(words: list[str], titled: list[int], lower_words: int) -> frozenset[int]:
-    # A headline capitalises every word: there a capital marks no name.
-    if len(titled) * 2 > lower_words:
+def _names(words: list[str], titled: list[int], running: int) -> frozenset[int]:
+    # A headline capitalises every word (short ones aside): there a capital marks no name.
+    if not running:
         return frozenset()
     marked = set(titled)
     found = set()
@@ -503,7 +507,7 @@ def score_sentiment(text: str, language: str | None) -> float:
         return 0.0
     tokens = _tokenise(text)
     words = tokens.words
-    if not words:
+    if not words and not tokens.irony:
         return 0.0
     key = _lexicon_key(text, language)
     phrases = _LEXICONS[key].phrases
@@ -533,7 +537,7 @@ def score_sentiment(text: str, language: str | None) -> float:
         length = 1
         valence = 0.0
         self_negated = False
-        candidates = phrases.get(word)
+        candidates = phrases.get(word) if index not in tokens.names else None
         if candidates is not None:
             for parts, phrase_valence, has_negator in candidates:
                 if tuple(words[index : index + len(parts)]) == parts:
