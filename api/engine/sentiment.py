@@ -92,7 +92,7 @@ _BOOSTERS: Final = MappingProxyType(
                 "utterly", "incredibly", "highly", "hugely", "deeply", "seriously", "truly",
                 "especially", "particularly", "exceptionally", "remarkably", "ridiculously",
                 "insanely", "terribly", "awfully", "fucking", "freaking", "bloody", "damn", "most",
-                "such", "quite",
+                "such", "quite", "pretty",
             ),
             _BOOST,
         ),
@@ -112,7 +112,7 @@ _BOOSTER_PAIRS: Final = MappingProxyType({("kind", "of"): -_BOOST, ("sort", "of"
 # (`super lent`, `terribly slow`): there they lend their force, not their sign.
 _DUAL_BOOSTERS: Final = frozenset(
     {"super", "grave", "terriblement", "incroyablement", "putain", "terribly", "incredibly",
-     "awfully", "ridiculously", "bloody", "damn", "fucking"}
+     "awfully", "ridiculously", "bloody", "damn", "fucking", "pretty"}
 )  # fmt: skip
 # Hashtags by which an author marks irony: the praise around them is blame.
 _IRONY_TAGS: Final = frozenset(
