@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import statistics
 import sys
 import time
@@ -83,6 +84,27 @@ def load_deft() -> list[LabelledPost]:
     """DEFT 2017 French tweets: `split` is train or val, labels are human."""
     with _dataset("deft2017_fr/deft2017_fr_trainval.csv").open(encoding="utf-8", newline="") as f:
         return [LabelledPost(r["text"], r["label"], split=r["split"]) for r in csv.DictReader(f)]
+
+
+_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+def load_semeval() -> list[LabelledPost]:
+    """SemEval-2017 English tweets: `split` is train or val, labels are human.
+
+    The packaging escaped apostrophes and commas (`can\\u2019t`, `\\u002c`): they are read back, as
+    the posts were written.
+    """
+    path = _dataset("semeval2017_en/semeval2017_en_trainval.csv")
+    with path.open(encoding="utf-8", newline="") as f:
+        return [
+            LabelledPost(
+                _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), r["text"]),
+                r["label"],
+                split=r["split"],
+            )
+            for r in csv.DictReader(f)
+        ]
 
 
 def load_xci() -> list[LabelledPost]:
@@ -165,6 +187,16 @@ def _throughput(
     return statistics.median(rates)
 
 
+def _confusion(gold: Sequence[str], predicted: Sequence[str]) -> list[str]:
+    pairs = Counter(zip(gold, predicted, strict=True))
+    lines = ["    gold \\ computed   " + "".join(f"{label:>10}" for label in LABELS)]
+    for label in LABELS:
+        lines.append(
+            f"    {label:<18}" + "".join(f"{pairs[(label, other)]:>10}" for other in LABELS)
+        )
+    return lines
+
+
 def _complaint_report(posts: Sequence[LabelledPost]) -> list[str]:
     lines = []
     for name, group in (
@@ -207,6 +239,27 @@ def main() -> None:
         print(_row("naive 40-word lexicon", gold, [naive_label(p.text) for p in posts]))
         print(_row("vigie, language given (fr)", gold, vigie_labels(posts, "fr")))
         print(_row("vigie, language detected", gold, vigie_labels(posts, None)))
+
+    semeval = load_semeval()
+    print(f"\nSemEval-2017 EN (human labels; {len(semeval)} posts; published test-split reference:")
+    print(" FastText 0.51, XLM-R 0.69+ macro-F1)")
+    majority = Counter(p.label for p in semeval if p.split == "train").most_common(1)[0][0]
+    for split in ("train", "val"):
+        posts = [p for p in semeval if p.split == split]
+        gold = [p.label for p in posts]
+        title = {"train": "train (rules tuned here)", "val": "val (never tuned on)"}[split]
+        print(f" {title}")
+        print(_row(f"majority class ({majority})", gold, [majority] * len(gold)))
+        print(_row("naive 40-word lexicon", gold, [naive_label(p.text) for p in posts]))
+        print(_row("vigie, language given (en)", gold, vigie_labels(posts, "en")))
+        print(_row("vigie, language detected", gold, vigie_labels(posts, None)))
+    for name, posts, language in (
+        ("SemEval train", [p for p in semeval if p.split == "train"], "en"),
+        ("DEFT train", [p for p in deft if p.split == "train"], "fr"),
+    ):
+        print(f" confusion, {name} (where the errors are):")
+        for line in _confusion([p.label for p in posts], vigie_labels(posts, language)):
+            print(line)
 
     print("\nX-CI EN (sentiment column is machine-made, VADER-like: agreement, not accuracy)")
     gold = [p.label for p in xci]
