@@ -377,6 +377,16 @@ def side_by_side(before: dict[str, Any], after: dict[str, Any]) -> None:
                 f"  {group + ' ' + tier:<60} {_share(counts_before, tier):>8.1%}"
                 f" {_share(counts_after, tier):>8.1%}"
             )
+    for label, key in (("personal cases move_to_private", "personal"),):
+        print(
+            f"  {label:<60} {_share(before[key], 'move_to_private'):>8.1%}"
+            f" {_share(after[key], 'move_to_private'):>8.1%}"
+        )
+    for group in ("complaints", "non-complaints"):
+        print(
+            f"  {'hidden ' + group:<60} {before['hidden'].get(group, 0):>8}"
+            f" {after['hidden'].get(group, 0):>8}"
+        )
     print("  sentiment macro-F1:")
     for name, figures in after["sentiment"].items():
         old = before["sentiment"].get(name, {}).get("macro_f1")
