@@ -482,13 +482,24 @@ def _irrealis(words: list[str], index: int) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
+def _booster(word: str) -> float | None:
+    """The intensifier a word is, stretched or not (`sooo`, `tooo`, `trèèès`, `vraimeeent`)."""
+    found = _BOOSTERS.get(word)
+    if found is None and _STRETCH.search(word) is not None:
+        found = _BOOSTERS.get(_STRETCH.sub(r"\1\1", word))
+        if found is None:
+            found = _BOOSTERS.get(_STRETCH.sub(r"\1", word))
+    return found
+
+
 def _boost(words: list[str], index: int) -> float:
     total = 0.0
     for back in range(1, _WINDOW + 1):
         position = index - back
         if position < 0 or words[position] == _STOP:
             break
-        increment = _BOOSTERS.get(words[position])
+        increment = _booster(words[position])
         if increment is None and position > 0:
             increment = _BOOSTER_PAIRS.get((words[position - 1], words[position]))
         if increment is not None:

@@ -373,3 +373,13 @@ def test_asterisks_for_emphasis_or_arithmetic_are_no_swear_word(text: str) -> No
 def test_an_emoticon_after_punctuation_is_read() -> None:
     assert score_sentiment("See you there...:-)", "en") > POSITIVE_ABOVE
     assert score_sentiment("Toujours rien.:(", "fr") < NEGATIVE_BELOW
+
+
+def test_stretched_intensifiers_still_intensify() -> None:
+    assert score_sentiment("sooo slow", "en") < score_sentiment("slow", "en")
+    assert score_sentiment("trèèès lent", "fr") < score_sentiment("lent", "fr")
+
+
+def test_pretty_is_an_intensifier_before_another_word() -> None:
+    assert score_sentiment("pretty bad service", "en") < score_sentiment("bad service", "en")
+    assert label_for_score(score_sentiment("pretty much done", "en")) is SentimentLabel.neutral
