@@ -26,8 +26,10 @@ What it does:
   targets (>= 0.65) are read on the `val` splits, never looked at while tuning.
 
 `--compare REF` runs the same measures with the engine of git ref REF (its `api/` extracted with
-`git archive` into a temporary folder, run in a subprocess) and prints both side by side, so the
-before/after figures come from one run on one machine.
+`git archive` into a temporary folder, run in a subprocess that puts that folder first on its
+path through `VIGIE_BENCH_ENGINE_ROOT`, and checked to have imported it) and prints both side by
+side, so the before/after figures come from one run on one machine. `--save FILE` writes this
+checkout's figures as JSON; `--baseline FILE` compares with such a file instead of a git ref.
 
 Exit code 0 when every target is met, 1 otherwise.
 """
@@ -53,8 +55,12 @@ from pathlib import Path
 from typing import Any
 
 PROJECT = Path(__file__).resolve().parents[1]
-if str(PROJECT) not in sys.path:  # run as a script from anywhere
-    sys.path.insert(0, str(PROJECT))
+# The engine measured: this checkout, or (for `--compare`) another ref's `api/` exported to a
+# temporary folder. It goes first on the path: inserting this checkout there instead would make
+# the "before" run measure the new engine a second time.
+ENGINE_ROOT_VARIABLE = "VIGIE_BENCH_ENGINE_ROOT"
+ENGINE_ROOT = Path(os.environ.get(ENGINE_ROOT_VARIABLE, PROJECT)).resolve()
+sys.path.insert(0, str(ENGINE_ROOT))
 
 LABELS = ("negative", "neutral", "positive")
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -80,6 +86,18 @@ def _read_csv(relative: str) -> list[dict[str, str]]:
         raise SystemExit(f"evaluation data set missing: {path} (set VIGIE_SHARED_DIR)")
     with path.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+def unescape(text: str) -> str:
+    """Undo the packaging's `\\uXXXX` escapes (SemEval: 12 % of posts, `can\\u2019t`, `\\u002c`).
+
+    The posts were written with a real apostrophe and comma; left escaped, `can\\u2019t` loses its
+    negation and `\\u002c` its pause, which no real post would make the engine face.
+    """
+    return _ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text) if "\\u" in text else text
 
 
 def care_accounts(rows: Sequence[dict[str, str]]) -> list[str]:
@@ -164,17 +182,23 @@ def measure(all_handles: bool) -> dict[str, Any]:
         ("DEFT 2017 FR", "deft2017_fr/deft2017_fr_trainval.csv", "fr"),
     ):
         data = _read_csv(relative)
-        for split in ("train", "val"):
+        present = {r["split"] for r in data}
+        for split in (s for s in ("train", "val", "test") if s in present):
             posts = [r for r in data if r["split"] == split]
             gold = [r["label"] for r in posts]
             for mode, lang in (("given", language), ("detected", None)):
-                predicted = [label_for_score(score_sentiment(r["text"], lang)).value for r in posts]
+                predicted = [
+                    label_for_score(score_sentiment(unescape(r["text"]), lang)).value for r in posts
+                ]
                 sentiment[f"{name} {split} ({mode} language)"] = {
                     "macro_f1": _macro_f1(gold, predicted),
                     "n": len(posts),
                 }
+    import api
+
     return {
         "model_version": MODEL_VERSION,
+        "engine": str(Path(api.__file__).resolve().parent),
         "handles": len(handles),
         "tiers": {group: dict(counts) for group, counts in tiers_by_group.items()},
         "hidden": dict(hidden),
@@ -207,7 +231,11 @@ def measure_ref(ref: str, all_handles: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="vigie-bench-") as folder:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(folder, filter="data")
-        environment = {**os.environ, "PYTHONPATH": folder, "VIGIE_SHARED_DIR": str(shared_dir())}
+        environment = {
+            **os.environ,
+            ENGINE_ROOT_VARIABLE: folder,
+            "VIGIE_SHARED_DIR": str(shared_dir()),
+        }
         command = [sys.executable, str(Path(__file__).resolve()), "--json"]
         if all_handles:
             command.append("--all-handles-are-brand")
@@ -215,6 +243,10 @@ def measure_ref(ref: str, all_handles: bool) -> dict[str, Any]:
             command, check=True, capture_output=True, text=True, env=environment, cwd=folder
         ).stdout
     result: dict[str, Any] = json.loads(output)
+    # The bug this guards against: the subprocess importing this checkout's engine again.
+    if not result.get("engine", "").startswith(str(Path(folder).resolve())):
+        raise SystemExit(f"--compare {ref}: the subprocess measured {result.get('engine')}")
+    result["ref"] = ref
     return result
 
 
@@ -311,33 +343,86 @@ def report(result: dict[str, Any], title: str) -> bool:
     print("  targets:")
     met = True
     for name, value, target, ok in targets(result):
-        shown = (
-            f"{value:.1%}"
-            if target.endswith("%")
-            else f"{value:.3f}"
-            if value < 1.5
-            else f"{value:.0f}"
-        )
+        shown = _figure(target, value)
         print(f"    {'PASS' if ok else 'MISS'}  {name:<52} {shown:>7}  (target {target})")
         met = met and ok
     print()
     return met
 
 
+def _figure(target: str, value: float) -> str:
+    if target.endswith("%"):
+        return f"{value:.1%}"
+    return f"{value:.3f}" if value < 1.5 else f"{value:.0f}"
+
+
+def side_by_side(before: dict[str, Any], after: dict[str, Any]) -> None:
+    """The targets and every sentiment figure of both engines, one line each."""
+    name_before = f"{before.get('ref', 'baseline')} {before['model_version']}"
+    name_after = f"this checkout {after['model_version']}"
+    print(f"== side by side: {name_before}  ->  {name_after} ==")
+    print(f"  {'':<60} {'before':>8} {'after':>8}  target")
+    for (name, value_before, target, _), (_, value_after, _, ok) in zip(
+        targets(before), targets(after), strict=True
+    ):
+        print(
+            f"  {name:<60} {_figure(target, value_before):>8} {_figure(target, value_after):>8}"
+            f"  {target} {'PASS' if ok else 'MISS'}"
+        )
+    for group in ("complaints", "severity 3-4", "non-complaint random_tweet"):
+        for tier in TIERS:
+            counts_before = before["tiers"].get(group, {})
+            counts_after = after["tiers"].get(group, {})
+            print(
+                f"  {group + ' ' + tier:<60} {_share(counts_before, tier):>8.1%}"
+                f" {_share(counts_after, tier):>8.1%}"
+            )
+    for label, key in (("personal cases move_to_private", "personal"),):
+        print(
+            f"  {label:<60} {_share(before[key], 'move_to_private'):>8.1%}"
+            f" {_share(after[key], 'move_to_private'):>8.1%}"
+        )
+    for group in ("complaints", "non-complaints"):
+        print(
+            f"  {'hidden ' + group:<60} {before['hidden'].get(group, 0):>8}"
+            f" {after['hidden'].get(group, 0):>8}"
+        )
+    print("  sentiment macro-F1:")
+    for name, figures in after["sentiment"].items():
+        old = before["sentiment"].get(name, {}).get("macro_f1")
+        shown = f"{old:.3f}" if old is not None else "-"
+        print(f"    {name:<58} {shown:>8} {figures['macro_f1']:>8.3f}")
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--compare", metavar="REF", help="also run the engine of this git ref")
+    parser.add_argument(
+        "--baseline", metavar="JSON", type=Path, help="compare with figures saved by --save"
+    )
+    parser.add_argument(
+        "--save", metavar="JSON", type=Path, help="write this checkout's figures (a baseline)"
+    )
     parser.add_argument("--all-handles-are-brand", action="store_true")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.json:
         print(json.dumps(measure(arguments.all_handles_are_brand)))
         return
+    before: dict[str, Any] | None = None
     if arguments.compare:
         before = measure_ref(arguments.compare, arguments.all_handles_are_brand)
-        report(before, f"before ({arguments.compare})")
+    elif arguments.baseline:
+        before = json.loads(arguments.baseline.read_text("utf-8"))
+    if before is not None:
+        report(before, f"before ({before.get('ref', arguments.baseline)})")
     after = measure(arguments.all_handles_are_brand)
     met = report(after, "after (this checkout)")
+    if before is not None:
+        side_by_side(before, after)
+    if arguments.save:
+        arguments.save.write_text(json.dumps(after, indent=1, sort_keys=True) + "\n", "utf-8")
     sys.exit(0 if met else 1)
 
 

@@ -92,7 +92,7 @@ _BOOSTERS: Final = MappingProxyType(
                 "utterly", "incredibly", "highly", "hugely", "deeply", "seriously", "truly",
                 "especially", "particularly", "exceptionally", "remarkably", "ridiculously",
                 "insanely", "terribly", "awfully", "fucking", "freaking", "bloody", "damn", "most",
-                "such", "quite",
+                "such", "quite", "pretty",
             ),
             _BOOST,
         ),
@@ -112,8 +112,34 @@ _BOOSTER_PAIRS: Final = MappingProxyType({("kind", "of"): -_BOOST, ("sort", "of"
 # (`super lent`, `terribly slow`): there they lend their force, not their sign.
 _DUAL_BOOSTERS: Final = frozenset(
     {"super", "grave", "terriblement", "incroyablement", "putain", "terribly", "incredibly",
-     "awfully", "ridiculously", "bloody", "damn", "fucking"}
+     "awfully", "ridiculously", "bloody", "damn", "fucking", "pretty"}
 )  # fmt: skip
+# Hashtags by which an author marks irony: the praise around them is blame.
+_IRONY_TAGS: Final = frozenset(
+    {"sarcasm", "sarcastic", "sarcasme", "irony", "ironie", "ironique", "not", "yeahright"}
+)
+# What an irony tag alone says: mild blame (the valence of `meh`).
+_IRONY_VALENCE: Final = -1.0
+# Words that put what follows in a wish or a condition, up to the end of the clause.
+_IRREALIS: Final = frozenset(
+    {"if", "would", "could", "should", "wish", "si", "aurait", "serait", "faudrait", "souhaite"}
+)
+_IRREALIS_WINDOW: Final = 4
+_IRREALIS_SCALAR: Final = 0.5
+# Thanks and congratulations are courtesy (or irony) beside blame: "thanks for the 3rd cancelled
+# flight", "merci de me répondre enfin". In a post that blames, they add no praise.
+_COURTESY: Final = frozenset(
+    {
+        ("thank",), ("thanks",), ("thank", "you"), ("thx",), ("thanx",), ("ty",), ("tnx",),
+        ("cheers",), ("kudos",), ("bravo",), ("congrats",), ("congratulations",),
+        ("great", "job"), ("good", "job"), ("well", "done"), ("nice", "one"), ("please",),
+        ("merci",), ("remercie",), ("remercier",), ("felicitations",), ("bien", "joue"),
+        ("bon", "boulot"), ("beau", "travail"), ("chapeau",),
+    }
+)  # fmt: skip
+# A word this negative is blame; milder ones (`remboursement`, `waiting`) only name the topic of
+# a thanks ("mon remboursement est arrivé, merci").
+_BLAME: Final = -1.0
 _CONTRASTS: Final = frozenset(
     {"mais", "cependant", "pourtant", "toutefois", "neanmoins", "but", "however"}
 )
@@ -225,9 +251,12 @@ _TOKEN: Final = re.compile(
     r"|(?P<emoticon>"
     + "|".join(_emoticon_pattern(e) for e in sorted(_EMOTICONS, key=lambda e: (-len(e), e)))
     + r")"
+    # A swear word masked by the author (`f***`, `sh*t`, `m*rde`) is still one.
+    r"|(?P<masked>(?<![\w*])[^\W\d_]{1,3}(?:\*{2,}[^\W\d_]{0,3}|\*[^\W\d_]{1,4})(?![\w*]))"
     r"|(?P<word>[^\W\d_]+)"
     r"|(?P<exclamation>!+)"
-    r"|(?P<stop>[.,;:?()\[\]\n\"\u2026]+|\s[-\u2013\u2014]\s)"
+    # One mark at a time: a run (`...:-)`) would swallow the emoticon that ends it.
+    r"|(?P<stop>[.,;:?()\[\]\n\"\u2026]|\s[-\u2013\u2014]\s)"
     r"|(?P<emoji>[" + "".join(re.escape(e) for e in sorted(_EMOJI)) + r"])"
 )
 # `n't` becomes a word of its own; `can't`/`won't` keep a readable stem.
@@ -243,6 +272,12 @@ _LAUGH: Final = re.compile(r"(?:a?h[aei]){2,}h?|(?:ah){2,}|lo+l|mdr+|x?ptdr+|lmf
 # Tokens: a folded word, or one of these markers.
 _STOP: Final = "\x00stop"
 _SYMBOL: Final = "\x00symbol"
+_SWEAR: Final = "\x00swear"
+# A lower-case word this long shows running text (not a headline, which capitalises all but
+# `a`, `the`, `de`, `la`…).
+_RUNNING_WORD: Final = 4
+# A masked swear word: blame, as strong as the common ones (`crap`, `shit`).
+_SWEAR_VALENCE: Final = -2.4
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +288,11 @@ class _Tokens:
     # token index → emphasis boost (ALL CAPS among lower-case words, or stretched like `nuuul`)
     emphasis: dict[int, float]
     exclamations: int
+    # token indexes of words inside a run of capitalised words in running text: names
+    # (`Super Eagles`, `Good Morning America`, `Great Lakes`), which say nothing of the author
+    names: frozenset[int] = frozenset()
+    # `#sarcasm`, `#ironie`: the author says the words mean their opposite
+    irony: bool = False
 
 
 def _split_hashtag(tag: str) -> list[str]:
@@ -293,6 +333,9 @@ def _tokenise(text: str) -> _Tokens:
     exclamations = 0
     lower_words = 0
     caps_words: list[int] = []
+    titled: list[int] = []
+    running = 0
+    irony = False
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         value = match.group()
@@ -301,11 +344,21 @@ def _tokenise(text: str) -> _Tokens:
                 caps_words.append(len(words))
             else:
                 lower_words += 1
+                if len(value) > 1 and value[0].isupper() and value[1:].islower():
+                    titled.append(len(words))
+                elif len(value) >= _RUNNING_WORD and value.islower():
+                    running += 1
             folded, stretched = _word_form(value)
             if stretched:
                 emphasis[len(words)] = stretched
             words.append(folded)
+        elif kind == "masked":
+            lower_words += 1
+            words.append(_SWEAR)
         elif kind == "hashtag":
+            if _normalise(value[1:]) in _IRONY_TAGS:
+                irony = True
+                continue
             words.extend(_split_hashtag(value[1:]))
         elif kind == "emoji":
             symbols[len(words)] = _EMOJI[value]
@@ -323,11 +376,38 @@ def _tokenise(text: str) -> _Tokens:
     if caps_words and lower_words:
         for index in caps_words:
             emphasis[index] = _CAPS_BOOST
-    return _Tokens(words, symbols, emphasis, exclamations)
+    return _Tokens(words, symbols, emphasis, exclamations, _names(words, titled, running), irony)
 
 
-def _inflections(word: str) -> Iterable[str]:
-    """Dictionary forms to try for an inflected word (plural, feminine), most likely first."""
+def _names(words: list[str], titled: list[int], running: int) -> frozenset[int]:
+    # A headline capitalises every word (short ones aside): there a capital marks no name.
+    if not running:
+        return frozenset()
+    marked = set(titled)
+    found = set()
+    for index in titled:
+        if index - 1 in marked:
+            found.add(index)
+        elif index + 1 in marked and index > 0 and words[index - 1] != _STOP:
+            # A sentence starts with a capital anyway: `Happy Birthday` may be the author's.
+            found.add(index)
+    return frozenset(found)
+
+
+def _inflections(word: str, lexicon_key: str) -> Iterable[str]:
+    """Dictionary forms to try for an inflected word (plural, feminine), most likely first.
+
+    The feminine endings are French: in English, dropping a final `e` turns `made` into `mad`,
+    `hate` into `hat`; English words get their plural forms only.
+    """
+    if lexicon_key == "en":
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            yield word[:-1]
+            if word.endswith("ies"):
+                yield word[:-3] + "y"
+            if word.endswith("es"):
+                yield word[:-2]
+        return
     if len(word) > 3 and word[-1] in "sx":
         singular = word[:-1]
         yield singular
@@ -352,7 +432,7 @@ def _valence(word: str, lexicon_key: str) -> float:
     found = lexicon.words.get(word)
     if found is not None:
         return found
-    for form in _inflections(word):
+    for form in _inflections(word, lexicon_key):
         found = lexicon.words.get(form)
         if found is not None:
             return found
@@ -390,13 +470,36 @@ def _negated(words: list[str], index: int, length: int, muted: set[int]) -> bool
     return after < len(words) and words[after] in _POST_NEGATORS
 
 
+def _irrealis(words: list[str], index: int) -> bool:
+    """Praise in a wish or a condition (`it would be nice if`, `if only it worked`, `j'aimerais
+    que ça marche`) is what the author lacks, not what they got."""
+    for back in range(1, _IRREALIS_WINDOW + 1):
+        position = index - back
+        if position < 0 or words[position] == _STOP:
+            return False
+        if words[position] in _IRREALIS:
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _booster(word: str) -> float | None:
+    """The intensifier a word is, stretched or not (`sooo`, `tooo`, `trèèès`, `vraimeeent`)."""
+    found = _BOOSTERS.get(word)
+    if found is None and _STRETCH.search(word) is not None:
+        found = _BOOSTERS.get(_STRETCH.sub(r"\1\1", word))
+        if found is None:
+            found = _BOOSTERS.get(_STRETCH.sub(r"\1", word))
+    return found
+
+
 def _boost(words: list[str], index: int) -> float:
     total = 0.0
     for back in range(1, _WINDOW + 1):
         position = index - back
         if position < 0 or words[position] == _STOP:
             break
-        increment = _BOOSTERS.get(words[position])
+        increment = _booster(words[position])
         if increment is None and position > 0:
             increment = _BOOSTER_PAIRS.get((words[position - 1], words[position]))
         if increment is not None:
@@ -415,13 +518,14 @@ def score_sentiment(text: str, language: str | None) -> float:
         return 0.0
     tokens = _tokenise(text)
     words = tokens.words
-    if not words:
+    if not words and not tokens.irony:
         return 0.0
     key = _lexicon_key(text, language)
     phrases = _LEXICONS[key].phrases
     emphasis = tokens.emphasis
 
     values: list[float] = []
+    courtesy: list[int] = []
     # Negators a phrase has already used up (`pas de souci`, `sans doute`, `pas mal de`): they do
     # not negate the words after the phrase. One that ends it (`toujours pas`, `still not`) does.
     muted: set[int] = set()
@@ -444,7 +548,7 @@ def score_sentiment(text: str, language: str | None) -> float:
         length = 1
         valence = 0.0
         self_negated = False
-        candidates = phrases.get(word)
+        candidates = phrases.get(word) if index not in tokens.names else None
         if candidates is not None:
             for parts, phrase_valence, has_negator in candidates:
                 if tuple(words[index : index + len(parts)]) == parts:
@@ -453,7 +557,9 @@ def score_sentiment(text: str, language: str | None) -> float:
                         last = index + length - 1
                         muted.update(range(index, last if parts[-1] in _NEGATORS else last + 1))
                     break
-        if length == 1:
+        if word == _SWEAR:
+            valence = _SWEAR_VALENCE
+        elif length == 1 and index not in tokens.names:
             valence = _valence(word, key)
         if valence == 0.0:
             index += length
@@ -469,9 +575,19 @@ def score_sentiment(text: str, language: str | None) -> float:
         valence += sign * (stress + _boost(words, index))
         if not self_negated and _negated(words, index, length, muted):
             valence *= _NEGATION_SCALAR
+        elif valence > 0 and _irrealis(words, index):
+            valence *= _IRREALIS_SCALAR
+        if valence > 0 and tuple(words[index : index + length]) in _COURTESY:
+            courtesy.append(len(values))
         values.append(valence)
         index += length
 
+    if courtesy and any(value <= _BLAME for value in values):
+        for position in courtesy:
+            values[position] = 0.0
+    if tokens.irony:
+        # Irony turns praise into blame and leaves blame as it is; alone it is mild blame.
+        values = [-abs(value) for value in values] or [_IRONY_VALENCE]
     if not values:
         return 0.0
     if contrast_at >= 0:

@@ -282,3 +282,104 @@ def test_many_strong_words_stay_within_bounds() -> None:
     assert score_sentiment("NUL!!!!! " * 200, "fr") >= -1.0
     assert -1.0 <= score_sentiment("horrible arnaque honteuse " * 500, "fr") < -0.99
     assert 0.99 < score_sentiment("génial parfait bravo 😍 " * 500, "fr") <= 1.0
+
+
+# --- classes of errors fixed on the SemEval/DEFT train splits (issue 10, item 3) -----------------
+
+
+@pytest.mark.parametrize(
+    "text", ["They made it on time", "I ate a hat", "The tone of the debate", "Note to self"]
+)
+def test_english_words_are_not_read_through_french_feminine_endings(text: str) -> None:
+    # `made` is not `mad`, `hate` needs its own entry: dropping a final `e` is a French rule.
+    assert label_for_score(score_sentiment(text, "en")) is SentimentLabel.neutral
+
+
+@pytest.mark.parametrize(
+    "text", ["It feels like a Monday", "Looks like rain tomorrow", "Just like last year"]
+)
+def test_like_as_a_preposition_says_nothing(text: str) -> None:
+    assert label_for_score(score_sentiment(text, "en")) is SentimentLabel.neutral
+
+
+def test_like_after_its_subject_is_a_liking() -> None:
+    assert score_sentiment("I like this phone", "en") > POSITIVE_ABOVE
+    assert score_sentiment("I really like the new app", "en") > POSITIVE_ABOVE
+    assert score_sentiment("I don't like this phone", "en") < NEGATIVE_BELOW
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Tonight the Super Eagles play in Lagos", "en"),
+        ("We watched Good Morning America at 7", "en"),
+        ("The report on the Great Lakes is out", "en"),
+        ("Le Bon Marché ouvre à 10 h", "fr"),
+    ],
+)
+def test_capitalised_names_carry_no_sentiment(text: str, language: str) -> None:
+    assert label_for_score(score_sentiment(text, language)) is SentimentLabel.neutral
+
+
+def test_a_capitalised_sentence_start_is_not_a_name() -> None:
+    assert score_sentiment("Happy Birthday to my sister", "en") > POSITIVE_ABOVE
+    # A headline capitalises every word: there capitals mark no name.
+    assert score_sentiment("Great Service At The New Store", "en") > POSITIVE_ABOVE
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Love waiting two hours on the phone #sarcasm", "en"),
+        ("Great, another update #not", "en"),
+        ("Super, encore une panne #ironie", "fr"),
+        ("#sarcasme", "fr"),
+    ],
+)
+def test_irony_tags_turn_praise_into_blame(text: str, language: str) -> None:
+    assert score_sentiment(text, language) < NEGATIVE_BELOW
+
+
+def test_thanks_add_no_praise_beside_blame() -> None:
+    assert score_sentiment("Thanks for screwing up my order again", "en") < NEGATIVE_BELOW
+    assert score_sentiment("Merci pour ce service nul", "fr") < NEGATIVE_BELOW
+    # Beside a mere topic word, thanks are thanks.
+    assert score_sentiment("Mon remboursement est arrivé, merci", "fr") > POSITIVE_ABOVE
+    assert score_sentiment("Thanks for the quick help", "en") > POSITIVE_ABOVE
+
+
+def test_praise_in_a_wish_or_a_condition_weighs_less() -> None:
+    plain = score_sentiment("the app is great", "en")
+    wished = score_sentiment("it would be great if the app worked", "en")
+    assert 0 <= wished < plain
+    assert score_sentiment("ce serait bien que ça marche", "fr") < score_sentiment(
+        "c'est bien, ça marche", "fr"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("f*** this phone", "en"), ("what a sh*t service", "en"), ("quelle m*rde ce colis", "fr")],
+)
+def test_masked_swear_words_are_blame(text: str, language: str) -> None:
+    assert score_sentiment(text, language) < NEGATIVE_BELOW
+
+
+@pytest.mark.parametrize("text", ["*great* news", "5*3 = 15", "rated 4*"])
+def test_asterisks_for_emphasis_or_arithmetic_are_no_swear_word(text: str) -> None:
+    assert score_sentiment(text, "en") >= 0
+
+
+def test_an_emoticon_after_punctuation_is_read() -> None:
+    assert score_sentiment("See you there...:-)", "en") > POSITIVE_ABOVE
+    assert score_sentiment("Toujours rien.:(", "fr") < NEGATIVE_BELOW
+
+
+def test_stretched_intensifiers_still_intensify() -> None:
+    assert score_sentiment("sooo slow", "en") < score_sentiment("slow", "en")
+    assert score_sentiment("trèèès lent", "fr") < score_sentiment("lent", "fr")
+
+
+def test_pretty_is_an_intensifier_before_another_word() -> None:
+    assert score_sentiment("pretty bad service", "en") < score_sentiment("bad service", "en")
+    assert label_for_score(score_sentiment("pretty much done", "en")) is SentimentLabel.neutral

@@ -11,9 +11,9 @@ from collections import Counter
 from api.engine.language import detect_language
 from api.engine.sentiment import label_for_score, score_sentiment
 from api.mentions.schemas import SentimentLabel
-from bench.sentiment_accuracy import load_deft, load_xci, macro_f1, vigie_labels
+from bench.sentiment_accuracy import load_deft, load_semeval, load_xci, macro_f1, vigie_labels
 
-# Measured 0.641 on DEFT FR train + val, language detected (bench docstring); the floor leaves room
+# Measured 0.659 on DEFT FR train + val, language detected (bench docstring); the floor leaves room
 # for lexicon edits that trade a little of this general-news corpus for brand posts, not for a
 # regression.
 DEFT_MACRO_F1_FLOOR = 0.62
@@ -24,6 +24,20 @@ def test_deft_french_macro_f1_stays_above_floor() -> None:
     assert len(posts) > 2000
     gold = [post.label for post in posts]
     assert macro_f1(gold, vigie_labels(posts, None)) >= DEFT_MACRO_F1_FLOOR
+
+
+# Measured 0.634 on SemEval train + val, language detected (train 0.637, val 0.618; 0.603 before the
+# issue 10 classes): the floor guards the classes, not the third decimal.
+SEMEVAL_MACRO_F1_FLOOR = 0.62
+
+
+def test_semeval_english_macro_f1_stays_above_floor() -> None:
+    posts = load_semeval()
+    assert len(posts) > 2000
+    # The packaging's escapes are read back: no post keeps a literal `\u2019`.
+    assert not any("\\u2019" in post.text for post in posts)
+    gold = [post.label for post in posts]
+    assert macro_f1(gold, vigie_labels(posts, None)) >= SEMEVAL_MACRO_F1_FLOOR
 
 
 def test_xci_complaints_are_scored_negative_more_often_than_other_posts() -> None:
