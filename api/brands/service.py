@@ -27,6 +27,12 @@ class BrandService:
         try:
             self._repository.create(principal.workspace, brand)
         except BrandAlreadyExistsError:
+            erasure = self._repository.erasure_of(principal.workspace, request.id)
+            if erasure is not None:
+                raise Conflict(
+                    f"Brand '{request.id}' is being erased (erasure '{erasure}'); create it "
+                    "again once GET /v1/erasures/{erasure_id} says `done`."
+                ) from None
             raise Conflict(f"Brand '{request.id}' already exists in this workspace.") from None
         return brand
 

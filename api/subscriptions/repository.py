@@ -287,6 +287,81 @@ class SubscriptionRepository:
         raw = response.get("Item")
         return from_item(raw) if raw else None
 
+    def delete_brand_state(self, workspace: str, brand_id: str) -> int:
+        """The brand's announced state and its scheduler marker (an erased brand): how many
+        items were there."""
+        deleted = 0
+        for key in (
+            {"PK": workspace_pk(workspace), "SK": announced_sk(brand_id)},
+            {"PK": ACTIVE_PK, "SK": f"{workspace}#{brand_id}"},
+        ):
+            response = with_retries(
+                lambda _, key=key: self._client.delete_item(
+                    TableName=self._table, Key=to_item(key), ReturnValues="ALL_OLD"
+                ),
+                what="erasing a brand's announced state",
+            )
+            deleted += 1 if response.get("Attributes") else 0
+        return deleted
+
+    def delete_brand_events(
+        self, workspace: str, brand_id: str, subscription_ids: Sequence[str]
+    ) -> int:
+        """The brand's events, their deliveries (the outbox) and attempt logs, under these
+        subscriptions (an erased brand): how many items. Bounded by the events' retention."""
+        deleted = 0
+        checked: dict[str, bool] = {}
+        for subscription_id in subscription_ids:
+            doomed: set[str] = set()
+            for delivery in self.deliveries_since(workspace, subscription_id, ""):
+                event_id = str(delivery["event_id"])
+                if event_id not in checked:
+                    event = self.get_event(workspace, event_id)
+                    checked[event_id] = event is not None and event.get("brand_id") == brand_id
+                    if checked[event_id]:
+                        self._delete({"PK": event_pk(workspace, event_id), "SK": EVENT_SK})
+                        deleted += 1
+                if checked[event_id]:
+                    doomed.add(event_id)
+                    self._delete({"PK": delivery["PK"], "SK": delivery["SK"]})
+                    deleted += 1
+            if doomed:
+                deleted += self._delete_attempts(workspace, subscription_id, doomed)
+        return deleted
+
+    def _delete_attempts(self, workspace: str, subscription_id: str, event_ids: set[str]) -> int:
+        deleted = 0
+        start: dict[str, Any] | None = None
+        while True:
+            request: dict[str, Any] = {
+                "TableName": self._table,
+                "KeyConditionExpression": "PK = :pk",
+                "ExpressionAttributeValues": {
+                    ":pk": to_attribute(attempt_pk(workspace, subscription_id))
+                },
+                "ProjectionExpression": "PK, SK",
+            }
+            if start:
+                request["ExclusiveStartKey"] = start
+            response = self._client.query(**request)
+            for raw in response.get("Items", []):
+                item = from_item(raw)
+                parts = str(item["SK"]).split("#")  # `<at>#<event_id>#<n>`
+                if len(parts) == 3 and parts[1] in event_ids:
+                    self._delete(item)
+                    deleted += 1
+            start = response.get("LastEvaluatedKey")
+            if not start:
+                return deleted
+
+    def _delete(self, key: Mapping[str, Any]) -> None:
+        with_retries(
+            lambda _: self._client.delete_item(
+                TableName=self._table, Key=to_item({"PK": key["PK"], "SK": key["SK"]})
+            ),
+            what="erasing an event",
+        )
+
     def active_brands(self) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = []
         start: dict[str, Any] | None = None
