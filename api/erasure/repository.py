@@ -35,9 +35,6 @@ if TYPE_CHECKING:
 
 JOBS_PK: Final = "ERASUREJOBS"
 ERASURE_PREFIX: Final = "ERASURE#"
-# Settings allow at most 64 shards; a brand may have been written with more shards than the
-# setting has now, so every possible shard partition is emptied (an empty Query is cheap).
-MAX_AGGREGATE_SHARDS: Final = 64
 _BATCH_WRITE_KEYS: Final = 25
 PAGE_SIZE: Final = 100
 

@@ -25,7 +25,6 @@ from api.assessments.service import AssessmentService
 from api.brands.service import BrandService
 from api.engine import mention_counters
 from api.erasure.repository import (
-    MAX_AGGREGATE_SHARDS,
     BrandNotErasableError,
     ErasureRepository,
     MentionGoneError,
@@ -213,15 +212,19 @@ class ErasureService:
             budget.spend(max(deleted, 1))
             return deleted == 0
         if phase == "aggregates":
-            shard = int((job["cursor"] or {}).get("shard", 0))
-            deleted = self._repository.delete_partition_page(
-                keys.aggregate_pk(workspace, brand_id, shard)
-            )
-            counts["aggregate_items"] += deleted
-            budget.spend(max(deleted, 1))
-            if deleted == 0:
-                job["cursor"] = {"shard": shard + 1}
-            return deleted == 0 and shard + 1 >= MAX_AGGREGATE_SHARDS
+            # Empty shards cost one Query each: go through them in one step.
+            shard = int((job.get("cursor") or {}).get("shard", 0))
+            while shard < self._settings.aggregate_shards:
+                deleted = self._repository.delete_partition_page(
+                    keys.aggregate_pk(workspace, brand_id, shard)
+                )
+                counts["aggregate_items"] += deleted
+                budget.spend(max(deleted, 1))
+                if deleted:
+                    break
+                shard += 1
+            job["cursor"] = {"shard": shard}
+            return shard >= self._settings.aggregate_shards
         if phase == "idempotency":
             return self._idempotency_step(workspace, job, budget)
         if phase == "hooks":
@@ -249,7 +252,7 @@ class ErasureService:
         """The brand's Idempotency-Key records: its ingests (keyed by brand), then its creation
         (a replayed create would answer 201 and create nothing)."""
         brand_id: str = job["brand_id"]
-        cursor = job["cursor"] or {}
+        cursor = job.get("cursor") or {}
         pk = idempotency_pk(workspace)
         if not cursor.get("ingests_done"):
             deleted = self._repository.delete_partition_page(pk, f"ingest_mentions#{brand_id}#")
@@ -271,7 +274,7 @@ class ErasureService:
     def _author_step(self, workspace: str, job: dict[str, Any], phase: str, budget: Budget) -> bool:
         if phase == "finish":
             return True
-        cursor = job["cursor"]
+        cursor = job.get("cursor")
         if cursor is None:
             # The workspace's brands, listed once: a workspace holds a few hundred at most.
             cursor = job["cursor"] = {"brands": self._brand_ids(workspace), "start": None}

@@ -25,6 +25,18 @@ def background_services(background_app: FastAPI) -> Services:
     return services
 
 
+@pytest.fixture(scope="session")
+def patient_app(settings: Settings, dynamodb: DynamoDBClient) -> FastAPI:
+    """Erases within the request however slow DynamoDB Local is (no timing in tests)."""
+    return create_app(settings.model_copy(update={"erasure_sync_seconds": 20.0}), dynamodb)
+
+
+@pytest.fixture
+def patient_client(patient_app: FastAPI, api_key: str) -> Iterator[TestClient]:
+    with TestClient(patient_app, headers={"Authorization": f"Bearer {api_key}"}) as http:
+        yield http
+
+
 @pytest.fixture
 def background_client(background_app: FastAPI, api_key: str) -> Iterator[TestClient]:
     """The same workspace as `client`, through the app that leaves erasures to the worker."""

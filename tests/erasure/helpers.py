@@ -57,3 +57,24 @@ def angry(external_id: str, minutes_ago: float, handle: str = "@someone") -> dic
         engagement={"likes": 40, "shares": 12, "comments": 9},
         sentiment={"score": -0.9},
     )
+
+
+def counter_totals(
+    dynamodb: DynamoDBClient, settings: Settings, workspace: str, brand_id: str
+) -> dict[tuple[str, str], float]:
+    """(bucket sort key, counter) -> the sum over every shard; zeros left out (an erased
+    mention's counters are subtracted, not removed)."""
+    totals: dict[tuple[str, str], float] = {}
+    for shard in range(settings.aggregate_shards):
+        response = dynamodb.query(
+            TableName=settings.table_name,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"AGG#{workspace}#{brand_id}#{shard}"}},
+            ConsistentRead=True,
+        )
+        for item in (from_item(raw) for raw in response["Items"]):
+            for name, value in item.items():
+                if name not in {"PK", "SK", "expires_at"}:
+                    key = (str(item["SK"]), name)
+                    totals[key] = totals.get(key, 0) + value
+    return {key: round(value, 6) for key, value in totals.items() if round(value, 6) != 0}
