@@ -78,7 +78,7 @@ def erase_mention(
     operation_id="erase_author",
     status_code=status.HTTP_202_ACCEPTED,
     response_description="Accepted: the author's mentions are erased in the background.",
-    responses=_DONE,
+    responses={**_DONE, **problem_responses()},
 )
 def erase_author(
     body: AuthorErasureRequest, principal: PrincipalDep, services: ServicesDep, response: Response

@@ -57,18 +57,17 @@ _EXAMPLE: dict[str, Any] = {
     "id": "er_3k5m7p9r2t4v6x8z1b3d",
     "scope": "brand",
     "brand_id": "acme",
-    "author_handle": None,
-    "status": "running",
+    "status": "done",
     "counts": {
-        "mentions": 1200,
-        "aggregate_items": 0,
-        "hook_sources": 0,
-        "subscriptions_changed": 0,
-        "other_items": 0,
+        "mentions": 12000,
+        "aggregate_items": 480,
+        "hook_sources": 1,
+        "subscriptions_changed": 1,
+        "other_items": 14,
     },
     "created_at": "2026-03-09T08:00:00Z",
-    "updated_at": "2026-03-09T08:00:03Z",
-    "completed_at": None,
+    "updated_at": "2026-03-09T08:05:12Z",
+    "completed_at": "2026-03-09T08:05:12Z",
 }
 
 
@@ -79,8 +78,9 @@ class Erasure(BaseModel):
 
     id: str
     scope: ErasureScope
-    brand_id: str | None = Field(description="The brand erased (scope `brand`).")
+    brand_id: str | None = Field(default=None, description="The brand erased (scope `brand`).")
     author_handle: str | None = Field(
+        default=None,
         description="The author whose mentions are erased (scope `author`); null once done, so "
         "that the status keeps no trace of the person."
     )

@@ -295,13 +295,14 @@ class SubscriptionRepository:
             {"PK": workspace_pk(workspace), "SK": announced_sk(brand_id)},
             {"PK": ACTIVE_PK, "SK": f"{workspace}#{brand_id}"},
         ):
-            response = with_retries(
-                lambda _, key=key: self._client.delete_item(
+
+            def delete(_: int, key: dict[str, str] = key) -> bool:
+                response = self._client.delete_item(
                     TableName=self._table, Key=to_item(key), ReturnValues="ALL_OLD"
-                ),
-                what="erasing a brand's announced state",
-            )
-            deleted += 1 if response.get("Attributes") else 0
+                )
+                return bool(response.get("Attributes"))
+
+            deleted += with_retries(delete, what="erasing a brand's announced state")
         return deleted
 
     def delete_brand_events(
