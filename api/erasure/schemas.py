@@ -82,7 +82,7 @@ class Erasure(BaseModel):
     author_handle: str | None = Field(
         default=None,
         description="The author whose mentions are erased (scope `author`); null once done, so "
-        "that the status keeps no trace of the person."
+        "that the status keeps no trace of the person.",
     )
     status: ErasureStatus
     counts: ErasureCounts
