@@ -48,7 +48,15 @@ DONE_RETENTION_DAYS = 30
 LEASE_SECONDS = 300.0
 _ERASURE_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
 
-BRAND_PHASES = ("mentions", "aggregates", "idempotency", "hooks", "subscriptions", "finish")
+BRAND_PHASES = (
+    "mentions",
+    "aggregates",
+    "idempotency",
+    "hooks",
+    "events",
+    "subscriptions",
+    "finish",
+)
 AUTHOR_PHASES = ("mentions", "finish")
 
 
@@ -231,6 +239,8 @@ class ErasureService:
             counts["hook_sources"] += self._hook_sources.erase_brand(workspace, brand_id)
             budget.spend(1)
             return True
+        if phase == "events":
+            return self._events_step(workspace, job, budget)
         if phase == "subscriptions":
             changed, other = self._subscriptions.forget_brand(workspace, brand_id)
             counts["subscriptions_changed"] += changed
@@ -247,6 +257,32 @@ class ErasureService:
         self._repository.delete_tombstoned_brand(workspace, brand_id, job["erasure_id"])
         self._assessments.forget(workspace, brand_id)
         return True
+
+    def _events_step(self, workspace: str, job: dict[str, Any], budget: Budget) -> bool:
+        """One page of one subscription's attempt log or outbox: the brand's events go (their
+        bodies name the brand and cite its mentions), before the subscriptions change."""
+        cursor = job.get("cursor")
+        if cursor is None:
+            order = self._subscriptions.subscription_ids(workspace)
+            job["cursor"] = {"order": order, "left": order, "kind": "attempts", "start": None}
+            budget.spend(1)
+            return not order
+        left: list[str] = cursor["left"]
+        if not left:
+            return True
+        deleted, start = self._subscriptions.erase_brand_events_page(
+            workspace, job["brand_id"], left[0], cursor["kind"], cursor["start"], cursor["order"]
+        )
+        job["counts"]["other_items"] += deleted
+        budget.spend(max(deleted, 1))
+        cursor["start"] = start
+        if start is None:
+            if cursor["kind"] == "attempts":
+                cursor["kind"] = "deliveries"
+            else:
+                cursor["kind"] = "attempts"
+                left.pop(0)
+        return not left
 
     def _idempotency_step(self, workspace: str, job: dict[str, Any], budget: Budget) -> bool:
         """The brand's Idempotency-Key records: its ingests (keyed by brand), then its creation

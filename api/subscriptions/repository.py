@@ -20,6 +20,7 @@ Items (PK / SK):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
@@ -29,7 +30,7 @@ from botocore.exceptions import ClientError
 from api.storage.codec import from_item, to_attribute, to_item
 from api.storage.keys import workspace_pk
 from api.storage.pages import query_prefix_page
-from api.storage.retry import cancellation_reasons, error_code, with_retries
+from api.storage.retry import RetryLater, cancellation_reasons, error_code, with_retries
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -305,63 +306,94 @@ class SubscriptionRepository:
             deleted += with_retries(delete, what="erasing a brand's announced state")
         return deleted
 
-    def delete_brand_events(
-        self, workspace: str, brand_id: str, subscription_ids: Sequence[str]
-    ) -> int:
-        """The brand's events, their deliveries (the outbox) and attempt logs, under these
-        subscriptions (an erased brand): how many items. Bounded by the events' retention."""
-        deleted = 0
-        checked: dict[str, bool] = {}
-        for subscription_id in subscription_ids:
-            doomed: set[str] = set()
-            for delivery in self.deliveries_since(workspace, subscription_id, ""):
-                event_id = str(delivery["event_id"])
-                if event_id not in checked:
-                    event = self.get_event(workspace, event_id)
-                    checked[event_id] = event is not None and event.get("brand_id") == brand_id
-                    if checked[event_id]:
-                        self._delete({"PK": event_pk(workspace, event_id), "SK": EVENT_SK})
-                        deleted += 1
-                if checked[event_id]:
-                    doomed.add(event_id)
-                    self._delete({"PK": delivery["PK"], "SK": delivery["SK"]})
-                    deleted += 1
-            if doomed:
-                deleted += self._delete_attempts(workspace, subscription_id, doomed)
-        return deleted
+    def erase_brand_events_page(
+        self,
+        workspace: str,
+        brand_id: str,
+        subscription_id: str,
+        kind: str,
+        start: str | None,
+        order: Sequence[str],
+    ) -> tuple[int, str | None]:
+        """One page of a subscription's attempt log (`kind` "attempts") or outbox ("deliveries"):
+        the items about the brand's events are deleted (an erased brand). (deleted, where the
+        next page starts or None.)
 
-    def _delete_attempts(self, workspace: str, subscription_id: str, event_ids: set[str]) -> int:
-        deleted = 0
-        start: dict[str, Any] | None = None
-        while True:
-            request: dict[str, Any] = {
-                "TableName": self._table,
-                "KeyConditionExpression": "PK = :pk",
-                "ExpressionAttributeValues": {
-                    ":pk": to_attribute(attempt_pk(workspace, subscription_id))
-                },
-                "ProjectionExpression": "PK, SK",
-            }
-            if start:
-                request["ExclusiveStartKey"] = start
-            response = self._client.query(**request)
-            for raw in response.get("Items", []):
-                item = from_item(raw)
-                parts = str(item["SK"]).split("#")  # `<at>#<event_id>#<n>`
-                if len(parts) == 3 and parts[1] in event_ids:
-                    self._delete(item)
-                    deleted += 1
-            start = response.get("LastEvaluatedKey")
-            if not start:
-                return deleted
-
-    def _delete(self, key: Mapping[str, Any]) -> None:
-        with_retries(
-            lambda _: self._client.delete_item(
-                TableName=self._table, Key=to_item({"PK": key["PK"], "SK": key["SK"]})
-            ),
-            what="erasing an event",
+        Subscriptions are gone through in `order`, attempts before deliveries: an event is
+        deleted with its delivery under the last subscription of `order` it went to, so it is
+        still there to say whose it is while the others' items are read.
+        """
+        pk = attempt_pk if kind == "attempts" else delivery_pk
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": to_attribute(pk(workspace, subscription_id))},
+            "ProjectionExpression": "PK, SK, event_id",
+            "Limit": 100,
+        }
+        if start is not None:
+            request["ExclusiveStartKey"] = json.loads(start)
+        response = with_retries(lambda _: self._client.query(**request), what="reading events")
+        page = [from_item(raw) for raw in response.get("Items", [])]
+        events = self._event_owners(
+            workspace, {str(i["event_id"]) for i in page if "event_id" in i}
         )
+        doomed: list[dict[str, Any]] = []
+        for item in page:
+            event = events.get(str(item.get("event_id")))
+            if event is None or event.get("brand_id") != brand_id:
+                continue
+            doomed.append({"PK": item["PK"], "SK": item["SK"]})
+            went_to = set(event.get("subscription_ids") or []) & set(order)
+            if kind == "deliveries" and subscription_id == max(went_to, default=subscription_id):
+                doomed.append({"PK": event_pk(workspace, event["event_id"]), "SK": EVENT_SK})
+        unique = list({(k["PK"], k["SK"]): k for k in doomed}.values())
+        for first in range(0, len(unique), 25):
+            batch: Any = {
+                self._table: [
+                    {"DeleteRequest": {"Key": to_item(key)}} for key in unique[first : first + 25]
+                ]
+            }
+
+            def write(_: int) -> None:
+                nonlocal batch
+                answer = self._client.batch_write_item(RequestItems=batch)
+                batch = answer.get("UnprocessedItems") or {}
+                if batch:
+                    raise RetryLater("DynamoDB left deletes unprocessed")
+
+            with_retries(write, what="erasing events", attempts=8)
+        last = response.get("LastEvaluatedKey")
+        return len(unique), json.dumps(last) if last else None
+
+    def _event_owners(self, workspace: str, event_ids: set[str]) -> dict[str, dict[str, Any]]:
+        """event id -> {event_id, brand_id, subscription_ids} of the events that exist."""
+        found: dict[str, dict[str, Any]] = {}
+        ids = sorted(event_ids)
+        for first in range(0, len(ids), 100):
+            request: Any = {
+                self._table: {
+                    "Keys": [
+                        to_item({"PK": event_pk(workspace, event_id), "SK": EVENT_SK})
+                        for event_id in ids[first : first + 100]
+                    ],
+                    "ProjectionExpression": "event_id, brand_id, subscription_ids",
+                    "ConsistentRead": True,
+                }
+            }
+
+            def read(_: int) -> None:
+                nonlocal request
+                response = self._client.batch_get_item(RequestItems=request)
+                for raw in response.get("Responses", {}).get(self._table, []):
+                    item = from_item(raw)
+                    found[str(item["event_id"])] = item
+                request = response.get("UnprocessedKeys") or {}
+                if request:
+                    raise RetryLater("DynamoDB left keys unprocessed")
+
+            with_retries(read, what="reading events")
+        return found
 
     def active_brands(self) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = []

@@ -136,17 +136,13 @@ class SubscriptionService:
     # --- CRUD -----------------------------------------------------------------------------
 
     def forget_brand(self, workspace: str, brand_id: str) -> tuple[int, int]:
-        """An erased brand (api/erasure): out of every subscription's `brand_ids`, and its
-        announced state deleted. A subscription that named only this brand is deleted: left
-        with an empty filter it would match nothing, and widened to null it would receive
-        every other brand's events. (subscriptions changed, other items deleted)."""
+        """An erased brand (api/erasure), once its events are erased: out of every
+        subscription's `brand_ids`, and its announced state deleted. A subscription that named
+        only this brand is deleted: left with an empty filter it would match nothing, and
+        widened to null it would receive every other brand's events. (subscriptions changed,
+        other items deleted)."""
         changed = 0
-        records = self._repository.all_subscriptions(workspace)
-        # First the events about the brand (their bodies name it and cite its mentions).
-        other = self._repository.delete_brand_events(
-            workspace, brand_id, [r["subscription_id"] for r in records]
-        )
-        for record in records:
+        for record in self._repository.all_subscriptions(workspace):
             for _ in range(3):  # a concurrent PATCH wins; read it again and retry
                 brands = record.get("brand_ids")
                 if brands is None or brand_id not in brands:
@@ -175,7 +171,25 @@ class SubscriptionService:
                     if fresh is None:
                         break
                     record = fresh
-        return changed, other + self._repository.delete_brand_state(workspace, brand_id)
+        return changed, self._repository.delete_brand_state(workspace, brand_id)
+
+    def subscription_ids(self, workspace: str) -> list[str]:
+        """The workspace's subscriptions, in the order an erasure goes through their events."""
+        return sorted(r["subscription_id"] for r in self._repository.all_subscriptions(workspace))
+
+    def erase_brand_events_page(
+        self,
+        workspace: str,
+        brand_id: str,
+        subscription_id: str,
+        kind: str,
+        start: str | None,
+        order: Sequence[str],
+    ) -> tuple[int, str | None]:
+        """One page of an erased brand's events under a subscription (see the repository)."""
+        return self._repository.erase_brand_events_page(
+            workspace, brand_id, subscription_id, kind, start, order
+        )
 
     def _check_url(self, url: str, *, resolve: bool = False) -> None:
         try:
