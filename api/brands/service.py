@@ -42,6 +42,10 @@ class BrandService:
             raise NotFound(f"Brand '{brand_id}' does not exist in this workspace.")
         return brand
 
+    def erasure_of(self, principal: Principal, brand_id: str) -> str | None:
+        """The erasure deleting this brand, if one is (the brand itself answers 404)."""
+        return self._repository.erasure_of(principal.workspace, brand_id)
+
     def list(self, principal: Principal, limit: int, cursor: str | None) -> BrandList:
         after = decode_cursor(cursor, "brand") if cursor else None
         brands, last = self._repository.list(principal.workspace, limit, after)

@@ -42,8 +42,9 @@ def erase_brand(
     place in subscriptions' filters, its announced state and Idempotency-Key records.
 
     From this request on the brand answers 404 everywhere. A small brand is erased before the
-    answer (200); a larger one is finished in the background (202). The same id can be created
-    again once the erasure is `done` (it starts empty)."""
+    answer (200); a larger one is finished in the background (202), and a DELETE repeated
+    meanwhile answers the same erasure. The same id can be created again once the erasure is
+    `done` (it starts empty)."""
     return _answer(services.erasures.erase_brand(principal, brand_id), response)
 
 

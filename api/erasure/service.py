@@ -105,12 +105,17 @@ class ErasureService:
     # --- requests -------------------------------------------------------------------------
 
     def erase_brand(self, principal: Principal, brand_id: str) -> Erasure:
-        self._brands.get(principal, brand_id)  # 404: unknown, another workspace's, or erasing
+        """Start (and run for a while) the brand's erasure; a repeated DELETE while it runs
+        answers the same erasure, so a client that lost the first answer finds it again."""
         job = self._new_job(ErasureScope.brand, brand_id=brand_id)
         try:
+            self._brands.get(principal, brand_id)  # 404: unknown or another workspace's
             self._repository.start_brand_erasure(principal.workspace, brand_id, job)
-        except BrandNotErasableError:
-            raise NotFound(f"Brand '{brand_id}' does not exist in this workspace.") from None
+        except (NotFound, BrandNotErasableError):
+            running = self._brands.erasure_of(principal, brand_id)
+            if running is None:
+                raise NotFound(f"Brand '{brand_id}' does not exist in this workspace.") from None
+            return self.get(principal, running)
         self._assessments.forget(principal.workspace, brand_id)
         return self._run_now(principal.workspace, job)
 
