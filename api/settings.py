@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     # runs out first); the scheduled worker finishes larger erasures. 0 items: always later.
     erasure_sync_items: Annotated[int, Field(ge=0, le=100_000)] = 2000
     erasure_sync_seconds: Annotated[float, Field(ge=0, le=20)] = 3.0
+    # A brand erasure sweeps once more this long after the brand was marked (no request that
+    # read it before can still be writing: the API times out at 29 s), then deletes the brand.
+    erasure_settle_seconds: Annotated[float, Field(ge=0, le=900)] = 30.0
 
     engine: EngineConfig = EngineConfig()
 

@@ -41,10 +41,11 @@ def erase_brand(
     """Erase a brand and everything of it: mentions, aggregates, hook sources bound to it, its
     place in subscriptions' filters, its announced state and Idempotency-Key records.
 
-    From this request on the brand answers 404 everywhere. A small brand is erased before the
-    answer (200); a larger one is finished in the background (202), and a DELETE repeated
-    meanwhile answers the same erasure. The same id can be created again once the erasure is
-    `done` (it starts empty)."""
+    From this request on the brand answers 404 everywhere. The request erases what it can in a
+    few seconds (a small brand: everything); the rest, and a last sweep once requests that read
+    the brand before it was marked are over, run in the background: 202, then `done` within
+    minutes. A DELETE repeated meanwhile answers the same erasure. The same id can be created
+    again once the erasure is `done` (it starts empty)."""
     return _answer(services.erasures.erase_brand(principal, brand_id), response)
 
 

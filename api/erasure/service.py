@@ -191,7 +191,10 @@ class ErasureService:
         step = self._brand_step if phases is BRAND_PHASES else self._author_step
         finished = False
         while not budget.exhausted and not finished:
-            if step(workspace, job, phases[job["phase"]], budget):
+            outcome = step(workspace, job, phases[job["phase"]], budget)
+            if outcome is None:
+                break  # nothing to do before a later run
+            if outcome:
                 job["phase"] += 1
                 job["cursor"] = None
                 finished = job["phase"] >= len(phases)
@@ -214,8 +217,11 @@ class ErasureService:
             job["expires_at"] = int((moment + timedelta(days=DONE_RETENTION_DAYS)).timestamp())
         self._repository.save_job(workspace, job, finished=finished)
 
-    def _brand_step(self, workspace: str, job: dict[str, Any], phase: str, budget: Budget) -> bool:
-        """One page of the phase; True when the phase has nothing left."""
+    def _brand_step(
+        self, workspace: str, job: dict[str, Any], phase: str, budget: Budget
+    ) -> bool | None:
+        """One page of the phase; True when the phase has nothing left, None to stop the run
+        (the job waits for requests in flight to end)."""
         brand_id: str = job["brand_id"]
         counts: dict[str, int] = job["counts"]
         if phase == "mentions":
@@ -252,12 +258,15 @@ class ErasureService:
             counts["other_items"] += other
             budget.spend(1)
             return True
-        # finish: a mention being ingested when the brand was tombstoned may have landed since
-        # the mentions phase; the brand item goes last, so a re-created brand starts empty.
-        deleted = self._repository.delete_partition_page(keys.mentions_pk(workspace, brand_id))
-        counts["mentions"] += deleted
-        budget.spend(max(deleted, 1))
-        if deleted:
+        # finish. A request that read the brand just before it was marked may still be writing
+        # (mentions, counters, events): once no request can be (the API's timeout), every
+        # phase runs once more, then the brand item goes, so a re-created brand starts empty.
+        if not job.get("swept"):
+            marked = datetime.fromisoformat(job["created_at"]).timestamp()
+            if time.time() - marked < self._settings.erasure_settle_seconds:
+                return None
+            job["swept"] = True
+            job["phase"] = 0
             return False
         self._repository.delete_tombstoned_brand(workspace, brand_id, job["erasure_id"])
         self._assessments.forget(workspace, brand_id)

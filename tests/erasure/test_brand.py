@@ -7,8 +7,10 @@ import uuid
 from fastapi.testclient import TestClient
 from mypy_boto3_dynamodb import DynamoDBClient
 
+from api.engine.mention import Mention
 from api.services import Services
 from api.settings import Settings
+from api.workspaces.service import Principal
 from tests.erasure.helpers import angry, ingest, items_naming, scan_table
 from tests.factories import create_brand
 
@@ -187,3 +189,49 @@ def test_another_workspace_cannot_erase_a_brand_nor_read_its_erasure(
 def test_unknown_brand_and_unknown_erasure_are_404(client: TestClient) -> None:
     assert client.delete("/v1/brands/no-such-brand").status_code == 404
     assert client.get("/v1/erasures/er_nothinghere").status_code == 404
+
+
+def test_the_brand_goes_only_after_a_last_sweep_once_requests_in_flight_are_over(
+    client: TestClient,
+    settling_client: TestClient,
+    settling_services: Services,
+    dynamodb: DynamoDBClient,
+    settings: Settings,
+    workspace: str,
+) -> None:
+    brand_id = create_brand(client)
+    ingest(client, brand_id, [angry(f"m{i}", minutes_ago=3) for i in range(5)])
+    # A request that read the brand before the DELETE, and stores after it.
+    in_flight = settling_services.brands.get(Principal(workspace), brand_id)
+
+    response = settling_client.delete(f"/v1/brands/{brand_id}")
+    assert response.status_code == 202, response.text
+    erasure = response.json()
+    assert erasure["status"] == "running"
+    assert erasure["counts"]["mentions"] == 5
+    left = items_naming(scan_table(dynamodb, settings), workspace, brand_id)
+    assert [(item["PK"], item["SK"]) for item in left] == [
+        (f"WS#{workspace}", f"BRAND#{brand_id}")  # the mark: the id stays taken
+    ]
+    late = Mention.model_validate(angry("late", minutes_ago=1))
+    settling_services.mentions.ingest(workspace, in_flight, [late])
+    assert client.get(f"/v1/brands/{brand_id}/mentions").status_code == 404
+
+    settling_services.erasures.run_pending()  # too early: requests may still be in flight
+    assert client.get(f"/v1/erasures/{erasure['id']}").json()["status"] == "running"
+    assert items_naming(scan_table(dynamodb, settings), workspace, "late") != []
+
+    # The API's timeout has passed since the brand was marked.
+    dynamodb.update_item(
+        TableName=settings.table_name,
+        Key={"PK": {"S": f"WS#{workspace}"}, "SK": {"S": f"ERASURE#{erasure['id']}"}},
+        UpdateExpression="SET created_at = :then",
+        ExpressionAttributeValues={":then": {"S": "2026-01-01T00:00:00.000000Z"}},
+    )
+    settling_services.erasures.run_pending()
+    done = client.get(f"/v1/erasures/{erasure['id']}").json()
+    assert done["status"] == "done"
+    assert done["counts"]["mentions"] == 6
+    assert items_naming(scan_table(dynamodb, settings), workspace, brand_id) == []
+    assert client.post("/v1/brands", json={"id": brand_id, "name": "Again"}).status_code == 201
+    assert client.get(f"/v1/brands/{brand_id}/mentions").json()["items"] == []
