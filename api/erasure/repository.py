@@ -68,7 +68,7 @@ class StoredMentionRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class MentionPage:
+class MentionRecordPage:
     records: list[StoredMentionRecord]
     next_start: str | None
     """Where the next page starts (JSON of DynamoDB's LastEvaluatedKey), None at the end."""
@@ -329,7 +329,7 @@ class ErasureRepository:
         raw = response.get("Item")
         return _record(brand_id, raw) if raw else None
 
-    def mentions_page(self, workspace: str, brand_id: str, start: str | None) -> MentionPage:
+    def mentions_page(self, workspace: str, brand_id: str, start: str | None) -> MentionRecordPage:
         """One page of a brand's mentions in key order (an author erasure reads them all)."""
         request: dict[str, Any] = {
             "TableName": self._table,
@@ -344,7 +344,7 @@ class ErasureRepository:
             request["ExclusiveStartKey"] = json.loads(start)
         response = with_retries(lambda _: self._client.query(**request), what="reading mentions")
         last = response.get("LastEvaluatedKey")
-        return MentionPage(
+        return MentionRecordPage(
             records=[_record(brand_id, raw) for raw in response.get("Items", [])],
             next_start=json.dumps(last) if last else None,
         )

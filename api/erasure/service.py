@@ -216,6 +216,16 @@ class ErasureService:
             job["author_handle"] = None  # the status keeps no trace of the person
             job["expires_at"] = int((moment + timedelta(days=DONE_RETENTION_DAYS)).timestamp())
         self._repository.save_job(workspace, job, finished=finished)
+        if finished:
+            # Ids and counts only: an author erasure's handle is not logged.
+            log.info(
+                "erasure %s (%s %s) done in %s: %s",
+                job["erasure_id"],
+                job["scope"],
+                job.get("brand_id") or "",
+                workspace,
+                job["counts"],
+            )
 
     def _brand_step(
         self, workspace: str, job: dict[str, Any], phase: str, budget: Budget
