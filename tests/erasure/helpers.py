@@ -14,9 +14,16 @@ from api.storage.codec import from_item
 from tests.factories import mention
 
 
-def scan_table(dynamodb: DynamoDBClient, settings: Settings) -> list[dict[str, Any]]:
+def scan_table(
+    dynamodb: DynamoDBClient, settings: Settings, index: str | None = None
+) -> list[dict[str, Any]]:
+    """Every item of the table (or of one of its indexes)."""
     items: list[dict[str, Any]] = []
-    request: dict[str, Any] = {"TableName": settings.table_name, "ConsistentRead": True}
+    request: dict[str, Any] = {"TableName": settings.table_name}
+    if index is None:
+        request["ConsistentRead"] = True
+    else:
+        request["IndexName"] = index
     while True:
         response = dynamodb.scan(**request)
         items.extend(from_item(raw) for raw in response.get("Items", []))

@@ -62,6 +62,8 @@ def test_a_large_brand_is_unreadable_at_once_and_gone_after_the_background_job(
     ids = _populate(client, brand_id, other_brand)
     table = scan_table(dynamodb, settings)
     before = items_naming(table, workspace, brand_id)
+    for index in ("GSI1", "GSI2", "GSI3", "GSI4"):  # time order, hot mentions, answer queue
+        assert items_naming(scan_table(dynamodb, settings, index), workspace, brand_id) != []
     kinds = {str(item["PK"]).split("#")[0] for item in before}
     # The test would catch what it claims to: every kind of item is there before.
     assert {"WS", "MENTION", "AGG", "HOOKSRC", "IDEMPOTENCY", "SUBEVENT"} <= kinds
@@ -127,6 +129,8 @@ def test_a_large_brand_is_unreadable_at_once_and_gone_after_the_background_job(
 
     after = scan_table(dynamodb, settings)
     assert items_naming(after, workspace, brand_id) == []
+    for index in ("GSI1", "GSI2", "GSI3", "GSI4"):  # no projection left behind either
+        assert items_naming(scan_table(dynamodb, settings, index), workspace, brand_id) == []
     assert client.delete(f"/v1/brands/{brand_id}").status_code == 404  # gone: nothing to erase
     assert [i for event_id in event_ids for i in items_naming(after, workspace, event_id)] == []
     # The subscription of this brand alone is gone; the other one keeps the other brand.
