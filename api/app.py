@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from api.assessments.router import router as assessments_router
 from api.brands.router import router as brands_router
 from api.console.mount import CONSOLE_PATH, STATIC_PATH, LazyConsole
+from api.erasure.router import router as erasure_router
 from api.hooks.router import router as hooks_router
 from api.limits import BodySizeLimit, JsonBodyGuard
 from api.mentions.router import router as mentions_router
@@ -70,6 +71,10 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
                 "description": "Outbound events: Vigie tells your URL or Slack when a brand's "
                 "tier or stage changes (Standard Webhooks signatures).",
             },
+            {
+                "name": "erasure",
+                "description": "Erasing an author's mentions (GDPR) and following erasures.",
+            },
             {"name": "health", "description": "Liveness."},
         ],
         license_info={"name": "Apache-2.0", "identifier": "Apache-2.0"},
@@ -94,6 +99,7 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     app.include_router(assessments_router)
     app.include_router(hooks_router)
     app.include_router(subscriptions_router)
+    app.include_router(erasure_router)
     declare_webhooks(app)
 
     @app.head("/healthz", include_in_schema=False)

@@ -173,6 +173,7 @@ def start_local_worker(settings: Any, client: Any) -> Any:
             services.subscriptions, services.brands, services.assessments
         ),
         reassess_seconds=60.0,
+        erase=lambda: services.erasures.run_pending(seconds=5.0),
     ).start()
 
 

@@ -9,6 +9,8 @@ from api.aggregates.repository import AggregateRepository
 from api.assessments.service import AssessmentService
 from api.brands.repository import BrandRepository
 from api.brands.service import BrandService
+from api.erasure.repository import ErasureRepository
+from api.erasure.service import ErasureService
 from api.hooks.credentials import HookKeyring
 from api.hooks.receiver import HookReceiver
 from api.hooks.repository import HookRepository
@@ -41,6 +43,7 @@ class Services:
     idempotency: IdempotencyService
     subscriptions: SubscriptionService
     queue: QueueService
+    erasures: ErasureService
 
 
 def build_services(settings: Settings, client: DynamoDBClient) -> Services:
@@ -57,15 +60,24 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
     mention_service = MentionService(mentions, assessments, settings, announcer=subscriptions)
     hooks = HookRepository(client, table)
     keyring = HookKeyring(settings)  # one per process: both sides derive from the same key
+    hook_sources = HookSourceService(hooks, brands, keyring, settings)
     return Services(
         settings=settings,
         api_keys=ApiKeyService(ApiKeyRepository(client, table)),
         brands=brands,
         mentions=mention_service,
         assessments=assessments,
-        hook_sources=HookSourceService(hooks, brands, keyring, settings),
+        hook_sources=hook_sources,
         hook_receiver=HookReceiver(hooks, brands, mention_service, keyring, settings),
         idempotency=IdempotencyService(client, table, settings.idempotency_ttl_seconds),
         subscriptions=subscriptions,
         queue=QueueService(QueueRepository(client, table), mention_service),
+        erasures=ErasureService(
+            ErasureRepository(client, table),
+            brands,
+            hook_sources,
+            subscriptions,
+            assessments,
+            settings,
+        ),
     )

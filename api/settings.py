@@ -79,6 +79,13 @@ class Settings(BaseSettings):
     # The console (/app): how long a sign-in lasts. Its cookies are signed with a key derived
     # from `secrets_key` (a random per-process key without one: sessions end on restart).
     console_session_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 12
+    # Erasure (api/erasure): what a DELETE erases before answering (items and seconds, whichever
+    # runs out first); the scheduled worker finishes larger erasures. 0 items: always later.
+    erasure_sync_items: Annotated[int, Field(ge=0, le=100_000)] = 2000
+    erasure_sync_seconds: Annotated[float, Field(ge=0, le=20)] = 3.0
+    # A brand erasure sweeps once more this long after the brand was marked (no request that
+    # read it before can still be writing: the API times out at 29 s), then deletes the brand.
+    erasure_settle_seconds: Annotated[float, Field(ge=0, le=900)] = 30.0
 
     engine: EngineConfig = EngineConfig()
 

@@ -6,7 +6,8 @@
   due later is sent with the longest delay and put back each time it comes early, until due
   (`Dispatcher.process` does that): a 10-hour wait costs 40 tiny messages, no scheduler state.
 - `reassess`: every few minutes (EventBridge schedule), active brands are assessed again: a
-  crisis declines with no new mention, and that change is announced too.
+  crisis declines with no new mention, and that change is announced too. The same run resumes
+  the erasures their request could not finish (api/erasure).
 
 Both dispatchers report partial batch failures (Powertools batch processing): a record whose
 attempt could not be recorded (DynamoDB busy) is retried by Lambda, the others are done.
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 SQS_MAX_DELAY_SECONDS = 900
+ERASURE_MARGIN_SECONDS = 15
 
 logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "vigie"))
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Vigie"))
@@ -129,6 +131,10 @@ dispatch_retries = _batch_entry(EventType.SQS, _retry_record)
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def reassess(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    del event, context
+    del event
     written = reassess_active_brands(services.subscriptions, services.brands, services.assessments)
-    return {"events_written": written}
+    # Erasures too large for their request (api/erasure) resume where they stopped, in the
+    # time this invocation has left (with a margin to record the last page).
+    seconds = context.get_remaining_time_in_millis() / 1000 - ERASURE_MARGIN_SECONDS
+    finished = services.erasures.run_pending(seconds=seconds) if seconds > 0 else 0
+    return {"events_written": written, "erasures_finished": finished}

@@ -83,7 +83,9 @@ def test_worker_entry_points_deliver_from_stream_records_and_retry_messages(
         assert result.returncode == 0, result.stderr
         out = json.loads(result.stdout.strip().splitlines()[-1])
         assert out["results"] == [{"batchItemFailures": []}, {"batchItemFailures": []}]
-        assert out["reassess"] == {"events_written": 0}
+        assert out["reassess"]["events_written"] == 0
+        # Other tests' unfinished erasures share the table: how many is not this test's to say.
+        assert out["reassess"]["erasures_finished"] >= 0
         deliveries = receiver.wait_for(2)
         for delivery in deliveries:
             event = Webhook(out["secret"]).verify(delivery.body, delivery.headers)

@@ -66,6 +66,10 @@ class AssessmentService:
         self._contexts[(workspace, brand_id)] = (slot, assessment)
         return assessment
 
+    def forget(self, workspace: str, brand_id: str) -> None:
+        """Drop the brand's cached triage context (its mentions were erased)."""
+        self._contexts.pop((workspace, brand_id), None)
+
     def resolve_at(
         self, at: datetime | None, now: datetime | None = None, *, name: str = "at"
     ) -> datetime:

@@ -53,11 +53,21 @@ class BrandRepository:
             raise BrandAlreadyExistsError(brand.id) from error
 
     def get(self, workspace: str, brand_id: str) -> Brand | None:
+        """The brand; None when it does not exist or is being erased (api/erasure)."""
+        item = self._get_item(workspace, brand_id)
+        return None if item is None or "erasure_id" in item else _brand_from_item(item)
+
+    def erasure_of(self, workspace: str, brand_id: str) -> str | None:
+        """The id of the erasure deleting this brand, if one is."""
+        item = self._get_item(workspace, brand_id)
+        return None if item is None else item.get("erasure_id")
+
+    def _get_item(self, workspace: str, brand_id: str) -> dict[str, Any] | None:
         response = self._client.get_item(
             TableName=self._table,
             Key=to_item({"PK": keys.workspace_pk(workspace), "SK": keys.brand_sk(brand_id)}),
         )
-        return _brand_from_item(from_item(response["Item"])) if "Item" in response else None
+        return from_item(response["Item"]) if "Item" in response else None
 
     def list(
         self, workspace: str, limit: int, after_brand_id: str | None
@@ -70,15 +80,16 @@ class BrandRepository:
             limit=limit,
             after_sk=keys.brand_sk(after_brand_id) if after_brand_id is not None else None,
         )
-        brands = [_brand_from_item(item) for item in items]
-        return brands, (brands[-1].id if more else None)
+        # A brand being erased is listed no more (the page may come out one short).
+        brands = [_brand_from_item(item) for item in items if "erasure_id" not in item]
+        return brands, (str(items[-1]["brand_id"]) if more else None)
 
     def update(self, workspace: str, brand: Brand) -> None:
         self._client.update_item(
             TableName=self._table,
             Key=to_item({"PK": keys.workspace_pk(workspace), "SK": keys.brand_sk(brand.id)}),
             UpdateExpression="SET #name = :name, settings = :settings, updated_at = :updated",
-            ConditionExpression="attribute_exists(PK)",
+            ConditionExpression="attribute_exists(PK) AND attribute_not_exists(erasure_id)",
             ExpressionAttributeNames={"#name": "name"},
             ExpressionAttributeValues={
                 ":name": to_attribute(brand.name),

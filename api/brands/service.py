@@ -27,6 +27,12 @@ class BrandService:
         try:
             self._repository.create(principal.workspace, brand)
         except BrandAlreadyExistsError:
+            erasure = self._repository.erasure_of(principal.workspace, request.id)
+            if erasure is not None:
+                raise Conflict(
+                    f"Brand '{request.id}' is being erased (erasure '{erasure}'); create it "
+                    "again once GET /v1/erasures/{erasure_id} says `done`."
+                ) from None
             raise Conflict(f"Brand '{request.id}' already exists in this workspace.") from None
         return brand
 
@@ -35,6 +41,10 @@ class BrandService:
         if brand is None:
             raise NotFound(f"Brand '{brand_id}' does not exist in this workspace.")
         return brand
+
+    def erasure_of(self, principal: Principal, brand_id: str) -> str | None:
+        """The erasure deleting this brand, if one is (the brand itself answers 404)."""
+        return self._repository.erasure_of(principal.workspace, brand_id)
 
     def list(self, principal: Principal, limit: int, cursor: str | None) -> BrandList:
         after = decode_cursor(cursor, "brand") if cursor else None

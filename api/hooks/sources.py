@@ -102,6 +102,25 @@ class HookSourceService:
             raise _hook_not_found(hook_id) from None
         log.info("hook source deleted: %s in %s", hook_id, principal.workspace)
 
+    def erase_brand(self, workspace: str, brand_id: str) -> int:
+        """Delete the sources bound to this brand (api/erasure); how many. Sources of no brand
+        (their URL names the brand) serve the workspace's other brands and stay."""
+        doomed: list[str] = []
+        after: str | None = None
+        while True:
+            records, after = self._repository.list(workspace, 100, after)
+            doomed.extend(r.hook_id for r in records if r.brand_id == brand_id)
+            if after is None:
+                break
+        for hook_id in doomed:
+            try:
+                self._repository.delete(workspace, hook_id)
+            except HookSourceNotFoundError:
+                continue
+        if doomed:
+            log.info("hook sources of erased brand %s deleted: %s", brand_id, doomed)
+        return len(doomed)
+
     def rotate(
         self, principal: Principal, hook_id: str, request: HookSecretRotation, base_url: str
     ) -> HookSourceWithSecret:

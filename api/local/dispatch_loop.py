@@ -1,10 +1,11 @@
 """The outbound workers in-process, for `vigie dev`, tests and benchmarks (never on Lambda).
 
 On AWS the table's stream invokes the dispatcher, SQS holds the retries and EventBridge runs the
-re-assessment (serverless.yml). Here one thread does the three: it reads DynamoDB Local's stream
-(`dynamodbstreams`, the same records, filtered like the event source mapping), keeps retries
-in a heap, and re-assesses active brands every few minutes — so a user sees deliveries arrive
-on their machine exactly as they would in production.
+re-assessment and the unfinished erasures (serverless.yml). Here one thread does them all: it
+reads DynamoDB Local's stream (`dynamodbstreams`, the same records, filtered like the event
+source mapping), keeps retries in a heap, re-assesses active brands every few minutes and
+resumes erasures every few seconds — so a user sees deliveries arrive on their machine exactly
+as they would in production.
 """
 
 from __future__ import annotations
@@ -139,6 +140,8 @@ class LocalWorker:
         *,
         reassess: Callable[[], object] | None = None,
         reassess_seconds: float = 300.0,
+        erase: Callable[[], object] | None = None,
+        erase_seconds: float = 2.0,
         clock: Clock | None = None,
         poll_seconds: float = 0.1,
         concurrency: int = 4,
@@ -148,6 +151,8 @@ class LocalWorker:
         self._scheduler = scheduler
         self._reassess = reassess
         self._reassess_seconds = reassess_seconds
+        self._erase = erase
+        self._erase_seconds = erase_seconds
         self._clock = clock or SystemClock()
         self._poll_seconds = poll_seconds
         self._stop = threading.Event()
@@ -172,6 +177,7 @@ class LocalWorker:
 
     def _run(self) -> None:
         next_reassess = self._clock.now() + self._reassess_seconds
+        next_erase = self._clock.now()
         while not self._stop.is_set():
             try:
                 keys = self._reader.poll() + self._scheduler.pop_due(self._clock.now())
@@ -186,4 +192,11 @@ class LocalWorker:
                     self._reassess()
                 except Exception:
                     log.exception("re-assessment failed")
+            if self._erase is not None and self._clock.now() >= next_erase:
+                # Unfinished erasures (api/erasure), sooner than on AWS (every 5 minutes there).
+                next_erase = self._clock.now() + self._erase_seconds
+                try:
+                    self._erase()
+                except Exception:
+                    log.exception("erasure failed")
             self._stop.wait(self._poll_seconds)

@@ -20,6 +20,7 @@ Items (PK / SK):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
@@ -29,7 +30,7 @@ from botocore.exceptions import ClientError
 from api.storage.codec import from_item, to_attribute, to_item
 from api.storage.keys import workspace_pk
 from api.storage.pages import query_prefix_page
-from api.storage.retry import cancellation_reasons, error_code, with_retries
+from api.storage.retry import RetryLater, cancellation_reasons, error_code, with_retries
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -359,6 +360,113 @@ class SubscriptionRepository:
         )
         raw = response.get("Item")
         return from_item(raw) if raw else None
+
+    def delete_brand_state(self, workspace: str, brand_id: str) -> int:
+        """The brand's announced state and its scheduler marker (an erased brand): how many
+        items were there."""
+        deleted = 0
+        for key in (
+            {"PK": workspace_pk(workspace), "SK": announced_sk(brand_id)},
+            {"PK": ACTIVE_PK, "SK": f"{workspace}#{brand_id}"},
+        ):
+
+            def delete(_: int, key: dict[str, str] = key) -> bool:
+                response = self._client.delete_item(
+                    TableName=self._table, Key=to_item(key), ReturnValues="ALL_OLD"
+                )
+                return bool(response.get("Attributes"))
+
+            deleted += with_retries(delete, what="erasing a brand's announced state")
+        return deleted
+
+    def erase_brand_events_page(
+        self,
+        workspace: str,
+        brand_id: str,
+        subscription_id: str,
+        kind: str,
+        start: str | None,
+        order: Sequence[str],
+    ) -> tuple[int, str | None]:
+        """One page of a subscription's attempt log (`kind` "attempts") or outbox ("deliveries"):
+        the items about the brand's events are deleted (an erased brand). (deleted, where the
+        next page starts or None.)
+
+        Subscriptions are gone through in `order`, attempts before deliveries: an event is
+        deleted with its delivery under the last subscription of `order` it went to, so it is
+        still there to say whose it is while the others' items are read.
+        """
+        pk = attempt_pk if kind == "attempts" else delivery_pk
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": to_attribute(pk(workspace, subscription_id))},
+            "ProjectionExpression": "PK, SK, event_id",
+            "Limit": 100,
+        }
+        if start is not None:
+            request["ExclusiveStartKey"] = json.loads(start)
+        response = with_retries(lambda _: self._client.query(**request), what="reading events")
+        page = [from_item(raw) for raw in response.get("Items", [])]
+        events = self._event_owners(
+            workspace, {str(i["event_id"]) for i in page if "event_id" in i}
+        )
+        doomed: list[dict[str, Any]] = []
+        for item in page:
+            event = events.get(str(item.get("event_id")))
+            if event is None or event.get("brand_id") != brand_id:
+                continue
+            doomed.append({"PK": item["PK"], "SK": item["SK"]})
+            went_to = set(event.get("subscription_ids") or []) & set(order)
+            if kind == "deliveries" and subscription_id == max(went_to, default=subscription_id):
+                doomed.append({"PK": event_pk(workspace, event["event_id"]), "SK": EVENT_SK})
+        unique = list({(k["PK"], k["SK"]): k for k in doomed}.values())
+        for first in range(0, len(unique), 25):
+            batch: Any = {
+                self._table: [
+                    {"DeleteRequest": {"Key": to_item(key)}} for key in unique[first : first + 25]
+                ]
+            }
+
+            def write(_: int) -> None:
+                nonlocal batch
+                answer = self._client.batch_write_item(RequestItems=batch)
+                batch = answer.get("UnprocessedItems") or {}
+                if batch:
+                    raise RetryLater("DynamoDB left deletes unprocessed")
+
+            with_retries(write, what="erasing events", attempts=8)
+        last = response.get("LastEvaluatedKey")
+        return len(unique), json.dumps(last) if last else None
+
+    def _event_owners(self, workspace: str, event_ids: set[str]) -> dict[str, dict[str, Any]]:
+        """event id -> {event_id, brand_id, subscription_ids} of the events that exist."""
+        found: dict[str, dict[str, Any]] = {}
+        ids = sorted(event_ids)
+        for first in range(0, len(ids), 100):
+            request: Any = {
+                self._table: {
+                    "Keys": [
+                        to_item({"PK": event_pk(workspace, event_id), "SK": EVENT_SK})
+                        for event_id in ids[first : first + 100]
+                    ],
+                    "ProjectionExpression": "event_id, brand_id, subscription_ids",
+                    "ConsistentRead": True,
+                }
+            }
+
+            def read(_: int) -> None:
+                nonlocal request
+                response = self._client.batch_get_item(RequestItems=request)
+                for raw in response.get("Responses", {}).get(self._table, []):
+                    item = from_item(raw)
+                    found[str(item["event_id"])] = item
+                request = response.get("UnprocessedKeys") or {}
+                if request:
+                    raise RetryLater("DynamoDB left keys unprocessed")
+
+            with_retries(read, what="reading events")
+        return found
 
     def active_brands(self) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = []

@@ -155,6 +155,62 @@ class SubscriptionService:
 
     # --- CRUD -----------------------------------------------------------------------------
 
+    def forget_brand(self, workspace: str, brand_id: str) -> tuple[int, int]:
+        """An erased brand (api/erasure), once its events are erased: out of every
+        subscription's `brand_ids`, and its announced state deleted. A subscription that named
+        only this brand is deleted: left with an empty filter it would match nothing, and
+        widened to null it would receive every other brand's events. (subscriptions changed,
+        other items deleted)."""
+        changed = 0
+        for record in self._repository.all_subscriptions(workspace):
+            for _ in range(3):  # a concurrent PATCH wins; read it again and retry
+                brands = record.get("brand_ids")
+                if brands is None or brand_id not in brands:
+                    break
+                remaining = [b for b in brands if b != brand_id]
+                subscription_id = record["subscription_id"]
+                if not remaining:
+                    self._repository.delete_subscription(workspace, subscription_id)
+                    log.info("subscription %s deleted with brand %s", subscription_id, brand_id)
+                    changed += 1
+                    break
+                read_at = record["updated_at"]
+                values = {
+                    k: v for k, v in record.items() if k not in ("PK", "SK", "kind", "workspace")
+                }
+                values["brand_ids"] = remaining
+                values["updated_at"] = format_instant(datetime.now(UTC))
+                try:
+                    self._repository.put_subscription(
+                        workspace, values, new=False, expected_updated_at=read_at
+                    )
+                    changed += 1
+                    break
+                except SubscriptionChangedError:
+                    fresh = self._repository.get_subscription(workspace, subscription_id)
+                    if fresh is None:
+                        break
+                    record = fresh
+        return changed, self._repository.delete_brand_state(workspace, brand_id)
+
+    def subscription_ids(self, workspace: str) -> list[str]:
+        """The workspace's subscriptions, in the order an erasure goes through their events."""
+        return sorted(r["subscription_id"] for r in self._repository.all_subscriptions(workspace))
+
+    def erase_brand_events_page(
+        self,
+        workspace: str,
+        brand_id: str,
+        subscription_id: str,
+        kind: str,
+        start: str | None,
+        order: Sequence[str],
+    ) -> tuple[int, str | None]:
+        """One page of an erased brand's events under a subscription (see the repository)."""
+        return self._repository.erase_brand_events_page(
+            workspace, brand_id, subscription_id, kind, start, order
+        )
+
     def _check_url(self, url: str, *, resolve: bool = False) -> None:
         try:
             check_url(url, allowed_networks(self._settings.outbound_allow_cidrs), resolve=resolve)
