@@ -209,8 +209,11 @@ def test_a_workspace_wide_source_delivers_to_any_of_its_brands(
     for brand in ("north", "south"):
         assert client.post("/v1/brands", json={"id": brand, "name": brand}).status_code == 201
     hook = register_hook(client, "youscan", "hmac_sha256")
+    # One clock reading: two readings more than a second apart (a loaded machine) could sign
+    # both deliveries in the same second, which is a replay of the same signature.
+    now = datetime.now(UTC)
     for seconds_ago, brand in enumerate(("north", "south")):
-        signed_at = datetime.now(UTC) - timedelta(seconds=seconds_ago)
+        signed_at = now - timedelta(seconds=seconds_ago)
         response = deliver(tool, hook, fixture_body("youscan"), brand, timestamp=signed_at)
         assert response.status_code == 200, response.text
         assert response.json()["stored"] == 1  # the same mention, stored once per brand
