@@ -1,0 +1,83 @@
+"""API key resources: what a workspace sees of its keys (never the key itself, but once)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.types import Instant
+from api.workspaces.repository import ListedApiKey
+
+_KEY_EXAMPLE = {
+    "key_id": "key_4q2vkd7wmnbx3hzeo5ti",
+    "prefix": "vg_Xq3bT9a",
+    "created_at": "2026-03-09T08:00:00Z",
+    "last_used_at": "2026-03-09T09:12:00Z",
+    "expires_at": None,
+    "read_only": False,
+}
+
+
+class ApiKeyCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"expires_at": "2026-12-31T00:00:00Z", "read_only": True}]},
+    )
+
+    expires_at: Instant | None = Field(
+        default=None, description="After this instant the key is refused (401); none: never."
+    )
+    read_only: bool = Field(
+        default=False,
+        description="A read-only key may only read: POST, PUT, PATCH and DELETE answer 403.",
+    )
+
+
+class ApiKey(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_KEY_EXAMPLE]})
+
+    key_id: str = Field(description="The key's public id, for `DELETE /v1/api-keys/{key_id}`.")
+    prefix: str = Field(description="The key's first 10 characters, to recognise it.")
+    created_at: datetime
+    last_used_at: datetime | None = Field(
+        description="The last use, to the hour: recorded at most once an hour."
+    )
+    expires_at: datetime | None
+    read_only: bool
+
+    @classmethod
+    def of(cls, listed: ListedApiKey) -> ApiKey:
+        return cls(
+            key_id=listed.key_id,
+            prefix=listed.prefix,
+            created_at=datetime.fromisoformat(listed.created_at),
+            last_used_at=datetime.fromisoformat(listed.last_used_at)
+            if listed.last_used_at
+            else None,
+            expires_at=datetime.fromtimestamp(listed.expires_at, UTC)
+            if listed.expires_at is not None
+            else None,
+            read_only=listed.read_only,
+        )
+
+
+class NewApiKey(ApiKey):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{**_KEY_EXAMPLE, "key": "vg_Xq3bT9a…", "last_used_at": None}]
+        }
+    )
+
+    key: str = Field(description="The key itself: shown this once, stored only as its SHA-256.")
+
+
+class ApiKeyList(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [_KEY_EXAMPLE], "next_cursor": None}]}
+    )
+
+    items: list[ApiKey]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last page."
+    )
