@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import sys
 import uuid
 from collections.abc import Iterator
@@ -39,6 +40,10 @@ def lambda_module(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterat
     yield importlib.import_module("api.handler")
     sys.modules.pop("api.handler", None)
     get_settings.cache_clear()
+    # The entry points `api.*` loggers at its JSON handler: give them back to pytest.
+    api_logger = logging.getLogger("api")
+    api_logger.handlers, api_logger.propagate = [], True
+    api_logger.setLevel(logging.NOTSET)
 
 
 def invoke(module: ModuleType, event: dict[str, Any]) -> dict[str, Any]:
