@@ -46,8 +46,8 @@ api_key_scheme = HTTPBearer(
 
 # What a read-only key may not do, wherever it is done (/v1 and hook management alike), except
 # the POSTs that only compute (a dry-run triage stores nothing).
-_STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_READ_ONLY_POSTS = frozenset({"triage_mention"})
+STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+READ_ONLY_POSTS = frozenset({"triage_mention"})
 
 
 def get_principal(
@@ -63,8 +63,8 @@ def get_principal(
     operation = route.operation_id if isinstance(route, APIRoute) else None
     if (
         principal.read_only
-        and request.method in _STATE_CHANGING_METHODS
-        and operation not in _READ_ONLY_POSTS
+        and request.method in STATE_CHANGING_METHODS
+        and operation not in READ_ONLY_POSTS
     ):
         raise Forbidden(
             f"This API key is read-only: it cannot {request.method} (issue a read-write key "

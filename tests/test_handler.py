@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.observability import publish_metrics_with
 from api.services import Services
 from api.settings import Settings, get_settings
 from tests.factories import create_brand, mention
@@ -44,6 +45,7 @@ def lambda_module(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterat
     api_logger = logging.getLogger("api")
     api_logger.handlers, api_logger.propagate = [], True
     api_logger.setLevel(logging.NOTSET)
+    publish_metrics_with(None)  # back to counting nothing outside Lambda
 
 
 def invoke(module: ModuleType, event: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.observability import publish_metrics_with
 from api.settings import Settings, get_settings
 from tests.factories import closed_port
 from tests.lambda_events import FakeContext, captured_body, http_api_event
@@ -51,7 +52,9 @@ def test_an_unusable_request_id_is_replaced(client: TestClient, given: str | byt
     response = client.get("/v1/brands/missing", headers={"X-Request-Id": given})
     assert response.status_code == 404
     made_up = response.headers["x-request-id"]
-    assert made_up != given and len(made_up) == 32 and int(made_up, 16) >= 0
+    assert made_up != given
+    assert len(made_up) == 32
+    assert int(made_up, 16) >= 0
     assert response.json()["request_id"] == made_up
 
 
@@ -80,6 +83,7 @@ def unreachable_lambda(
     get_settings.cache_clear()
     sys.modules.pop("api.handler", None)
     module = importlib.import_module("api.handler")
+    module.metrics.clear_metrics()  # counted by earlier tests through the same singleton
     # Powertools bound its stream to the stdout of its import: read its lines from a twin
     # handler with the same formatter instead.
     lines = io.StringIO()
@@ -93,6 +97,7 @@ def unreachable_lambda(
     api_logger = logging.getLogger("api")
     api_logger.handlers, api_logger.propagate = [], True
     api_logger.setLevel(logging.NOTSET)
+    publish_metrics_with(None)  # back to counting nothing outside Lambda
 
 
 def lambda_log_lines(output: str) -> list[dict[str, object]]:
@@ -107,9 +112,7 @@ def test_on_lambda_log_lines_carry_the_correlation_and_request_ids(
 ) -> None:
     entry, logged = unreachable_lambda
     headers = {"x-request-id": given} if given else {}
-    response = entry.handler(
-        http_api_event("GET", "/readyz", headers=headers), FakeContext()
-    )
+    response = entry.handler(http_api_event("GET", "/readyz", headers=headers), FakeContext())
     expected = given or API_GATEWAY_REQUEST_ID
     assert response["statusCode"] == 503
     assert response["headers"]["x-request-id"] == expected

@@ -14,7 +14,7 @@ _KEY_EXAMPLE = {
     "prefix": "vg_Xq3bT9a",
     "created_at": "2026-03-09T08:00:00Z",
     "last_used_at": "2026-03-09T09:12:00Z",
-    "expires_at": None,
+    "expires_at": "2026-12-31T00:00:00Z",
     "read_only": False,
 }
 
@@ -41,7 +41,7 @@ class ApiKey(BaseModel):
     prefix: str = Field(description="The key's first 10 characters, to recognise it.")
     created_at: datetime
     last_used_at: datetime | None = Field(
-        description="The last use, to the hour: recorded at most once an hour."
+        default=None, description="The last use, to the hour: recorded at most once an hour."
     )
     expires_at: datetime | None
     read_only: bool
@@ -74,7 +74,14 @@ class NewApiKey(ApiKey):
 
 class ApiKeyList(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [_KEY_EXAMPLE], "next_cursor": None}]}
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [_KEY_EXAMPLE],
+                    "next_cursor": "eyJrIjoiYXBpLWtleSIsInAiOiJrZXlfNHEydmtkN3dtbmJ4M2h6ZW81dGkifQ",
+                }
+            ]
+        }
     )
 
     items: list[ApiKey]

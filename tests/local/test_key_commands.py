@@ -34,7 +34,8 @@ def test_list_then_revoke_a_key(
     assert set(rows) == {kept.listed.key_id, doomed.listed.key_id}
     assert kept.listed.prefix in rows[kept.listed.key_id]
     assert rows[kept.listed.key_id].endswith("read-only")
-    assert kept.key not in listed.stdout and doomed.key not in listed.stdout
+    assert kept.key not in listed.stdout
+    assert doomed.key not in listed.stdout
 
     revoked = vigie(settings, "api-key", "revoke", doomed.listed.key_id, "--workspace", workspace)
     assert revoked.returncode == 0, revoked.stderr
@@ -46,4 +47,5 @@ def test_list_then_revoke_a_key(
     assert again.returncode == 1
     assert "does not exist" in again.stderr
     after = vigie(settings, "api-key", "list", "--workspace", workspace)
-    assert doomed.listed.key_id not in after.stdout and kept.listed.key_id in after.stdout
+    assert doomed.listed.key_id not in after.stdout
+    assert kept.listed.key_id in after.stdout

@@ -95,7 +95,8 @@ def test_last_use_is_written_at_most_once_an_hour(
     clock.now += 3600
     containers[1].authenticate(header)
     later = last_used()
-    assert later is not None and later > first
+    assert later is not None
+    assert later > first
 
 
 def test_a_key_issued_before_listings_is_adopted_on_its_next_use(
@@ -122,6 +123,4 @@ def test_a_key_issued_before_listings_is_adopted_on_its_next_use(
     assert [k.key_id for k in listed] == [principal.key_id]
     service.revoke(principal, key_id_for(key_hash))
     with pytest.raises(Unauthorized):
-        ApiKeyService(ApiKeyRepository(dynamodb, settings.table_name)).authenticate(
-            f"Bearer {key}"
-        )
+        ApiKeyService(ApiKeyRepository(dynamodb, settings.table_name)).authenticate(f"Bearer {key}")
