@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from api.types import Instant
 from api.workspaces.repository import ListedApiKey
 
-_KEY_EXAMPLE = {
+_KEY_EXAMPLE: dict[str, JsonValue] = {
     "key_id": "key_4q2vkd7wmnbx3hzeo5ti",
     "prefix": "vg_Xq3bT9a",
     "created_at": "2026-03-09T08:00:00Z",

@@ -11,6 +11,9 @@ from fastapi.testclient import TestClient
 
 from api.console.i18n import negotiate
 from api.console.session import SESSION_COOKIE
+from api.services import Services
+from api.workspaces.service import Principal
+from tests.factories import create_brand
 
 KEY_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -148,3 +151,32 @@ def test_docs_load_their_assets_from_the_app(browser_client: TestClient) -> None
             response = browser_client.get(f"/app/static/vendor/{asset}")
             assert response.status_code == 200
             assert len(response.content) > 10_000
+
+
+def test_a_read_only_key_can_look_but_not_change(
+    browser_client: TestClient, services: Services, workspace: str, client: TestClient
+) -> None:
+    brand_id = create_brand(client)
+    reader = services.api_keys.issue(workspace, read_only=True)
+    signed_in(browser_client, reader.key)
+    page = browser_client.get("/app/brands")
+    assert page.status_code == 200
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page.text)
+    assert token is not None
+    refused = browser_client.post(
+        f"/app/brands/{brand_id}/mentions/m_{'a' * 24}/status",
+        data={"status": "answered"},
+        headers={"X-CSRF-Token": token[1]},
+    )
+    assert refused.status_code == 403
+    assert "read-only" in refused.text
+
+
+def test_revoking_the_key_ends_its_console_sessions(
+    browser_client: TestClient, services: Services, workspace: str
+) -> None:
+    issued = services.api_keys.issue(workspace)
+    signed_in(browser_client, issued.key)
+    assert browser_client.get("/app/brands").status_code == 200
+    services.api_keys.revoke(Principal(workspace), issued.listed.key_id)
+    assert browser_client.get("/app/brands").status_code == 303  # back to sign-in
