@@ -11,6 +11,7 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
+from api import observability
 from api.assessments.router import router as assessments_router
 from api.brands.router import router as brands_router
 from api.console.mount import CONSOLE_PATH, STATIC_PATH, LazyConsole
@@ -102,7 +103,7 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     app.add_middleware(JsonBodyGuard)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # Outermost: every response, the size limit's and the guard's included, carries the id.
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(RequestIdMiddleware, on_status=count_throttles)
     app.include_router(brands_router)
     app.include_router(mentions_router)
     app.include_router(queue_router)
@@ -134,6 +135,14 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     app.mount(CONSOLE_PATH, LazyConsole(services))
     customize_openapi(app)
     return app
+
+
+def count_throttles(status: int) -> None:
+    """Every 429 (quota) and 503 (store busy or unreachable) answered, for the alarms."""
+    if status in {429, 503}:
+        observability.count("Throttles", 1)
+        if status == 503:
+            observability.count("ServiceBusy", 1)
 
 
 class Readiness(BaseModel):

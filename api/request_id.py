@@ -10,19 +10,17 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from api import observability
 
 HEADER = "X-Request-Id"
 _HEADER_KEY = HEADER.lower().encode()
 # Printable and short: it is copied into headers and log lines, so nothing that could split them.
 _SANE = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
 _NONE = "-"
-_THROTTLES = frozenset({429, 503})
 
 _current: ContextVar[str | None] = ContextVar("vigie_request_id", default=None)
 
@@ -53,8 +51,9 @@ def _from_api_gateway(scope: Scope) -> str | None:
 class RequestIdMiddleware:
     """Pure ASGI (no BaseHTTPMiddleware): it must wrap everything, error pages included."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, on_status: Callable[[int], None] | None = None) -> None:
         self.app = app
+        self._on_status = on_status
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -66,10 +65,8 @@ class RequestIdMiddleware:
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                if message["status"] in _THROTTLES:
-                    observability.count("Throttles", 1)
-                    if message["status"] == 503:
-                        observability.count("ServiceBusy", 1)
+                if self._on_status is not None:
+                    self._on_status(message["status"])
                 headers = [
                     (name, value)
                     for name, value in message.get("headers", ())

@@ -8,7 +8,6 @@ from api.problems import ProblemError
 from api.settings import get_settings
 from api.storage.client import create_dynamodb_client
 from api.workspaces.repository import ApiKeyRepository
-from api.workspaces.schemas import ApiKey
 from api.workspaces.service import ApiKeyService, Principal
 
 
@@ -27,12 +26,12 @@ def list_api_keys(workspace: str) -> int:
           "EXPIRES               SCOPE")  # fmt: skip
     while True:
         try:
-            listed, cursor = service.list(principal, 100, cursor)
+            page = service.list(principal, 100, cursor)
         except ProblemError as error:
             print(f"vigie: {error.detail}", file=sys.stderr)
             return 2
-        for stored in listed:
-            key = ApiKey.of(stored)
+        cursor = page.next_cursor
+        for key in page.items:
             print(
                 f"{key.key_id:<25} {key.prefix:<11} {_when(key.created_at):<21} "
                 f"{_when(key.last_used_at):<21} {_when(key.expires_at):<21} "

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Response, status
 from api.deps import PrincipalDep, ServicesDep, StrictQuery
 from api.pagination import InvalidCursor, PageCursor, PageLimit
 from api.problems import Forbidden, NotFound, problem_responses
-from api.workspaces.schemas import ApiKey, ApiKeyCreate, ApiKeyList, NewApiKey
+from api.workspaces.schemas import ApiKeyCreate, ApiKeyList, NewApiKey
 
 router = APIRouter(prefix="/v1/api-keys", tags=["api-keys"], dependencies=[StrictQuery])
 
@@ -37,8 +37,7 @@ def list_api_keys(
     cursor: PageCursor = None,
 ) -> ApiKeyList:
     """List the workspace's API keys: prefix, creation, last use (to the hour), expiry, scope."""
-    listed, next_cursor = services.api_keys.list(principal, limit, cursor)
-    return ApiKeyList(items=[ApiKey.of(key) for key in listed], next_cursor=next_cursor)
+    return services.api_keys.list(principal, limit, cursor)
 
 
 @router.post(
@@ -54,10 +53,9 @@ def create_api_key(body: ApiKeyCreate, principal: PrincipalDep, services: Servic
     A read-only key cannot issue keys. No `Idempotency-Key` here: a replayed response would
     have to keep the key itself.
     """
-    issued = services.api_keys.issue(
+    return services.api_keys.issue(
         principal.workspace, expires_at=body.expires_at, read_only=body.read_only
     )
-    return NewApiKey(key=issued.key, **ApiKey.of(issued.listed).model_dump())
 
 
 @router.delete(

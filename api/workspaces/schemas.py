@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from api.types import Instant
-from api.workspaces.repository import ListedApiKey
 
 _KEY_EXAMPLE: dict[str, JsonValue] = {
     "key_id": "key_4q2vkd7wmnbx3hzeo5ti",
@@ -45,21 +44,6 @@ class ApiKey(BaseModel):
     )
     expires_at: datetime | None
     read_only: bool
-
-    @classmethod
-    def of(cls, listed: ListedApiKey) -> ApiKey:
-        return cls(
-            key_id=listed.key_id,
-            prefix=listed.prefix,
-            created_at=datetime.fromisoformat(listed.created_at),
-            last_used_at=datetime.fromisoformat(listed.last_used_at)
-            if listed.last_used_at
-            else None,
-            expires_at=datetime.fromtimestamp(listed.expires_at, UTC)
-            if listed.expires_at is not None
-            else None,
-            read_only=listed.read_only,
-        )
 
 
 class NewApiKey(ApiKey):

@@ -19,6 +19,7 @@ from api.problems import NotFound, Unauthorized, ValidationFailed
 from api.storage import keys
 from api.ttl_cache import TtlCache
 from api.workspaces.repository import ApiKeyRepository, ListedApiKey, StoredApiKey
+from api.workspaces.schemas import ApiKey, ApiKeyList, NewApiKey
 
 KEY_PREFIX = "vg_"
 WORKSPACE_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -41,15 +42,23 @@ class Principal:
 
 
 @dataclass(frozen=True, slots=True)
-class IssuedApiKey:
-    key: str
-    listed: ListedApiKey
-
-
-@dataclass(frozen=True, slots=True)
 class _Verified:
     principal: Principal
     expires_at: int | None
+
+
+def public_view(listed: ListedApiKey) -> ApiKey:
+    """What the workspace may see of a stored key (never its hash)."""
+    return ApiKey(
+        key_id=listed.key_id,
+        prefix=listed.prefix,
+        created_at=datetime.fromisoformat(listed.created_at),
+        last_used_at=datetime.fromisoformat(listed.last_used_at) if listed.last_used_at else None,
+        expires_at=datetime.fromtimestamp(listed.expires_at, UTC)
+        if listed.expires_at is not None
+        else None,
+        read_only=listed.read_only,
+    )
 
 
 def hash_api_key(key: str) -> str:
@@ -91,7 +100,7 @@ class ApiKeyService:
 
     def issue(
         self, workspace: str, *, expires_at: datetime | None = None, read_only: bool = False
-    ) -> IssuedApiKey:
+    ) -> NewApiKey:
         if not WORKSPACE_PATTERN.fullmatch(workspace):
             raise ValidationFailed(
                 "workspace must be 1-64 lowercase letters, digits or hyphens, "
@@ -126,16 +135,17 @@ class ApiKeyService:
             expires_at=expires_epoch,
             read_only=read_only,
         )
-        return IssuedApiKey(key=key, listed=listed)
+        return NewApiKey(key=key, **public_view(listed).model_dump())
 
-    def list(
-        self, principal: Principal, limit: int, cursor: str | None
-    ) -> tuple[list[ListedApiKey], str | None]:
+    def list(self, principal: Principal, limit: int, cursor: str | None) -> ApiKeyList:
         after = decode_cursor(cursor, "api-key") if cursor else None
         if after is not None and not KEY_ID_PATTERN.fullmatch(after):
             raise InvalidCursor("The cursor is malformed or belongs to another listing.")
         listed, last = self._repository.list(principal.workspace, limit, after)
-        return listed, (encode_cursor("api-key", last) if last else None)
+        return ApiKeyList(
+            items=[public_view(key) for key in listed],
+            next_cursor=encode_cursor("api-key", last) if last else None,
+        )
 
     def revoke(self, principal: Principal, key_id: str) -> None:
         """Delete a key of the caller's workspace (the calling key itself included)."""

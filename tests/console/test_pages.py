@@ -178,5 +178,5 @@ def test_revoking_the_key_ends_its_console_sessions(
     issued = services.api_keys.issue(workspace)
     signed_in(browser_client, issued.key)
     assert browser_client.get("/app/brands").status_code == 200
-    services.api_keys.revoke(Principal(workspace), issued.listed.key_id)
+    services.api_keys.revoke(Principal(workspace), issued.key_id)
     assert browser_client.get("/app/brands").status_code == 303  # back to sign-in

@@ -31,21 +31,21 @@ def test_list_then_revoke_a_key(
     listed = vigie(settings, "api-key", "list", "--workspace", workspace)
     assert listed.returncode == 0, listed.stderr
     rows = {line.split()[0]: line for line in listed.stdout.splitlines()[1:]}
-    assert set(rows) == {kept.listed.key_id, doomed.listed.key_id}
-    assert kept.listed.prefix in rows[kept.listed.key_id]
-    assert rows[kept.listed.key_id].endswith("read-only")
+    assert set(rows) == {kept.key_id, doomed.key_id}
+    assert kept.prefix in rows[kept.key_id]
+    assert rows[kept.key_id].endswith("read-only")
     assert kept.key not in listed.stdout
     assert doomed.key not in listed.stdout
 
-    revoked = vigie(settings, "api-key", "revoke", doomed.listed.key_id, "--workspace", workspace)
+    revoked = vigie(settings, "api-key", "revoke", doomed.key_id, "--workspace", workspace)
     assert revoked.returncode == 0, revoked.stderr
     assert "within 5 s" in revoked.stdout
     # The key was never checked by this app: nothing cached, refused at once.
     with TestClient(app, headers={"Authorization": f"Bearer {doomed.key}"}) as refused:
         assert refused.get("/v1/brands").status_code == 401
-    again = vigie(settings, "api-key", "revoke", doomed.listed.key_id, "--workspace", workspace)
+    again = vigie(settings, "api-key", "revoke", doomed.key_id, "--workspace", workspace)
     assert again.returncode == 1
     assert "does not exist" in again.stderr
     after = vigie(settings, "api-key", "list", "--workspace", workspace)
-    assert doomed.listed.key_id not in after.stdout
-    assert kept.listed.key_id in after.stdout
+    assert doomed.key_id not in after.stdout
+    assert kept.key_id in after.stdout

@@ -40,7 +40,7 @@ def test_a_revoked_key_is_refused_elsewhere_within_the_bound(
     header = f"Bearer {issued.key}"
     key_hash = hash_api_key(issued.key)
     assert serving.authenticate(header).workspace == workspace  # cached from here
-    revoking.revoke(Principal(workspace), issued.listed.key_id)
+    revoking.revoke(Principal(workspace), issued.key_id)
 
     with pytest.raises(Unauthorized):
         revoking.authenticate(header)  # the revoking container forgets it at once
@@ -76,7 +76,7 @@ def test_last_use_is_written_at_most_once_an_hour(
     repository = ApiKeyRepository(dynamodb, settings.table_name)
     issued = ApiKeyService(repository, clock=clock).issue(workspace)
     header = f"Bearer {issued.key}"
-    key_id = issued.listed.key_id
+    key_id = issued.key_id
 
     def last_used() -> str | None:
         found = repository.get_listed(workspace, key_id)
@@ -119,8 +119,8 @@ def test_a_key_issued_before_listings_is_adopted_on_its_next_use(
     service = ApiKeyService(ApiKeyRepository(dynamodb, settings.table_name))
     principal = service.authenticate(f"Bearer {key}")
     assert principal.key_id == key_id_for(key_hash)
-    listed, _ = service.list(principal, 100, None)
-    assert [k.key_id for k in listed] == [principal.key_id]
+    page = service.list(principal, 100, None)
+    assert [k.key_id for k in page.items] == [principal.key_id]
     service.revoke(principal, key_id_for(key_hash))
     with pytest.raises(Unauthorized):
         ApiKeyService(ApiKeyRepository(dynamodb, settings.table_name)).authenticate(f"Bearer {key}")
