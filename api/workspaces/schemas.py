@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictBool
 
 from api.types import Instant
 
@@ -27,7 +27,8 @@ class ApiKeyCreate(BaseModel):
     expires_at: Instant | None = Field(
         default=None, description="After this instant the key is refused (401); none: never."
     )
-    read_only: bool = Field(
+    # Strict: `0` or `"false"` is a 422, not a quiet read-write key.
+    read_only: StrictBool = Field(
         default=False,
         description="A read-only key may only read: POST, PUT, PATCH and DELETE answer 403.",
     )

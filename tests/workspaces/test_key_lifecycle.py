@@ -164,6 +164,7 @@ def test_a_key_cannot_expire_in_the_past(client: TestClient) -> None:
     response = client.post("/v1/api-keys", json={"expires_at": past})
     assert response.status_code == 422
     assert client.post("/v1/api-keys", json={"scope": "admin"}).status_code == 422
+    assert client.post("/v1/api-keys", json={"read_only": 0}).status_code == 422
 
 
 def test_keys_stay_hashed_at_rest(
