@@ -11,6 +11,7 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
+from api import observability
 from api.assessments.router import router as assessments_router
 from api.brands.router import router as brands_router
 from api.console.mount import CONSOLE_PATH, STATIC_PATH, LazyConsole
@@ -19,14 +20,22 @@ from api.hooks.router import router as hooks_router
 from api.limits import BodySizeLimit, JsonBodyGuard
 from api.mentions.router import router as mentions_router
 from api.openapi import customize_openapi
-from api.problems import ServiceBusy, install_problem_handlers, problem_response
+from api.problems import (
+    ServiceBusy,
+    install_problem_handlers,
+    problem_response,
+    problem_responses,
+)
 from api.queue.router import router as queue_router
+from api.request_id import RequestIdMiddleware
 from api.services import Services, build_services
 from api.settings import Settings, get_settings
 from api.storage.client import create_dynamodb_client
+from api.storage.readiness import ReadinessProbe
 from api.storage.retry import StoreBusyError, is_transient
 from api.subscriptions.router import router as subscriptions_router
 from api.subscriptions.webhooks import declare_webhooks
+from api.workspaces.router import router as api_keys_router
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -75,7 +84,12 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
                 "name": "erasure",
                 "description": "Erasing an author's mentions (GDPR) and following erasures.",
             },
-            {"name": "health", "description": "Liveness."},
+            {
+                "name": "api-keys",
+                "description": "The workspace's API keys: issue (optionally read-only or "
+                "expiring), list, revoke.",
+            },
+            {"name": "health", "description": "Liveness and readiness."},
         ],
         license_info={"name": "Apache-2.0", "identifier": "Apache-2.0"},
         separate_input_output_schemas=False,
@@ -93,6 +107,8 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     # Added last, runs first: the size limit, then the shared JSON guard.
     app.add_middleware(JsonBodyGuard)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # Outermost: every response, the size limit's and the guard's included, carries the id.
+    app.add_middleware(RequestIdMiddleware, on_status=count_throttles)
     app.include_router(brands_router)
     app.include_router(mentions_router)
     app.include_router(queue_router)
@@ -100,6 +116,7 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     app.include_router(hooks_router)
     app.include_router(subscriptions_router)
     app.include_router(erasure_router)
+    app.include_router(api_keys_router)
     declare_webhooks(app)
 
     @app.head("/healthz", include_in_schema=False)
@@ -118,11 +135,45 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
         """Liveness probe (no authentication, no database call)."""
         return Health(status="ok")
 
+    install_readiness(app, ReadinessProbe(settings))
     install_docs(app)
     # The console: imported on its first request only (Jinja2 stays off the ingest path).
     app.mount(CONSOLE_PATH, LazyConsole(services))
     customize_openapi(app)
     return app
+
+
+def count_throttles(status: int) -> None:
+    """Every 429 (quota) and 503 (store busy or unreachable) answered, for the alarms."""
+    if status in {429, 503}:
+        observability.count("Throttles", 1)
+        if status == 503:
+            observability.count("ServiceBusy", 1)
+
+
+class Readiness(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ready"}]})
+
+    status: Literal["ready"]
+
+
+def install_readiness(app: FastAPI, probe: ReadinessProbe) -> None:
+    @app.get(
+        "/readyz",
+        operation_id="readyz",
+        tags=["health"],
+        summary="Readiness",
+        response_description="The service can reach its DynamoDB table.",
+        responses={503: problem_responses(ServiceBusy)[503]},
+    )
+    def readyz() -> Readiness:
+        """Readiness probe (no authentication): one short DynamoDB read, 503 when it fails."""
+        failure = probe.check()
+        if failure is not None:
+            raise ServiceBusy(
+                f"DynamoDB is unreachable from this instance ({failure}).", retry_after_seconds=5
+            )
+        return Readiness(status="ready")
 
 
 def install_docs(app: FastAPI) -> None:

@@ -35,6 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     api_key_commands = api_key.add_subparsers(dest="api_key_command", required=True)
     create = api_key_commands.add_parser("create", help="print a new key (stored hashed)")
     create.add_argument("--workspace", required=True)
+    listing = api_key_commands.add_parser("list", help="list a workspace's keys (never the keys)")
+    listing.add_argument("--workspace", required=True)
+    revoke = api_key_commands.add_parser("revoke", help="revoke a key by its key id")
+    revoke.add_argument("key_id", help="`key_…`, as `vigie api-key list` shows it")
+    revoke.add_argument("--workspace", required=True, help="the workspace the key belongs to")
 
     replay = commands.add_parser(
         "replay", help="replay a scenario or JSON-lines file through the API"
@@ -54,6 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "dev":
         return run_dev(args.port, args.dynamodb_port, args.workspace, args.data_dir)
+    if args.command == "api-key" and args.api_key_command != "create":
+        from api.local import key_commands
+
+        if args.api_key_command == "list":
+            return key_commands.list_api_keys(args.workspace)
+        return key_commands.revoke_api_key(args.workspace, args.key_id)
     if args.command == "api-key":
         return create_api_key(args.workspace)
     if args.command == "replay":
@@ -133,9 +144,12 @@ def run_dev(port: int, dynamodb_port: int, workspace: str, data_dir: Path) -> in
             "(subscriptions to http://127.0.0.1:… are allowed locally)\n",
             flush=True,
         )
+        from api.local.logging_config import local_log_config
+
         uvicorn.run(
-            "api.app:create_app", factory=True, host="127.0.0.1", port=port, log_level="info"
-        )
+            "api.app:create_app", factory=True, host="127.0.0.1", port=port, log_level="info",
+            log_config=local_log_config(),
+        )  # fmt: skip
     finally:
         if worker is not None:
             worker.stop()

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from api.brands.schemas import Brand
 from api.idempotency import REPLAYED_HEADER, IdempotencyKeyHeader
-from api.problems import InvalidParam, ValidationFailed
+from api.problems import Forbidden, InvalidParam, ValidationFailed
 from api.services import Services
 from api.settings import Settings
 from api.workspaces.service import Principal
@@ -44,14 +44,33 @@ api_key_scheme = HTTPBearer(
 )
 
 
+# What a read-only key may not do, wherever it is done (/v1 and hook management alike), except
+# the POSTs that only compute (a dry-run triage stores nothing).
+STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+READ_ONLY_POSTS = frozenset({"triage_mention"})
+
+
 def get_principal(
+    request: Request,
     services: ServicesDep,
     _scheme: Annotated[HTTPAuthorizationCredentials | None, Security(api_key_scheme)],
     authorization: Annotated[
         str | None, Header(description="`Bearer <api key>`", include_in_schema=False)
     ] = None,
 ) -> Principal:
-    return services.api_keys.authenticate(authorization)
+    principal = services.api_keys.authenticate(authorization)
+    route = request.scope.get("route")
+    operation = route.operation_id if isinstance(route, APIRoute) else None
+    if (
+        principal.read_only
+        and request.method in STATE_CHANGING_METHODS
+        and operation not in READ_ONLY_POSTS
+    ):
+        raise Forbidden(
+            f"This API key is read-only: it cannot {request.method} (issue a read-write key "
+            "with `POST /v1/api-keys`)."
+        )
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from mangum import Mangum
 
@@ -25,6 +27,9 @@ metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Vigi
 publish_metrics_with(metrics)
 
 app = create_app()
+# The app's own loggers (`api.*`) write through the Powertools handler: JSON lines with the
+# invocation's correlation id and each record's `request_id` (api/request_id.py).
+copy_config_to_registered_loggers(source_logger=logger, include={"api"})
 asgi_handler = Mangum(app, lifespan="off")
 
 
@@ -42,7 +47,9 @@ def traced(function: LambdaHandler) -> LambdaHandler:
     return cast(LambdaHandler, tracer.capture_lambda_handler(function, capture_response=False))
 
 
-@logger.inject_lambda_context(clear_state=True)
+@logger.inject_lambda_context(
+    clear_state=True, correlation_id_path=correlation_paths.API_GATEWAY_HTTP
+)
 @traced
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

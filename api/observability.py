@@ -2,6 +2,11 @@
 
 The Lambda entry installs its `Metrics` here; elsewhere (uvicorn, tests) counting is a no-op,
 so nothing accumulates in memory or floods stdout.
+
+Metrics (namespace `POWERTOOLS_METRICS_NAMESPACE`, default `Vigie`):
+`MentionsStored`, `DuplicateMentions`, `TriageLatency` (ms per batch), `TierChanges` (announced
+to subscriptions), `QuotaRefusals`, `Throttles` (every 429 and 503 answered) and
+`ServiceBusy` (the 503s among them).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ if TYPE_CHECKING:
 _metrics: Metrics | None = None
 
 
-def publish_metrics_with(metrics: Metrics) -> None:
+def publish_metrics_with(metrics: Metrics | None) -> None:
     global _metrics
     _metrics = metrics
 
@@ -24,3 +29,10 @@ def count(name: str, value: int) -> None:
         from aws_lambda_powertools.metrics import MetricUnit
 
         _metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
+def milliseconds(name: str, value: float) -> None:
+    if _metrics is not None:
+        from aws_lambda_powertools.metrics import MetricUnit
+
+        _metrics.add_metric(name=name, unit=MetricUnit.Milliseconds, value=round(value, 3))

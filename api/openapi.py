@@ -15,9 +15,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from api.deps import READ_ONLY_POSTS, STATE_CHANGING_METHODS
 from api.examples import ASSESSMENT_EXAMPLE, TRIAGE_EXAMPLE
 from api.problems import (
     PROBLEM_MEDIA_TYPE,
+    Forbidden,
     MalformedJSON,
     PayloadTooLarge,
     ProblemError,
@@ -45,6 +47,7 @@ def customize_openapi(app: FastAPI) -> None:
         if app.openapi_schema:
             return app.openapi_schema
         document = generate()
+        _declare_read_only_refusals(document)
         for operation in _operations(document):
             _declare_problems(operation)
         _drop_unused_schemas(document, _FASTAPI_VALIDATION_SCHEMAS)
@@ -56,6 +59,19 @@ def customize_openapi(app: FastAPI) -> None:
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _declare_read_only_refusals(document: dict[str, Any]) -> None:
+    """403 on every write that takes an API key: a read-only key is refused (api/deps.py)."""
+    for path_item in document.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if (
+                method.upper() in STATE_CHANGING_METHODS
+                and isinstance(operation, dict)
+                and operation.get("security")
+                and operation.get("operationId") not in READ_ONLY_POSTS
+            ):
+                _merge(operation["responses"], _problem_entry(Forbidden), str(Forbidden.status))
 
 
 def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:

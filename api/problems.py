@@ -17,6 +17,8 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from api.request_id import current_request_id
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://vigie.dev/problems/"
 
@@ -54,6 +56,12 @@ class Problem(BaseModel):
         default=None,
         description="On a 503 after the store failed partway through a batch: each mention's "
         "outcome, in request order. Re-sending the whole batch is always safe.",
+    )
+    request_id: str | None = Field(
+        default=None,
+        description="The request's id (`X-Request-Id`): quote it when reporting a problem; "
+        "every log line of the request carries it.",
+        examples=["3f1c9a2e4b7d4e0f9a6b1c2d3e4f5a6b"],
     )
 
 
@@ -101,6 +109,24 @@ class Unauthorized(ProblemError):
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="vigie"'})
+
+
+class Forbidden(ProblemError):
+    status, slug, title = 403, "forbidden", "Forbidden"
+    example_detail = "This API key is read-only: it cannot POST, PUT, PATCH or DELETE."
+
+
+class QuotaExceeded(ProblemError):
+    """The workspace's daily ingest quota would be exceeded: nothing of the request is stored."""
+
+    status, slug, title = 429, "quota-exceeded", "Quota exceeded"
+    example_detail = (
+        "This batch of 40 mentions would exceed the workspace's quota of 100000 mentions per "
+        "UTC day (99990 used); retry after Retry-After seconds (next UTC midnight)."
+    )
+
+    def __init__(self, detail: str, *, retry_after_seconds: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after_seconds)})
 
 
 class NotFound(ProblemError):
@@ -164,6 +190,8 @@ class ServiceBusy(ProblemError):
 
 
 def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+    if problem.request_id is None:
+        problem = problem.model_copy(update={"request_id": current_request_id()})
     return JSONResponse(
         problem.model_dump(exclude_none=True),
         status_code=problem.status,
@@ -258,6 +286,12 @@ PROBLEM_HEADERS: dict[int, dict[str, Any]] = {
         "WWW-Authenticate": {
             "description": "The authentication scheme to use: `Bearer`.",
             "schema": {"type": "string"},
+        }
+    },
+    429: {
+        "Retry-After": {
+            "description": "Seconds until the quota resets (the next UTC midnight).",
+            "schema": {"type": "integer", "minimum": 1},
         }
     },
     503: {

@@ -20,6 +20,8 @@ from api.mentions.repository import MentionRepository
 from api.mentions.service import MentionService
 from api.queue.repository import QueueRepository
 from api.queue.service import QueueService
+from api.quotas.repository import QuotaRepository
+from api.quotas.service import QuotaService
 from api.settings import Settings
 from api.subscriptions.repository import SubscriptionRepository
 from api.subscriptions.secrets import MasterKey
@@ -57,13 +59,21 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
     subscriptions = SubscriptionService(
         SubscriptionRepository(client, table), settings, MasterKey(settings)
     )
-    mention_service = MentionService(mentions, assessments, settings, announcer=subscriptions)
+    mention_service = MentionService(
+        mentions,
+        assessments,
+        settings,
+        announcer=subscriptions,
+        quotas=QuotaService(QuotaRepository(client, table), settings),
+    )
     hooks = HookRepository(client, table)
     keyring = HookKeyring(settings)  # one per process: both sides derive from the same key
     hook_sources = HookSourceService(hooks, brands, keyring, settings)
     return Services(
         settings=settings,
-        api_keys=ApiKeyService(ApiKeyRepository(client, table)),
+        api_keys=ApiKeyService(
+            ApiKeyRepository(client, table), cache_seconds=settings.api_key_cache_seconds
+        ),
         brands=brands,
         mentions=mention_service,
         assessments=assessments,

@@ -87,6 +87,14 @@ class Settings(BaseSettings):
     # read it before can still be writing: the API times out at 29 s), then deletes the brand.
     erasure_settle_seconds: Annotated[float, Field(ge=0, le=900)] = 30.0
 
+    # API keys: how long a container trusts a key it has checked. A revoked key keeps working
+    # at most this long in another container (the revoking one forgets it at once).
+    api_key_cache_seconds: Annotated[float, Field(ge=0, le=60)] = 5.0
+    # Ingest quota: mentions stored per workspace per UTC day (API and webhook receivers alike),
+    # and per-workspace exceptions as JSON: `VIGIE_WORKSPACE_MENTION_QUOTAS='{"acme": 500000}'`.
+    daily_mention_quota: Annotated[int, Field(ge=0)] = 100_000
+    workspace_mention_quotas: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+
     engine: EngineConfig = EngineConfig()
 
     @model_validator(mode="after")

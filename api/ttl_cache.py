@@ -36,3 +36,6 @@ class TtlCache(Generic[K, V]):
         if len(self._entries) > self._max_entries:
             self._entries.clear()
         self._entries[key] = (self._clock() + self._seconds, value)
+
+    def discard(self, key: K) -> None:
+        self._entries.pop(key, None)

@@ -35,3 +35,13 @@ def create_brand(client: TestClient, brand_id: str | None = None, name: str = "T
     response = client.post("/v1/brands", json={"id": brand, "name": name})
     assert response.status_code == 201, response.text
     return brand
+
+
+def closed_port() -> int:
+    """A local TCP port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port

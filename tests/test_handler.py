@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import sys
 import uuid
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.observability import publish_metrics_with
 from api.services import Services
 from api.settings import Settings, get_settings
 from tests.factories import create_brand, mention
@@ -39,6 +41,11 @@ def lambda_module(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterat
     yield importlib.import_module("api.handler")
     sys.modules.pop("api.handler", None)
     get_settings.cache_clear()
+    # The entry points `api.*` loggers at its JSON handler: give them back to pytest.
+    api_logger = logging.getLogger("api")
+    api_logger.handlers, api_logger.propagate = [], True
+    api_logger.setLevel(logging.NOTSET)
+    publish_metrics_with(None)  # back to counting nothing outside Lambda
 
 
 def invoke(module: ModuleType, event: dict[str, Any]) -> dict[str, Any]:

@@ -178,6 +178,11 @@ def _make_semantically_valid(case: schemathesis.Case[Any], target: Target) -> No
         # A subscription URL must name a public host (SSRF): a random string rarely does.
         if isinstance(body["url"], str):
             body["url"] = "https://hooks.example.com/vigie"
+    if case.path == "/v1/api-keys" and isinstance(body, dict):
+        # A key cannot be issued already expired.
+        if isinstance(body.get("expires_at"), str):
+            expires = _clamp(body["expires_at"], now + timedelta(days=1), LATEST)
+            body["expires_at"] = expires.isoformat()
     mentions: list[Any] = []
     if isinstance(body, dict) and isinstance(body.get("mentions"), list):
         mentions = body["mentions"]
@@ -190,6 +195,7 @@ def _make_semantically_valid(case: schemathesis.Case[Any], target: Target) -> No
 
 
 EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
+LATEST = datetime(9999, 12, 30, tzinfo=UTC)
 _INSTANT: TypeAdapter[datetime] = TypeAdapter(datetime)
 
 
@@ -201,7 +207,7 @@ def _instant(value: str) -> datetime:
 def _clamp(value: str, lowest: datetime, highest: datetime) -> datetime:
     moment = _instant(value)
     if moment < lowest:
-        return lowest
+        return lowest.astimezone(UTC)
     return min(moment, highest).astimezone(UTC)
 
 
@@ -273,3 +279,14 @@ def test_an_unknown_query_parameter_without_a_key_is_a_401(app: FastAPI) -> None
 
     with TestClient(app) as anonymous:
         assert anonymous.get("/v1/brands", params={"nope": "1"}).status_code == 401
+
+
+def test_an_api_key_expiring_in_the_past_is_refused_and_far_future_accepted(
+    client: TestClient,
+) -> None:
+    # Schema-valid but semantically refused: `_make_semantically_valid` moves it to the future.
+    past = client.post("/v1/api-keys", json={"expires_at": "2000-01-01T00:00:00Z"})
+    assert past.status_code == 422
+    far = client.post("/v1/api-keys", json={"expires_at": "9999-12-30T00:00:00Z"})
+    assert far.status_code == 201, far.text
+    assert far.json()["expires_at"] == "9999-12-30T00:00:00Z"

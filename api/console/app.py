@@ -38,7 +38,14 @@ from api.console.views import (
     topic_words,
 )
 from api.pagination import CURSOR_PATTERN
-from api.problems import Conflict, NotFound, ProblemError, ServiceBusy, ValidationFailed
+from api.problems import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ProblemError,
+    ServiceBusy,
+    ValidationFailed,
+)
 from api.queue.schemas import HandlingStatus, HandlingUpdate
 from api.services import Services
 from api.storage.retry import StoreBusyError
@@ -151,6 +158,8 @@ def build_console(services: Services) -> FastAPI:
     async def on_problem(request: Request, error: Exception) -> Response:
         assert isinstance(error, ProblemError)
         key = "error.not_found" if isinstance(error, NotFound) else "error.invalid"
+        if isinstance(error, Forbidden):
+            key = "error.read_only"
         if isinstance(error, ServiceBusy):
             key = "error.busy"
         elif isinstance(error, SubscriptionSecretsNotConfigured):
@@ -288,6 +297,9 @@ def build_console(services: Services) -> FastAPI:
         request: Request, session: SessionDep, brand_id: BrandPath, mention_id: MentionPath
     ) -> Response:
         fields = await form_of(request, session)
+        signed_in_as = services.api_keys.principal_for_hash(session.key_hash)
+        if signed_in_as is None or signed_in_as.read_only:
+            raise Forbidden("Signed in with a read-only API key: the console only shows.")
         try:
             status = HandlingStatus(fields.get("status", ""))
         except ValueError:

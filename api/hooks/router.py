@@ -43,6 +43,7 @@ from api.problems import (
     MalformedJSON,
     NotFound,
     PayloadTooLarge,
+    QuotaExceeded,
     ServiceBusy,
     Unauthorized,
     problem_responses,
@@ -227,6 +228,7 @@ def _receiver_responses() -> dict[int | str, dict[str, Any]]:
         NotFound,
         PayloadTooLarge,
         Conflict,
+        QuotaExceeded,
         ServiceBusy,
         SecretsNotConfigured,
     )

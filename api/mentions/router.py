@@ -25,6 +25,7 @@ from api.problems import (
     InvalidParam,
     NotFound,
     PayloadTooLarge,
+    QuotaExceeded,
     ServiceBusy,
     ValidationFailed,
     problem_responses,
@@ -60,7 +61,7 @@ def refuse_hook_sources(batch: MentionBatch) -> None:
     response_description="One result per mention, in request order, and the brand's risk after "
     "the batch.",
     responses=problem_responses(
-        NotFound, Conflict, PayloadTooLarge, ServiceBusy, IdempotencyKeyReused
+        NotFound, Conflict, PayloadTooLarge, QuotaExceeded, ServiceBusy, IdempotencyKeyReused
     ),
 )
 def ingest_mentions(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -23,6 +24,7 @@ from api.mentions.schemas import (
 )
 from api.pagination import InvalidCursor, decode_cursor, encode_cursor
 from api.problems import InvalidParam, ItemOutcome, NotFound, ServiceBusy, ValidationFailed
+from api.quotas.service import QuotaService, Reservation
 from api.settings import Settings
 from api.storage.retry import StoreBusyError
 from api.subscriptions.service import SubscriptionService, TriagedMention
@@ -68,7 +70,9 @@ class MentionService:
         assessments: AssessmentService,
         settings: Settings,
         announcer: SubscriptionService | None = None,
+        quotas: QuotaService | None = None,
     ) -> None:
+        self._quotas = quotas
         self._repository = repository
         self._assessments = assessments
         self._settings = settings
@@ -101,34 +105,40 @@ class MentionService:
             received_at,
             max_mentions or self._settings.max_mentions_per_batch,
         )
-        retention = brand.settings.retention_days or self._settings.retention_days
-        expires_at = int((received_at + timedelta(days=retention)).timestamp())
+        # The quota is reserved once the batch is known valid, before anything is written: a
+        # batch over quota stores nothing. Duplicates are given back below (api/quotas).
+        distinct = len({mention_id_for(m.source, m.external_id) for m in mentions})
+        reservation = (
+            self._quotas.reserve(workspace, distinct, received_at) if self._quotas else None
+        )
+        return self._ingest_reserved(
+            workspace, brand, mentions, documents, received_at, reservation
+        )
 
-        # A mention on the topic of a running crisis escalates: triage knows the brand's state.
-        context = self._assessments.context(workspace, brand.id, received_at)
-        # Who the brand is (handles, names) tells which mentions are written to it.
-        brand_context = brand.settings.brand_context(brand.name)
-        prepared: dict[str, NewMention] = {}
-        order: list[str] = []
-        for mention, document in zip(mentions, documents, strict=True):
-            mention_id = mention_id_for(mention.source, mention.external_id)
-            order.append(mention_id)
-            if mention_id in prepared:
-                continue  # a copy inside the same batch: the first one stands for both
-            triage = self._assessments.triage(mention, context, brand_context, now=received_at)
-            prepared[mention_id] = NewMention(
-                mention_id=mention_id,
-                mention=mention,
-                document=document,
-                triage=triage,
-                counters=dict(mention_counters(mention, triage)),
-                received_at=received_at,
-                expires_at=expires_at,
-                hot=triage.risk >= self._engine.hot_mention_risk,
-            )
+    def _give_back(self, reservation: Reservation | None, count: int) -> None:
+        if reservation is not None and self._quotas is not None and count > 0:
+            self._quotas.release(reservation, count)
+
+    def _ingest_reserved(
+        self,
+        workspace: str,
+        brand: Brand,
+        mentions: Sequence[Mention],
+        documents: Sequence[str],
+        received_at: datetime,
+        reservation: Reservation | None,
+    ) -> IngestResponse:
+        try:
+            prepared, order = self._triaged(workspace, brand, mentions, documents, received_at)
+        except BaseException:
+            self._give_back(reservation, reservation.count if reservation else 0)
+            raise
         try:
             written = self._repository.store_new(workspace, brand.id, list(prepared.values()))
         except PartialWriteError as failed:
+            # Keep the quota of what is (or may be) stored, give back the rest.
+            kept = len(prepared.keys() & (failed.present | failed.unknown))
+            self._give_back(reservation, len(prepared) - kept)
             raise ServiceBusy(
                 "The store failed partway through the batch: `items` says which mentions are "
                 "stored. Re-send the batch (or those not stored): stored mentions come back as "
@@ -136,6 +146,8 @@ class MentionService:
                 retry_after_seconds=2,
                 items=_outcomes(order, mentions, failed.present, failed.unknown),
             ) from None
+        # Duplicates (stored before, or copies inside the batch) do not count against the quota.
+        self._give_back(reservation, len(prepared) - len(written))
         try:
             already_stored = [i for i in prepared if i not in written]
             stored = self._repository.get_many(workspace, brand.id, already_stored)
@@ -169,6 +181,43 @@ class MentionService:
             )
         self._announce(workspace, brand, assessment, prepared)
         return IngestResponse(results=results, assessment=assessment)
+
+    def _triaged(
+        self,
+        workspace: str,
+        brand: Brand,
+        mentions: Sequence[Mention],
+        documents: Sequence[str],
+        received_at: datetime,
+    ) -> tuple[dict[str, NewMention], list[str]]:
+        """Each distinct mention of the batch, triaged, and the batch's ids in request order."""
+        retention = brand.settings.retention_days or self._settings.retention_days
+        expires_at = int((received_at + timedelta(days=retention)).timestamp())
+        # A mention on the topic of a running crisis escalates: triage knows the brand's state.
+        context = self._assessments.context(workspace, brand.id, received_at)
+        # Who the brand is (handles, names) tells which mentions are written to it.
+        brand_context = brand.settings.brand_context(brand.name)
+        prepared: dict[str, NewMention] = {}
+        order: list[str] = []
+        started = time.perf_counter()
+        for mention, document in zip(mentions, documents, strict=True):
+            mention_id = mention_id_for(mention.source, mention.external_id)
+            order.append(mention_id)
+            if mention_id in prepared:
+                continue  # a copy inside the same batch: the first one stands for both
+            triage = self._assessments.triage(mention, context, brand_context, now=received_at)
+            prepared[mention_id] = NewMention(
+                mention_id=mention_id,
+                mention=mention,
+                document=document,
+                triage=triage,
+                counters=dict(mention_counters(mention, triage)),
+                received_at=received_at,
+                expires_at=expires_at,
+                hot=triage.risk >= self._engine.hot_mention_risk,
+            )
+        observability.milliseconds("TriageLatency", (time.perf_counter() - started) * 1000)
+        return prepared, order
 
     def _announce(
         self,

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
+from api import observability
 from api.brands.schemas import Brand
 from api.engine.mention import Mention
 from api.engine.schemas import BrandRiskAssessment, MentionTriage
@@ -653,6 +654,8 @@ class SubscriptionService:
                 written += self._write_announcement(
                     workspace, brand.id, stored, new_state, as_of, planned, subscribers, at
                 )
+                # Counted once, by whoever wrote the announcement (brands with subscribers).
+                observability.count("TierChanges", types.count(EventType.brand_tier_changed))
                 return written
             except AnnouncedStateChangedError:
                 continue

@@ -18,7 +18,9 @@ from api.engine.schemas import Level, Stage, Tier
 from api.queue.schemas import HandlingStatus
 from api.services import Services
 from api.subscriptions.schemas import DeliveryFormat, DeliveryState, DisabledReason, EventType
+from api.workspaces.service import Principal
 from tests.console.seeding import KEY_FIELD, signed_in
+from tests.factories import create_brand
 
 
 @pytest.fixture
@@ -189,3 +191,32 @@ def test_every_text_the_templates_name_exists_in_french_and_english() -> None:
     built += ["sign_in.invalid"] + [f"error.{e}" for e in ("not_found", "csrf", "invalid", "busy")]
     built += ["error.secrets"]
     assert sorted(set(built) - set(english)) == []
+
+
+def test_a_read_only_key_can_look_but_not_change(
+    browser_client: TestClient, services: Services, workspace: str, client: TestClient
+) -> None:
+    brand_id = create_brand(client)
+    reader = services.api_keys.issue(workspace, read_only=True)
+    signed_in(browser_client, reader.key)
+    page = browser_client.get("/app/brands")
+    assert page.status_code == 200
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page.text)
+    assert token is not None
+    refused = browser_client.post(
+        f"/app/brands/{brand_id}/mentions/m_{'a' * 24}/status",
+        data={"status": "answered"},
+        headers={"X-CSRF-Token": token[1]},
+    )
+    assert refused.status_code == 403
+    assert "read-only" in refused.text
+
+
+def test_revoking_the_key_ends_its_console_sessions(
+    browser_client: TestClient, services: Services, workspace: str
+) -> None:
+    issued = services.api_keys.issue(workspace)
+    signed_in(browser_client, issued.key)
+    assert browser_client.get("/app/brands").status_code == 200
+    services.api_keys.revoke(Principal(workspace), issued.key_id)
+    assert browser_client.get("/app/brands").status_code == 303  # back to sign-in
