@@ -18,6 +18,7 @@ from api.mentions.repository import MentionRepository
 from api.mentions.service import MentionService
 from api.queue.repository import QueueRepository
 from api.queue.service import QueueService
+from api.secrets_key import SecretsKey
 from api.settings import Settings
 from api.subscriptions.repository import SubscriptionRepository
 from api.subscriptions.secrets import MasterKey
@@ -51,12 +52,14 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
         client, table, aggregates, bucket_seconds=settings.engine.bucket_seconds
     )
     brands = BrandService(BrandRepository(client, table))
+    # One master key per process: hooks and subscriptions derive from the same one.
+    secrets_key = SecretsKey(settings)
     subscriptions = SubscriptionService(
-        SubscriptionRepository(client, table), settings, MasterKey(settings)
+        SubscriptionRepository(client, table), settings, MasterKey(secrets_key)
     )
     mention_service = MentionService(mentions, assessments, settings, announcer=subscriptions)
     hooks = HookRepository(client, table)
-    keyring = HookKeyring(settings)  # one per process: both sides derive from the same key
+    keyring = HookKeyring(secrets_key)  # one per process: both sides derive from the same key
     return Services(
         settings=settings,
         api_keys=ApiKeyService(ApiKeyRepository(client, table)),
