@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from api import secrets_key as secrets_key_module
 from api.hooks.credentials import HookKeyring, SecretsNotConfigured
@@ -102,7 +102,7 @@ def test_a_key_in_the_environment_wins_and_nothing_is_called(
     stubbed: tuple[Any, Stubber],
 ) -> None:
     client, stubber = stubbed
-    settings = Settings(secrets_key=KEY, secrets_key_secret_arn=ARN)
+    settings = Settings(secrets_key=SecretStr(KEY), secrets_key_secret_arn=ARN)
     assert with_secrets_key(settings, client) is settings
     stubber.assert_no_pending_responses()
 

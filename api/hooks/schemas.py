@@ -63,7 +63,15 @@ class HookSourceCreate(BaseModel):
         description="Only this brand may receive deliveries; omit to allow every brand of the "
         "workspace (the brand is then chosen by the receiver URL's path).",
     )
-    auth: HookAuth
+    auth: HookAuth = Field(
+        description="How deliveries authenticate. Tools that push themselves and cannot sign "
+        "take `url_token` only (any other mode is a 422): "
+        + ", ".join(
+            f"`{name}`: {' / '.join(f'`{mode}`' for mode in adapter.auth_modes)}"
+            for name, adapter in ADAPTERS.items()
+        )
+        + "."
+    )
 
 
 class HookSecretRotation(BaseModel):
