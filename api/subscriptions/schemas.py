@@ -1,4 +1,4 @@
-"""Subscription resources and the events Vigie sends (SPEC §2.6): names here are binding."""
+"""Subscription resources and the events Vigie sends: names here are part of the public contract."""
 
 from __future__ import annotations
 

@@ -184,7 +184,7 @@ def test_granted_actions_are_exactly_those_the_code_uses() -> None:
 
 
 def test_no_full_table_scan_on_a_request_path() -> None:
-    assert "dynamodb:Scan" not in actions_used_by_code(), "SPEC §4: no scans on request paths"
+    assert "dynamodb:Scan" not in actions_used_by_code(), "no scans on request paths"
 
 
 def test_handler_path_exists_and_exports_handler() -> None:

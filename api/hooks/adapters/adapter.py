@@ -1,6 +1,6 @@
 """What an adapter is, and how the items it reads become canonical mentions or one 422.
 
-An adapter turns the JSON a listening tool pushes into canonical mentions (SPEC §2.1). Tools send
+An adapter turns the JSON a listening tool pushes into canonical mentions. Tools send
 what they have: X posts without text or author, counters as strings, dates in three formats. So
 readers are lenient per field (`fields.py`, `vocabulary.py`) — a value that cannot be used is
 dropped (and stays in `raw`) rather than failing the mention. Only a mention without an id or a

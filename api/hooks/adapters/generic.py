@@ -1,4 +1,4 @@
-"""`generic`: Vigie's canonical mention (SPEC §2.1), for in-house scrapers and tools you script.
+"""`generic`: Vigie's canonical mention, for in-house scrapers and tools you script.
 
 Accepts one mention object, a JSON array of them, or `{"mentions": [...]}` (the body of
 `POST /v1/brands/{brand_id}/mentions`). Whatever `source` the sender wrote, the mention's source
@@ -58,5 +58,5 @@ ADAPTER: Final = HookAdapter(
         ]
     },
     example={"mentions": [_EXAMPLE]},
-    documentation="SPEC §2.1 (this API's `Mention` schema).",
+    documentation="This API's `Mention` schema (`POST /v1/brands/{brand_id}/mentions`).",
 )
