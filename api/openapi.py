@@ -52,6 +52,7 @@ def customize_openapi(app: FastAPI, public_base_url: str | None = None) -> None:
             if path.startswith("/v1/"):
                 _declare_too_many_requests(operation)
         _declare_throttled_schema(document)
+        _name_inline_schemas(document)
         document["servers"] = servers
         _drop_unused_schemas(document, _FASTAPI_VALIDATION_SCHEMAS)
         schemas = document.get("components", {}).get("schemas", {})
@@ -178,3 +179,41 @@ def _drop_unused_schemas(document: dict[str, Any], names: tuple[str, ...]) -> No
         schema = schemas.pop(name, None)
         if schema is not None and f'"#/components/schemas/{name}"' in json.dumps(document):
             schemas[name] = schema  # still referenced (e.g. by another unused one): keep it
+
+
+# Inline shapes that generated clients would otherwise name after their position
+# (`MentionRawType0`, `ReceiveHookBodyGenericVigieCanonicalMentionType2`): named components.
+RAW_FIELDS: Final = "RawFields"
+_INLINE_RAW: Final = {"additionalProperties": True, "type": "object"}
+_NAMED_COMPONENTS: Final[dict[str, dict[str, Any]]] = {
+    RAW_FIELDS: {
+        "title": RAW_FIELDS,
+        "type": "object",
+        "additionalProperties": True,
+        "description": "A mention's fields Vigie does not model, kept as the tool sent them.",
+    },
+    "MentionEnvelope": {
+        "title": "MentionEnvelope",
+        "type": "object",
+        "description": 'Canonical mentions wrapped as `{"mentions": [...]}` (a generic hook '
+        "delivery; unlike `POST …/mentions`, any number, ingested in batches).",
+        "required": ["mentions"],
+        "properties": {
+            "mentions": {"type": "array", "items": {"$ref": "#/components/schemas/Mention"}}
+        },
+    },
+}
+
+
+def _name_inline_schemas(document: dict[str, Any]) -> None:
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for schema in list(schemas.values()):
+        raw = schema.get("properties", {}).get("raw", {})
+        for index, option in enumerate(raw.get("anyOf", [])):
+            if option == _INLINE_RAW:
+                raw["anyOf"][index] = {"$ref": f"#/components/schemas/{RAW_FIELDS}"}
+    text = json.dumps(document)
+    for name, component in _NAMED_COMPONENTS.items():
+        if f'"#/components/schemas/{name}"' in text:
+            schemas[name] = component
+    document["components"]["schemas"] = dict(sorted(schemas.items()))

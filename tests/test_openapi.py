@@ -285,3 +285,25 @@ def test_risk_history_says_step_is_in_seconds(document: dict[str, Any]) -> None:
     (step,) = [p for p in operation["parameters"] if p["name"] == "step"]
     assert "Seconds" in step["description"]
     assert "`step` is in **seconds**" in operation["description"]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    ["BrandList", "MentionPage", "HookSourceList", "SubscriptionList", "DeliveryAttemptList"],
+)
+def test_next_cursor_is_required_and_nullable(document: dict[str, Any], schema: str) -> None:
+    """The server always sends it (null on the last page): clients need not test for absence."""
+    component = document["components"]["schemas"][schema]
+    assert "next_cursor" in component["required"]
+    types = {option.get("type") for option in component["properties"]["next_cursor"]["anyOf"]}
+    assert types == {"string", "null"}
+
+
+def test_inline_shapes_are_named_components(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    raw = schemas["Mention"]["properties"]["raw"]["anyOf"]
+    assert {"$ref": "#/components/schemas/RawFields"} in raw
+    assert "MentionEnvelope" in schemas
+    assert '"additionalProperties": true, "type": "object"}, {"type": "null"}' not in json.dumps(
+        document
+    )

@@ -152,12 +152,16 @@ class HookSourceWithSecret(HookSource):
 
 class HookSourceList(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [_SOURCE_EXAMPLE], "next_cursor": None}]}
+        json_schema_extra={
+            # A cursor, not null: FastAPI drops null values from the document's examples.
+            "examples": [{"items": [_SOURCE_EXAMPLE], "next_cursor": "eyJrIjoiaG9vayJ9"}]
+        }
     )
 
     items: list[HookSource]
+    # Required though nullable: the server always sends it (null on the last page).
     next_cursor: str | None = Field(
-        default=None, description="Pass as `cursor` to get the next page; null on the last page."
+        description="Pass as `cursor` to get the next page; null on the last page."
     )
 
 

@@ -48,13 +48,8 @@ ADAPTER: Final = HookAdapter(
         "oneOf": [
             {"$ref": "#/components/schemas/Mention"},
             {"type": "array", "items": {"$ref": "#/components/schemas/Mention"}},
-            {
-                "type": "object",
-                "required": ["mentions"],
-                "properties": {
-                    "mentions": {"type": "array", "items": {"$ref": "#/components/schemas/Mention"}}
-                },
-            },
+            # A named component (api/openapi.py), so generated clients get a readable class.
+            {"$ref": "#/components/schemas/MentionEnvelope"},
         ]
     },
     example={"mentions": [_EXAMPLE]},
