@@ -57,9 +57,7 @@ def problem_types() -> list[ProblemType]:
     their descriptions are joined.
     """
     by_slug: dict[str, ProblemType] = {}
-    for error in [ProblemError, *_subclasses(ProblemError)]:
-        if error is ProblemError:
-            continue
+    for error in _subclasses(ProblemError):
         known = by_slug.get(error.slug)
         description = _description(error)
         if known is None:

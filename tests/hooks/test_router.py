@@ -4,7 +4,9 @@ signed to the receivers, mentions stored, scored and listed like any other."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -397,3 +399,21 @@ def test_the_acknowledgement_is_short(client: TestClient, tool: TestClient, bran
     }
     assert set(ack["results"][0]) == {"id", "external_id", "duplicate", "tier", "risk"}
     assert set(ack["assessment"]) == {"score", "level", "tier", "stage"}
+
+
+def test_the_registrations_printed_in_the_docs_are_accepted(client: TestClient) -> None:
+    """README.md and docs/webhooks.md register sources as printed; the API takes each one."""
+    root = Path(__file__).resolve().parents[2]
+    printed = [
+        json.loads(match)
+        for document in ("README.md", "docs/webhooks.md")
+        for match in re.findall(r'\{"source": "[^}]*\}', (root / document).read_text())
+        if '"auth"' in match
+    ]
+    assert len(printed) >= 2
+    for body in printed:
+        brand = body.get("brand_id")
+        if brand is not None:
+            client.post("/v1/brands", json={"id": brand, "name": brand})
+        response = client.post("/v1/hook-sources", json=body)
+        assert response.status_code == 201, (body, response.text)
