@@ -444,3 +444,19 @@ def test_the_code_reads_the_secret_by_the_arn_setting() -> None:
     source = (ROOT / "api" / "secrets_key.py").read_text()
     assert ".get_secret_value(SecretId=" in source
     assert "secrets_key_secret_arn" in Settings.model_fields
+
+
+def test_the_lambda_package_keeps_the_botocore_model_of_every_client_the_code_creates() -> None:
+    """scripts/build-lambda.sh strips botocore's models: a missing one is an UnknownServiceError
+    on Lambda only (locally every model is installed)."""
+    script = (ROOT / "scripts" / "build-lambda.sh").read_text()
+    match = re.search(r"^BOTOCORE_MODELS=\(([^)]*)\)$", script, re.MULTILINE)
+    assert match is not None
+    kept = set(match[1].split())
+    created = {
+        service
+        for path in lambda_sources()
+        for service in re.findall(r"create_client\(\s*\"([a-z0-9-]+)\"", path.read_text())
+    }
+    assert created == {"dynamodb", "sqs", "secretsmanager"}
+    assert created <= kept, f"add to BOTOCORE_MODELS in build-lambda.sh: {created - kept}"
