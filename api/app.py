@@ -11,7 +11,7 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
-from api import observability
+from api import __version__, observability
 from api.assessments.router import router as assessments_router
 from api.brands.router import router as brands_router
 from api.console.mount import CONSOLE_PATH, STATIC_PATH, LazyConsole
@@ -20,6 +20,7 @@ from api.hooks.router import router as hooks_router
 from api.limits import BodySizeLimit, JsonBodyGuard
 from api.mentions.router import router as mentions_router
 from api.openapi import customize_openapi
+from api.problem_pages import router as problem_pages_router
 from api.problems import (
     ServiceBusy,
     install_problem_handlers,
@@ -67,7 +68,7 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     settings = settings or get_settings()
     app = FastAPI(
         title="Vigie",
-        version="1.0.0",
+        version=__version__,
         summary="Serverless reputation API: explainable brand risk and response tiers.",
         description=DESCRIPTION,
         openapi_tags=[
@@ -137,9 +138,10 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
 
     install_readiness(app, ReadinessProbe(settings))
     install_docs(app)
+    app.include_router(problem_pages_router)
     # The console: imported on its first request only (Jinja2 stays off the ingest path).
     app.mount(CONSOLE_PATH, LazyConsole(services))
-    customize_openapi(app)
+    customize_openapi(app, settings.public_base_url)
     return app
 
 

@@ -13,12 +13,13 @@ operations that depend on `get_principal`); `customize_openapi` adds what it can
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from api.deps import READ_ONLY_POSTS, STATE_CHANGING_METHODS
 from api.examples import ASSESSMENT_EXAMPLE, TRIAGE_EXAMPLE
 from api.problems import (
     PROBLEM_MEDIA_TYPE,
+    PROBLEM_TYPE_BASE,
     Forbidden,
     MalformedJSON,
     PayloadTooLarge,
@@ -39,17 +40,23 @@ _COMPONENT_EXAMPLES: dict[str, dict[str, Any]] = {
 }
 
 
-def customize_openapi(app: FastAPI) -> None:
+def customize_openapi(app: FastAPI, public_base_url: str | None = None) -> None:
     """Make `app.openapi()` return the finished document (built once, then cached)."""
     generate = app.openapi
+    servers = openapi_servers(public_base_url)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         document = generate()
         _declare_read_only_refusals(document)
-        for operation in _operations(document):
+        for path, operation in _operations_by_path(document):
             _declare_problems(operation)
+            if path.startswith("/v1/"):
+                _declare_too_many_requests(operation)
+        _declare_throttled_schema(document)
+        _name_inline_schemas(document)
+        document["servers"] = servers
         _drop_unused_schemas(document, _FASTAPI_VALIDATION_SCHEMAS)
         schemas = document.get("components", {}).get("schemas", {})
         for name, example in _COMPONENT_EXAMPLES.items():
@@ -74,13 +81,80 @@ def _declare_read_only_refusals(document: dict[str, Any]) -> None:
                 _merge(operation["responses"], _problem_entry(Forbidden), str(Forbidden.status))
 
 
-def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
+LOCAL_SERVER: Final = {"url": "http://127.0.0.1:8000", "description": "`vigie dev` on this machine"}
+
+
+def openapi_servers(public_base_url: str | None) -> list[dict[str, str]]:
+    """`VIGIE_PUBLIC_BASE_URL` when set; else the host serving the document (a relative URL, so
+    /docs works on any deployment) and the local `vigie dev`."""
+    if public_base_url:
+        return [{"url": public_base_url.rstrip("/"), "description": "This deployment"}]
+    return [{"url": "/", "description": "The server this document was read from"}, LOCAL_SERVER]
+
+
+def _operations_by_path(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return [
-        operation
-        for path_item in document.get("paths", {}).values()
+        (path, operation)
+        for path, path_item in document.get("paths", {}).items()
         for operation in path_item.values()
         if isinstance(operation, dict) and "responses" in operation
     ]
+
+
+# API Gateway's own answer when the stage's throttling limits are exceeded (docs/deploy.md).
+THROTTLED_SCHEMA: Final = "GatewayThrottled"
+_TOO_MANY_REQUESTS: Final = (
+    "Too many requests: API Gateway's throttling of the stage (`application/json` "
+    '`{"message": "Too Many Requests"}`, before Vigie runs) or a workspace quota '
+    "(`application/problem+json`, with `Retry-After`). Retry later, with a backoff."
+)
+
+
+def _declare_too_many_requests(operation: dict[str, Any]) -> None:
+    """Any /v1 route can be throttled (API Gateway, quotas): a 429 on every operation."""
+    responses: dict[str, Any] = operation["responses"]
+    entry = responses.setdefault(
+        "429",
+        {
+            "description": "",
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        },
+    )
+    entry["description"] = _TOO_MANY_REQUESTS
+    entry.setdefault("headers", {})["Retry-After"] = {
+        "description": "Seconds to wait before retrying (quota answers; API Gateway sends none).",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+    problem = entry["content"][PROBLEM_MEDIA_TYPE]
+    if not problem.get("examples"):
+        # Until a route declares its own quota problem (problem_responses), a generic example.
+        problem["examples"] = {
+            "quota-exceeded": {
+                "summary": "Quota exceeded",
+                "value": {
+                    "type": PROBLEM_TYPE_BASE + "quota-exceeded",
+                    "title": "Quota exceeded",
+                    "status": 429,
+                    "detail": "The workspace's quota is used up; retry after Retry-After seconds.",
+                },
+            }
+        }
+    entry["content"]["application/json"] = {
+        "schema": {"$ref": f"#/components/schemas/{THROTTLED_SCHEMA}"},
+        "examples": {"gateway": {"value": {"message": "Too Many Requests"}}},
+    }
+    operation["responses"] = dict(sorted(responses.items()))
+
+
+def _declare_throttled_schema(document: dict[str, Any]) -> None:
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas[THROTTLED_SCHEMA] = {
+        "title": THROTTLED_SCHEMA,
+        "type": "object",
+        "description": "API Gateway's body when it throttles a request (not a problem document).",
+        "properties": {"message": {"type": "string", "examples": ["Too Many Requests"]}},
+        "required": ["message"],
+    }
 
 
 def _declare_problems(operation: dict[str, Any]) -> None:
@@ -121,3 +195,41 @@ def _drop_unused_schemas(document: dict[str, Any], names: tuple[str, ...]) -> No
         schema = schemas.pop(name, None)
         if schema is not None and f'"#/components/schemas/{name}"' in json.dumps(document):
             schemas[name] = schema  # still referenced (e.g. by another unused one): keep it
+
+
+# Inline shapes that generated clients would otherwise name after their position
+# (`MentionRawType0`, `ReceiveHookBodyGenericVigieCanonicalMentionType2`): named components.
+RAW_FIELDS: Final = "RawFields"
+_INLINE_RAW: Final = {"additionalProperties": True, "type": "object"}
+_NAMED_COMPONENTS: Final[dict[str, dict[str, Any]]] = {
+    RAW_FIELDS: {
+        "title": RAW_FIELDS,
+        "type": "object",
+        "additionalProperties": True,
+        "description": "A mention's fields Vigie does not model, kept as the tool sent them.",
+    },
+    "MentionEnvelope": {
+        "title": "MentionEnvelope",
+        "type": "object",
+        "description": 'Canonical mentions wrapped as `{"mentions": [...]}` (a generic hook '
+        "delivery; unlike `POST …/mentions`, any number, ingested in batches).",
+        "required": ["mentions"],
+        "properties": {
+            "mentions": {"type": "array", "items": {"$ref": "#/components/schemas/Mention"}}
+        },
+    },
+}
+
+
+def _name_inline_schemas(document: dict[str, Any]) -> None:
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for schema in list(schemas.values()):
+        raw = schema.get("properties", {}).get("raw", {})
+        for index, option in enumerate(raw.get("anyOf", [])):
+            if option == _INLINE_RAW:
+                raw["anyOf"][index] = {"$ref": f"#/components/schemas/{RAW_FIELDS}"}
+    text = json.dumps(document)
+    for name, component in _NAMED_COMPONENTS.items():
+        if f'"#/components/schemas/{name}"' in text:
+            schemas[name] = component
+    document["components"]["schemas"] = dict(sorted(schemas.items()))

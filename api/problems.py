@@ -46,7 +46,11 @@ class ItemOutcome(BaseModel):
 class Problem(BaseModel):
     """An RFC 9457 problem document."""
 
-    type: str = Field(examples=["https://vigie.dev/problems/not-found"])
+    type: str = Field(
+        description="Identifies the kind of problem (branch on it); `GET /problems/{slug}` on "
+        "this API describes it (docs/problems.md).",
+        examples=["https://vigie.dev/problems/not-found"],
+    )
     title: str = Field(examples=["Not found"])
     status: int = Field(examples=[404])
     detail: str = Field(examples=["Brand 'acme' does not exist in this workspace."])
@@ -99,11 +103,15 @@ class ProblemError(Exception):
 
 
 class MalformedJSON(ProblemError):
+    """The body is not JSON at all (or not UTF-8): fix the sender's serialisation."""
+
     status, slug, title = 400, "malformed-json", "Malformed JSON"
     example_detail = "The request body is not valid JSON: EOF while parsing a value at line 1"
 
 
 class Unauthorized(ProblemError):
+    """No API key, or an unknown, revoked or expired one: send `Authorization: Bearer <key>`."""
+
     status, slug, title = 401, "unauthorized", "Unauthorized"
     example_detail = "Missing `Authorization: Bearer <api key>` header."
 
@@ -130,26 +138,37 @@ class QuotaExceeded(ProblemError):
 
 
 class NotFound(ProblemError):
+    """Nothing by that id in the caller's workspace (another workspace's resources included)."""
+
     status, slug, title = 404, "not-found", "Not found"
     example_detail = "Brand 'acme' does not exist in this workspace."
 
 
 class Conflict(ProblemError):
+    """The resource already exists, or changed since it was read: read it again, then retry."""
+
     status, slug, title = 409, "conflict", "Conflict"
     example_detail = "Brand 'acme' already exists in this workspace."
 
 
 class PayloadTooLarge(ProblemError):
+    """The body exceeds `VIGIE_MAX_BODY_BYTES` (1 MiB by default): send smaller batches."""
+
     status, slug, title = 413, "payload-too-large", "Payload too large"
     example_detail = "The request body exceeds 1048576 bytes."
 
 
 class UnsupportedMediaType(ProblemError):
+    """The body is not sent as `application/json`."""
+
     status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
     example_detail = "The request body must be JSON, sent with `Content-Type: application/json`."
 
 
 class ValidationFailed(ProblemError):
+    """The JSON is well-formed but a field is invalid: `invalid_params` names each one by its JSON
+    path, with the reason. Nothing was stored."""
+
     status, slug, title = 422, "validation-failed", "Validation failed"
     example_detail = (
         "mentions.0.published_at: 2999-01-01T00:00:00+00:00 is more than 300 s in the future"

@@ -22,6 +22,7 @@ from api.queue.repository import QueueRepository
 from api.queue.service import QueueService
 from api.quotas.repository import QuotaRepository
 from api.quotas.service import QuotaService
+from api.secrets_key import SecretsKey
 from api.settings import Settings
 from api.subscriptions.repository import SubscriptionRepository
 from api.subscriptions.secrets import MasterKey
@@ -56,8 +57,10 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
         client, table, aggregates, bucket_seconds=settings.engine.bucket_seconds
     )
     brands = BrandService(BrandRepository(client, table))
+    # One master key per process: hooks and subscriptions derive from the same one.
+    secrets_key = SecretsKey(settings)
     subscriptions = SubscriptionService(
-        SubscriptionRepository(client, table), settings, MasterKey(settings)
+        SubscriptionRepository(client, table), settings, MasterKey(secrets_key)
     )
     mention_service = MentionService(
         mentions,
@@ -67,7 +70,7 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
         quotas=QuotaService(QuotaRepository(client, table), settings),
     )
     hooks = HookRepository(client, table)
-    keyring = HookKeyring(settings)  # one per process: both sides derive from the same key
+    keyring = HookKeyring(secrets_key)  # one per process: both sides derive from the same key
     hook_sources = HookSourceService(hooks, brands, keyring, settings)
     return Services(
         settings=settings,

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         default=None,
         description="At least 32 random characters, e.g. `openssl rand -base64 32`.",
     )
+    # On Lambda: the Secrets Manager secret holding that key, read once at cold start
+    # (api/secrets_key.py) so the key never sits in the function's environment.
+    secrets_key_secret_arn: str | None = Field(
+        default=None, description="ARN or name of the secret holding VIGIE_SECRETS_KEY."
+    )
     # Standard Webhooks' tolerance is 5 minutes; a smaller window is allowed, a larger one is not.
     hook_timestamp_tolerance_seconds: Annotated[int, Field(ge=30, le=300)] = 300
     # How long a delivery id (`webhook-id`, or an HMAC signature) is remembered to refuse replays:
@@ -146,4 +151,8 @@ _PLACEHOLDER_WORDS = (
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The process's settings; with VIGIE_SECRETS_KEY_SECRET_ARN, the key read from Secrets
+    Manager now (cold start), once per process."""
+    from api.secrets_key import with_secrets_key
+
+    return with_secrets_key(Settings())

@@ -47,8 +47,16 @@ if [[ ${#PIP_TARGET[@]} -eq 0 ]]; then
   exit 1
 fi
 
-# Dependencies: reinstalled only when the lock or the bytecode compiler changes (fast rebuilds).
-stamp="$(sha256sum "$LOCK" | cut -d' ' -f1) $PYC_TAG"
+# botocore ships the models of ~400 AWS services; the package keeps those the functions create
+# clients for (tests/infra/test_serverless_config.py checks this list against api/): DynamoDB,
+# SQS (the retry queue), Secrets Manager (the master key at cold start), STS for credential
+# providers, X-Ray for the opt-in tracer's sampling client. Every client creation lists that
+# folder at cold start, and the models are most of the package's size (26.7 MiB zipped with
+# them all, about 11.5 MiB without).
+BOTOCORE_MODELS=(dynamodb sqs secretsmanager sts xray)
+
+# Dependencies: reinstalled only when the lock, the bytecode compiler or the kept models change.
+stamp="$(sha256sum "$LOCK" | cut -d' ' -f1) $PYC_TAG ${BOTOCORE_MODELS[*]}"
 if [[ ! -f $DEPS_DIR/.stamp || $(<"$DEPS_DIR/.stamp") != "$stamp" ]]; then
   echo "build-lambda: installing $LOCK for the Lambda runtime"
   rm -rf "$DEPS_DIR" "$DEPS_DIR.partial"
@@ -57,12 +65,10 @@ if [[ ! -f $DEPS_DIR/.stamp || $(<"$DEPS_DIR/.stamp") != "$stamp" ]]; then
     --no-compile "${PIP_TARGET[@]}" --target "$DEPS_DIR.partial" -r "$LOCK"
   # Console scripts carry this machine's interpreter path: useless on Lambda.
   rm -rf "$DEPS_DIR.partial/bin"
-  # botocore ships the models of ~400 AWS services; the function calls DynamoDB only (STS kept
-  # for credential providers, X-Ray for the opt-in tracer's sampling client). Every client
-  # creation lists that folder at cold start, and the models are most of the package's size
-  # (26.7 MiB zipped with them, 11.4 MiB without).
-  find "$DEPS_DIR.partial/botocore/data" -mindepth 1 -maxdepth 1 -type d \
-    ! -name dynamodb ! -name sts ! -name xray -exec rm -rf {} +
+  keep=()
+  for model in "${BOTOCORE_MODELS[@]}"; do keep+=(! -name "$model"); done
+  find "$DEPS_DIR.partial/botocore/data" -mindepth 1 -maxdepth 1 -type d "${keep[@]}" \
+    -exec rm -rf {} +
   if [[ -n $PYTHON312 ]]; then compile_for_lambda "$DEPS_DIR.partial"; fi
   echo "$stamp" >"$DEPS_DIR.partial/.stamp"
   mv "$DEPS_DIR.partial" "$DEPS_DIR"

@@ -31,6 +31,8 @@ FORBIDDEN_PREFIXES = (
     ".serverless/", "seeds/", "scenarios/",
 )  # fmt: skip
 HANDLER_MODULE = "api.handler"
+# Clients the functions create (api/storage/client.py, api/worker.py, api/secrets_key.py).
+CLIENT_SERVICES = ("dynamodb", "sqs", "secretsmanager")
 # The console (/app) and /docs, /redoc are served from these files: without them they are blank.
 REQUIRED_FILES = (
     "api/console/templates/brand.html",
@@ -133,6 +135,16 @@ def invoke(package: Path, event_path: Path) -> list[str]:
             f" first event {1000 * (handled - imported):.0f} ms"
             f" -> {response.get('statusCode')} {response.get('body')}"
         )
+        # The botocore models build-lambda.sh keeps: each client the functions create must load
+        # from the package (no call is made).
+        import botocore.session
+
+        unloadable = []
+        for service in CLIENT_SERVICES:
+            try:
+                botocore.session.get_session().create_client(service, region_name="eu-west-3")
+            except Exception as error:  # reported below, not raised
+                unloadable.append(f"{service}: {error}")
         stray = sorted(
             path
             for path in (getattr(module, "__file__", None) for module in list(sys.modules.values()))
@@ -143,6 +155,8 @@ def invoke(package: Path, event_path: Path) -> list[str]:
         problems.append(f"the packaged handler answered {response}")
     if stray:
         problems.append(f"modules came from outside the package: {stray[:3]}")
+    if unloadable:
+        problems.append(f"botocore clients the functions create fail to load: {unloadable}")
     return problems
 
 

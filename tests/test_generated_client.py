@@ -210,3 +210,14 @@ def test_generated_client_returns_problems_as_typed_models(
     health = gen.healthz.sync(client=gen.client.Client(base_url=live_server.url))
     assert isinstance(health, models.Health)
     assert health.status == "ok"
+
+
+def test_every_generated_model_has_a_readable_name(vigie_client: SimpleNamespace) -> None:
+    """No class named after its position in a union (`MentionRawType0`, `…Type2`)."""
+    import re
+
+    names = [name for name in dir(vigie_client.models) if name[:1].isupper()]
+    assert "RawFields" in names
+    assert "MentionEnvelope" in names
+    positional = [name for name in names if re.search(r"Type\d+$", name)]
+    assert not positional, positional

@@ -120,7 +120,9 @@ def test_errors_are_problem_json_only(document: dict[str, Any]) -> None:
             if int(status) < 400:
                 continue
             where = f"{method} {path} {status}"
-            assert set(response["content"]) == {PROBLEM_MEDIA_TYPE}, where
+            # A 429 may also be API Gateway's own throttling body, which is not a problem.
+            gateway = {"application/json"} if status == "429" else set()
+            assert set(response["content"]) == {PROBLEM_MEDIA_TYPE} | gateway, where
             media = response["content"][PROBLEM_MEDIA_TYPE]
             assert media["schema"] == {"$ref": PROBLEM_REF}, where
             assert media["examples"], where
@@ -233,3 +235,75 @@ def test_an_example_that_drifts_from_its_schema_is_caught() -> None:
     assert validator.is_valid(good)
     assert not validator.is_valid({k: v for k, v in good.items() if k != "created_at"})
     assert not validator.is_valid({**good, "created_at": "yesterday"})
+
+
+def test_every_v1_operation_documents_429_from_the_gateway_or_a_quota(
+    document: dict[str, Any],
+) -> None:
+    """API Gateway throttles every route (serverless.yml), before the app runs."""
+    v1 = [(m, p, o) for m, p, o in operations(document) if p.startswith("/v1/")]
+    assert v1
+    for method, path, operation in v1:
+        response = operation["responses"].get("429")
+        assert response is not None, f"{method} {path}: no 429"
+        content = response["content"]
+        assert content[PROBLEM_MEDIA_TYPE]["schema"] == {"$ref": PROBLEM_REF}
+        assert content["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/GatewayThrottled"
+        }
+        assert "Retry-After" in response["headers"]
+    gateway = document["components"]["schemas"]["GatewayThrottled"]
+    assert gateway["required"] == ["message"]
+    for method, path, operation in operations(document):
+        if not path.startswith("/v1/"):
+            assert "429" not in operation["responses"], f"{method} {path}"
+
+
+def test_servers_default_to_the_serving_host_and_vigie_dev(document: dict[str, Any]) -> None:
+    assert [server["url"] for server in document["servers"]] == ["/", "http://127.0.0.1:8000"]
+
+
+def test_servers_name_the_public_base_url_when_set() -> None:
+    from api.openapi import openapi_servers
+
+    assert openapi_servers("https://api.example.com/") == [
+        {"url": "https://api.example.com", "description": "This deployment"}
+    ]
+
+
+def test_the_package_and_the_document_have_one_version(document: dict[str, Any]) -> None:
+    import tomllib
+
+    from api import __version__
+
+    pyproject = tomllib.loads((COMMITTED.parents[1] / "pyproject.toml").read_text())
+    assert pyproject["project"]["version"] == __version__ == document["info"]["version"]
+
+
+def test_risk_history_says_step_is_in_seconds(document: dict[str, Any]) -> None:
+    operation = document["paths"]["/v1/brands/{brand_id}/risk/history"]["get"]
+    (step,) = [p for p in operation["parameters"] if p["name"] == "step"]
+    assert "Seconds" in step["description"]
+    assert "`step` is in **seconds**" in operation["description"]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    ["BrandList", "MentionPage", "HookSourceList", "SubscriptionList", "DeliveryAttemptList"],
+)
+def test_next_cursor_is_required_and_nullable(document: dict[str, Any], schema: str) -> None:
+    """The server always sends it (null on the last page): clients need not test for absence."""
+    component = document["components"]["schemas"][schema]
+    assert "next_cursor" in component["required"]
+    types = {option.get("type") for option in component["properties"]["next_cursor"]["anyOf"]}
+    assert types == {"string", "null"}
+
+
+def test_inline_shapes_are_named_components(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    raw = schemas["Mention"]["properties"]["raw"]["anyOf"]
+    assert {"$ref": "#/components/schemas/RawFields"} in raw
+    assert "MentionEnvelope" in schemas
+    assert '"additionalProperties": true, "type": "object"}, {"type": "null"}' not in json.dumps(
+        document
+    )

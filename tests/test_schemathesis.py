@@ -31,6 +31,7 @@ import schemathesis
 from pydantic import TypeAdapter
 from schemathesis import GenerationMode
 
+from api.hooks.adapters.registry import ADAPTERS
 from api.local.openapi_document import render_openapi
 from api.mentions.service import mention_id_for
 from api.pagination import encode_cursor
@@ -146,7 +147,8 @@ def _make_semantically_valid(case: schemathesis.Case[Any], target: Target) -> No
     """Rules a JSON Schema cannot state, so schema-valid input can break them and be rightly
     refused (422/400), which `positive_data_acceptance` would report: instants from 1970 up to
     now, a history of at most 500 points, `since` before `until`, cursors the API issued, an
-    Idempotency-Key not used before with another body."""
+    Idempotency-Key not used before with another body, a hook source's auth mode its tool can
+    use."""
     now = datetime.now(UTC)
     query = case.query if isinstance(case.query, dict) else {}
     for name in ("at", "from", "to", "since", "until"):
@@ -183,6 +185,11 @@ def _make_semantically_valid(case: schemathesis.Case[Any], target: Target) -> No
         if isinstance(body.get("expires_at"), str):
             expires = _clamp(body["expires_at"], now + timedelta(days=1), LATEST)
             body["expires_at"] = expires.isoformat()
+    if case.path == "/v1/hook-sources" and isinstance(body, dict):
+        # An auth mode the tool can use (YouScan and Meltwater cannot sign: url_token only).
+        adapter = ADAPTERS.get(str(body.get("source")))
+        if adapter is not None and body.get("auth") not in adapter.auth_modes:
+            body["auth"] = adapter.auth_modes[0]
     mentions: list[Any] = []
     if isinstance(body, dict) and isinstance(body.get("mentions"), list):
         mentions = body["mentions"]

@@ -60,7 +60,11 @@ def get_brand_risk_history(
         ),
     ] = 3600,
 ) -> RiskHistory:
-    """Score, tier and stage series for charts, at hour-aligned points."""
+    """Score, tier and stage series for charts, at hour-aligned points.
+
+    `step` is in **seconds**, a whole number of hours: `3600` (the default) gives hourly points,
+    `86400` daily ones, up to `604800` (a week). `from` and `to` are RFC 3339 instants.
+    """
     return services.assessments.history(principal.workspace, brand.id, from_, to, step)
 
 

@@ -158,6 +158,7 @@ class BrandList(BaseModel):
     )
 
     items: list[Brand]
+    # Required though nullable: the server always sends it (null on the last page).
     next_cursor: str | None = Field(
-        default=None, description="Pass as `cursor` to get the next page; null on the last page."
+        description="Pass as `cursor` to get the next page; null on the last page."
     )

@@ -1,4 +1,4 @@
-"""Brand risk assessment (SPEC §2.3) from hourly aggregate buckets (and the newest 5-minute
+"""Brand risk assessment from hourly aggregate buckets (and the newest 5-minute
 slots, for bursts): score, tier, stage, playbook."""
 
 from __future__ import annotations

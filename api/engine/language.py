@@ -1,4 +1,4 @@
-"""Language detection for mentions sent without `language` (SPEC §2.1): fr, en, es, de, it, pt.
+"""Language detection for mentions sent without `language`: fr, en, es, de, it, pt.
 
 A vote of hand-written profiles (`lexicons/language_profiles.json`): function words, French
 elisions (`l'avis`, `qu'il`), English contractions (`don't`, `it's`), word endings and accented

@@ -133,7 +133,7 @@ def language_key(language: str | None, languages: Sequence[str]) -> str | None:
 
 class LanguageMatcher:
     """One `TermMatcher` per language: a text is matched against its own language's terms only,
-    against all of them when its language is unknown (SPEC §3: FR and EN lexicons)."""
+    against all of them when its language is unknown (FR and EN lexicons)."""
 
     def __init__(self, lexicons: Mapping[str, Mapping[str, Iterable[str]]]) -> None:
         self._languages = tuple(lexicons)

@@ -1,4 +1,4 @@
-"""The canonical mention (SPEC §2.1): what listening tools send, whatever their native format."""
+"""The canonical mention: what listening tools send, whatever their native format."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Whether a mention may be hidden: only spam, insults, trolling, hate and doxxing (SPEC §1).
+"""Whether a mention may be hidden: only spam, insults, trolling, hate and doxxing.
 
 Criticism is never hidden, whatever its tone: deleting it reads as censorship and screenshots
 survive. So an insult or a troll is hidden only when the post says nothing about what is wrong

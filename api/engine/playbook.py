@@ -1,4 +1,4 @@
-"""The brand's playbook: ordered actions with deadlines, from its tier, stage and topics (SPEC §1).
+"""The brand's playbook: ordered actions with deadlines, from its tier, stage and topics.
 
 Deadlines count from `at` and come from the config: consumers expect an answer within the hour,
 and 24 h is the latest acceptable; the leadership gets a few hours to prepare its message.

@@ -1,6 +1,6 @@
-"""Shapes the risk engine returns (SPEC §2.2, §2.3) and the aggregates it reads.
+"""Shapes the risk engine returns and the aggregates it reads.
 
-They are part of the public contract: names here are binding.
+They are part of the public contract: names here are part of the public contract.
 """
 
 from __future__ import annotations

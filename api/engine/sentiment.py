@@ -1,4 +1,4 @@
-"""Sentiment fallback for mentions sent without one (SPEC §2.1): a lexicon and rules, FR and EN.
+"""Sentiment fallback for mentions sent without one: a lexicon and rules, FR and EN.
 
 The model is VADER-like, written for Vigie and for Lambda (plain Python, data files shipped in the
 package, loaded once at import):
@@ -13,7 +13,7 @@ package, loaded once at import):
 - emoji and emoticons, split hashtags (`#ServiceClientNul`, `#worstservice`).
 
 The sum is squashed into [-1, 1]; `label_for_score` cuts it into three labels. Sarcasm is not
-handled here: risk topics are scored apart so that it cannot hide them (SPEC §3).
+handled here: risk topics are scored apart so that it cannot hide them.
 """
 
 from __future__ import annotations

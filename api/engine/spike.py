@@ -1,4 +1,4 @@
-"""The brand's own baseline (seasonal, robust) and the spike of the newest hour (SPEC §3).
+"""The brand's own baseline (seasonal, robust) and the spike of the newest hour.
 
 The volume read is the hourly negative volume plus the volume of unknown sentiment, muted in
 the hours where praise dominates (see `factors.gated_volume_series`). Its expected value for an

@@ -1,4 +1,4 @@
-"""Response tiers (SPEC §1), for one mention and for the brand as a whole.
+"""Response tiers, for one mention and for the brand as a whole.
 
 Rules are ordered, first match wins, and each returns the sentence that explains it. They encode
 the playbook: a critique nobody reacts to is watched; visible criticism and false claims that
@@ -64,7 +64,7 @@ def mention_tier(signals: MentionSignals, config: EngineConfig) -> TierDecision:
             "tier.major_issue_amplified",
             "A major incident carried by the press or an influencer: leadership must explain.",
         )
-    # Someone who writes *to* the brand and asks or complains expects an answer (SPEC §2.5):
+    # Someone who writes *to* the brand and asks or complains expects an answer:
     # in private when it is their own case, in public when the issue is shared or seen.
     speech = signals.speech
     asks_or_complains = bool(speech.asks) or signals.complains or speech.negation

@@ -1,7 +1,7 @@
 """French and English vocabulary of the risk topics and of the playbook's cues.
 
-General vocabulary only, written by hand from the crisis-management playbook (SPEC §1): what
-people write when something is dangerous, illegal, discriminatory, leaked, down, broken, late…
+General vocabulary only, written by hand from the crisis-management playbook (docs/risk-model.md):
+what people write when something is dangerous, illegal, discriminatory, leaked, down, broken, late…
 Ambiguous single words (`fire`, `recall`, `plante`, `défaut`) only appear inside phrases that
 disambiguate them, because a false severe topic escalates a harmless mention. Syntax: see
 `api.engine.lexicon`.

@@ -1,7 +1,7 @@
 """What a mention talks about: risk topics and the playbook's cues, from FR+EN lexicons.
 
 Topics are found from words alone, never from sentiment, so a sarcastic "great, the brakes
-failed again" still counts as a safety topic (SPEC §3).
+failed again" still counts as a safety topic.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from api.engine.topic_lexicon import (
     TOPIC_TERMS_BY_LANGUAGE,
 )
 
-# Topics solved one customer at a time, with the customer's own details (SPEC §1: "individual
+# Topics solved one customer at a time, with the customer's own details (the playbook: "individual
 # cases go private").
 PERSONAL_CASE_TOPICS: Final = frozenset({"order", "account", "billing", "booking", "personal_data"})
 # Topics that are accusations more than descriptions: alone, they do not make an insult a

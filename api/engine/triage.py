@@ -1,4 +1,4 @@
-"""Mention triage (SPEC §2.2): tier, risk, reasons, topics, moderation and deadline of a mention."""
+"""Mention triage: tier, risk, reasons, topics, moderation and deadline of a mention."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ from api.hooks.signatures import (
     url_token_hash,
 )
 from api.problems import ProblemError
-from api.settings import Settings
+from api.secrets_key import SecretsKey
 from api.storage.keys import format_instant
 
 log = logging.getLogger(__name__)
@@ -58,9 +58,8 @@ def is_hook_id(value: str) -> bool:
 class HookKeyring:
     """The master key (VIGIE_SECRETS_KEY) and what is derived from it."""
 
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
-        self._local_secrets_key: str | None = None
+    def __init__(self, secrets_key: SecretsKey) -> None:
+        self._secrets_key = secrets_key
 
     def new_credential(
         self, auth: HookAuth, hook_id: str, now: datetime
@@ -96,15 +95,9 @@ class HookKeyring:
         ]
 
     def _master_key(self) -> str:
-        if self._settings.secrets_key is not None:
-            return self._settings.secrets_key.get_secret_value()
-        if self._settings.dynamodb_endpoint:
-            # DynamoDB Local (dev, tests): a random key for this process, so signed sources work
-            # out of the box; they stop verifying after a restart (rotate them, or set the key).
-            if self._local_secrets_key is None:
-                log.warning("VIGIE_SECRETS_KEY is not set: using a per-process key (local only)")
-                self._local_secrets_key = secrets.token_urlsafe(32)
-            return self._local_secrets_key
+        master_key = self._secrets_key.get()
+        if master_key is not None:
+            return master_key
         raise SecretsNotConfigured(
             "Signed hook sources need the service's VIGIE_SECRETS_KEY, which is not set: "
             "ask the operator, or register the source with `auth: url_token`."

@@ -63,7 +63,15 @@ class HookSourceCreate(BaseModel):
         description="Only this brand may receive deliveries; omit to allow every brand of the "
         "workspace (the brand is then chosen by the receiver URL's path).",
     )
-    auth: HookAuth
+    auth: HookAuth = Field(
+        description="How deliveries authenticate. Tools that push themselves and cannot sign "
+        "take `url_token` only (any other mode is a 422): "
+        + ", ".join(
+            f"`{name}`: {' / '.join(f'`{mode}`' for mode in adapter.auth_modes)}"
+            for name, adapter in ADAPTERS.items()
+        )
+        + "."
+    )
 
 
 class HookSecretRotation(BaseModel):
@@ -144,12 +152,16 @@ class HookSourceWithSecret(HookSource):
 
 class HookSourceList(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [_SOURCE_EXAMPLE], "next_cursor": None}]}
+        json_schema_extra={
+            # A cursor, not null: FastAPI drops null values from the document's examples.
+            "examples": [{"items": [_SOURCE_EXAMPLE], "next_cursor": "eyJrIjoiaG9vayJ9"}]
+        }
     )
 
     items: list[HookSource]
+    # Required though nullable: the server always sends it (null on the last page).
     next_cursor: str | None = Field(
-        default=None, description="Pass as `cursor` to get the next page; null on the last page."
+        description="Pass as `cursor` to get the next page; null on the last page."
     )
 
 

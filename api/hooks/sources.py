@@ -29,7 +29,7 @@ from api.hooks.schemas import (
 )
 from api.hooks.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from api.pagination import InvalidCursor, decode_cursor, encode_cursor
-from api.problems import Conflict, NotFound
+from api.problems import Conflict, InvalidParam, NotFound, ValidationFailed
 from api.settings import Settings
 from api.storage.keys import format_instant
 from api.workspaces.service import Principal
@@ -53,6 +53,7 @@ class HookSourceService:
     def register(
         self, principal: Principal, request: HookSourceCreate, base_url: str
     ) -> HookSourceWithSecret:
+        refuse_unusable_auth(request)
         if request.brand_id is not None:
             self._brands.get(principal, request.brand_id)  # 404 for another workspace's brand
         now = datetime.now(UTC)
@@ -218,6 +219,23 @@ class HookSourceService:
             f"s of our clock) and `{SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256 of "
             '"<timestamp>.<raw body>" keyed with `secret` as UTF-8>`.' + brand_note
         )
+
+
+def refuse_unusable_auth(request: HookSourceCreate) -> None:
+    """422 for an auth mode the tool cannot use (a vendor that cannot sign), naming those it can."""
+    adapter = ADAPTERS[request.source.value]
+    if request.auth.value in adapter.auth_modes:
+        return
+    allowed = ", ".join(adapter.auth_modes)
+    raise ValidationFailed.for_params(
+        [
+            InvalidParam(
+                name="auth",
+                reason=f"{adapter.title} deliveries cannot use {request.auth.value}: "
+                f"allowed for source {request.source.value}: {allowed}",
+            )
+        ]
+    )
 
 
 def _hook_not_found(hook_id: str) -> NotFound:

@@ -1,4 +1,4 @@
-"""`vigie replay`: push a scenario (or JSON-lines) file through a running API, as SPEC §6 says.
+"""`vigie replay`: push a scenario (or JSON-lines) file through a running API.
 
 Timestamps are shifted by one offset so the stream ends now; mentions go in time order, in batches;
 `GET /risk?at=` is read at every check time (shifted the same way). The checks are evaluated by

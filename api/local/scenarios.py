@@ -1,4 +1,4 @@
-"""Labelled scenario files (SPEC §6): the model, loading, time shifting, check evaluators and an
+"""Labelled scenario files: the model, loading, time shifting, check evaluators and an
 in-memory replay through the engine.
 
 The check evaluators and the `Scenario` model are shared with the HTTP/DynamoDB replay; the

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 # DynamoDB allows 100 actions and 4 MB per transaction (we keep a margin for keys and triage).
 _MAX_TRANSACTION_ACTIONS = 100
 _MAX_TRANSACTION_DOCUMENT_BYTES = 3_000_000
-# Index items a filtered listing reads per page at most, matched or not (SPEC §4: no scans).
+# Index items a filtered listing reads per page at most, matched or not (no scans).
 SCAN_BUDGET = 500
 # Stored bytes per page at most: the JSON answer stays under Lambda's 6 MB response limit.
 MAX_PAGE_BYTES = 4_000_000
@@ -312,7 +312,7 @@ class MentionRepository:
             request["ExclusiveStartKey"] = to_item(
                 {"PK": pk, "SK": keys.mention_sk(mention_id), "GSI1PK": pk, "GSI1SK": after}
             )
-        # Bounded reads (SPEC §4): a filter matching nothing must not read the whole brand, so
+        # Bounded reads (no scans): a filter matching nothing must not read the whole brand, so
         # a page reads at most SCAN_BUDGET index items, and answers a short (even empty) page
         # with a `next_cursor` where it stopped. Pages are capped in bytes too (Lambda answers
         # at most 6 MB).

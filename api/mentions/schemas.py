@@ -101,8 +101,8 @@ class MentionPage(BaseModel):
     )
 
     items: list[StoredMention]
+    # Required though nullable: the server always sends it (null on the last page).
     next_cursor: str | None = Field(
-        default=None,
         description="Pass as `cursor` to get the next page; null on the last page. A page can "
         "be short, even empty, and still have a `next_cursor`: a filtered page reads at most 500 "
         "stored mentions, and a page holds at most 4 MB of mentions.",

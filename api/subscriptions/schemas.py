@@ -1,4 +1,4 @@
-"""Subscription resources and the events Vigie sends (SPEC §2.6): names here are binding."""
+"""Subscription resources and the events Vigie sends: names here are part of the public contract."""
 
 from __future__ import annotations
 
@@ -153,10 +153,19 @@ class SubscriptionWithSecret(Subscription):
 
 
 class SubscriptionList(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [_SUBSCRIPTION_EXAMPLE]}]})
+    model_config = ConfigDict(
+        # A cursor, not null: FastAPI drops null values from the document's examples.
+        json_schema_extra={
+            "examples": [
+                {"items": [_SUBSCRIPTION_EXAMPLE], "next_cursor": "eyJrIjoic3Vic2NyaXB0aW9uIn0"}
+            ]
+        }
+    )
 
     items: list[Subscription]
-    next_cursor: str | None = None
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to get the next page; null on the last page."
+    )
 
 
 class SecretRotation(BaseModel):
@@ -218,10 +227,16 @@ _ATTEMPT_EXAMPLE: dict[str, Any] = {
 
 
 class DeliveryAttemptList(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [_ATTEMPT_EXAMPLE]}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"items": [_ATTEMPT_EXAMPLE], "next_cursor": "eyJrIjoiYXR0ZW1wdCJ9"}]
+        }
+    )
 
     items: list[DeliveryAttempt]
-    next_cursor: str | None = None
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to get the next page; null on the last page."
+    )
 
 
 # --- event payloads (OpenAPI `webhooks`) -----------------------------------------------------

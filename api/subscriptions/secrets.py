@@ -25,7 +25,7 @@ from typing import Final
 from standardwebhooks import Webhook
 
 from api.problems import ProblemError
-from api.settings import Settings
+from api.secrets_key import SecretsKey
 
 log = logging.getLogger(__name__)
 
@@ -45,24 +45,19 @@ class SubscriptionSecretsNotConfigured(ProblemError):
 
 
 class MasterKey:
-    """The master key of this process: VIGIE_SECRETS_KEY, or a per-process one on DynamoDB Local.
+    """The process's master key (api/secrets_key.py) as subscriptions need it: always present.
 
     One instance is shared by the API and the in-process dispatcher (`vigie dev`, tests), so the
     secret shown at creation is the one deliveries are signed with.
     """
 
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
-        self._local: str | None = None
+    def __init__(self, secrets_key: SecretsKey) -> None:
+        self._secrets_key = secrets_key
 
     def get(self) -> str:
-        if self._settings.secrets_key is not None:
-            return self._settings.secrets_key.get_secret_value()
-        if self._settings.dynamodb_endpoint:
-            if self._local is None:
-                log.warning("VIGIE_SECRETS_KEY is not set: using a per-process key (local only)")
-                self._local = secrets.token_urlsafe(32)
-            return self._local
+        master_key = self._secrets_key.get()
+        if master_key is not None:
+            return master_key
         raise SubscriptionSecretsNotConfigured(
             "Subscriptions need the service's VIGIE_SECRETS_KEY, which is not set: "
             "ask the operator."

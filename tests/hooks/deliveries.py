@@ -22,6 +22,11 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "hooks"
 SOURCES = tuple(ADAPTERS)
 
 
+def strongest_auth(source: str) -> str:
+    """`standard_webhooks` when the tool can sign, else the one mode it can use (`url_token`)."""
+    return ADAPTERS[source].auth_modes[0]
+
+
 def fixture_body(source: str) -> bytes:
     """A vendor's payload exactly as written in tests/fixtures/hooks (the bytes are signed)."""
     return (FIXTURES / f"{source}.json").read_bytes()

@@ -4,13 +4,16 @@ signed to the receivers, mentions stored, scored and listed like any other."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from mypy_boto3_dynamodb import DynamoDBClient
 
+from api.hooks.adapters.registry import ADAPTERS
 from api.settings import Settings
 from tests.hooks.deliveries import (
     SOURCES,
@@ -19,6 +22,7 @@ from tests.hooks.deliveries import (
     register_hook,
     signature_headers,
     stored_mentions,
+    strongest_auth,
 )
 
 TIERS = {"watch", "respond_publicly", "move_to_private", "executive_statement"}
@@ -48,7 +52,7 @@ AUTH_MODES = ("standard_webhooks", "hmac_sha256", "url_token")
 def test_each_vendor_fixture_is_ingested_scored_and_listed_with_the_vendor_id(
     client: TestClient, tool: TestClient, brand_id: str, source: str
 ) -> None:
-    hook = register_hook(client, source, "standard_webhooks", brand_id)
+    hook = register_hook(client, source, strongest_auth(source), brand_id)
     response = deliver(tool, hook, fixture_body(source))
 
     assert response.status_code == 200, response.text
@@ -75,10 +79,43 @@ def test_each_vendor_fixture_is_ingested_scored_and_listed_with_the_vendor_id(
 def test_every_auth_mode_delivers(
     client: TestClient, tool: TestClient, brand_id: str, auth: str
 ) -> None:
-    hook = register_hook(client, "youscan", auth, brand_id)
-    response = deliver(tool, hook, fixture_body("youscan"))
+    hook = register_hook(client, "mention", auth, brand_id)
+    response = deliver(tool, hook, fixture_body("mention"))
     assert response.status_code == 200, response.text
     assert response.json()["stored"] == 1
+
+
+@pytest.mark.parametrize(
+    ("source", "auth"),
+    [
+        (source, auth)
+        for source in SOURCES
+        for auth in AUTH_MODES
+        if auth not in ADAPTERS[source].auth_modes
+    ],
+)
+def test_a_mode_the_tool_cannot_use_is_refused_naming_those_it_can(
+    client: TestClient, brand_id: str, source: str, auth: str
+) -> None:
+    response = client.post(
+        "/v1/hook-sources", json={"source": source, "brand_id": brand_id, "auth": auth}
+    )
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert problem["type"].endswith("/validation-failed")
+    (param,) = problem["invalid_params"]
+    assert param["name"] == "auth"
+    for allowed in ADAPTERS[source].auth_modes:
+        assert allowed in param["reason"]
+    assert client.get("/v1/hook-sources").json()["items"] == []
+
+
+def test_youscan_and_meltwater_take_url_tokens_only() -> None:
+    """They push themselves: YouScan cannot sign, Meltwater signs in a way Vigie does not verify."""
+    assert ADAPTERS["youscan"].auth_modes == ("url_token",)
+    assert ADAPTERS["meltwater"].auth_modes == ("url_token",)
+    assert set(ADAPTERS["generic"].auth_modes) == set(AUTH_MODES)
 
 
 def test_vendor_fields_are_mapped_and_the_rest_is_kept_in_raw(
@@ -137,7 +174,7 @@ def test_a_redelivered_fixture_counts_nothing_twice(
     settings: Settings,
 ) -> None:
     """A tool's retry is a new delivery (new webhook-id) of the same mentions."""
-    hook = register_hook(client, "meltwater", "standard_webhooks", brand_id)
+    hook = register_hook(client, "meltwater", "url_token", brand_id)
     first = deliver(tool, hook, fixture_body("meltwater")).json()
     again = deliver(tool, hook, fixture_body("meltwater")).json()
     assert again["stored"] == 0
@@ -208,13 +245,13 @@ def test_a_workspace_wide_source_delivers_to_any_of_its_brands(
 ) -> None:
     for brand in ("north", "south"):
         assert client.post("/v1/brands", json={"id": brand, "name": brand}).status_code == 201
-    hook = register_hook(client, "youscan", "hmac_sha256")
+    hook = register_hook(client, "mention", "hmac_sha256")
     # One clock reading: two readings more than a second apart (a loaded machine) could sign
     # both deliveries in the same second, which is a replay of the same signature.
     now = datetime.now(UTC)
     for seconds_ago, brand in enumerate(("north", "south")):
         signed_at = now - timedelta(seconds=seconds_ago)
-        response = deliver(tool, hook, fixture_body("youscan"), brand, timestamp=signed_at)
+        response = deliver(tool, hook, fixture_body("mention"), brand, timestamp=signed_at)
         assert response.status_code == 200, response.text
         assert response.json()["stored"] == 1  # the same mention, stored once per brand
 
@@ -225,8 +262,8 @@ def test_a_captured_delivery_cannot_be_replayed_onto_another_brand(
     """The signature does not cover the URL, so the replay key is the hook's, not the brand's."""
     for brand in ("north", "south"):
         assert client.post("/v1/brands", json={"id": brand, "name": brand}).status_code == 201
-    hook = register_hook(client, "youscan", "hmac_sha256")
-    body = fixture_body("youscan")
+    hook = register_hook(client, "mention", "hmac_sha256")
+    body = fixture_body("mention")
     headers = signature_headers(hook, body)
     assert tool.post(hook.url("north"), content=body, headers=headers).status_code == 200
     replayed = tool.post(hook.url("south"), content=body, headers=headers)
@@ -365,3 +402,21 @@ def test_the_acknowledgement_is_short(client: TestClient, tool: TestClient, bran
     }
     assert set(ack["results"][0]) == {"id", "external_id", "duplicate", "tier", "risk"}
     assert set(ack["assessment"]) == {"score", "level", "tier", "stage"}
+
+
+def test_the_registrations_printed_in_the_docs_are_accepted(client: TestClient) -> None:
+    """README.md and docs/webhooks.md register sources as printed; the API takes each one."""
+    root = Path(__file__).resolve().parents[2]
+    printed = [
+        json.loads(match)
+        for document in ("README.md", "docs/webhooks.md")
+        for match in re.findall(r'\{"source": "[^}]*\}', (root / document).read_text())
+        if '"auth"' in match
+    ]
+    assert len(printed) >= 2
+    for body in printed:
+        brand = body.get("brand_id")
+        if brand is not None:
+            client.post("/v1/brands", json={"id": brand, "name": brand})
+        response = client.post("/v1/hook-sources", json=body)
+        assert response.status_code == 201, (body, response.text)

@@ -91,7 +91,7 @@ def test_an_unusable_delivery_is_refused_whole_with_the_vendor_path_and_can_be_r
     dynamodb: DynamoDBClient,
     settings: Settings,
 ) -> None:
-    hook = register_hook(client, "meltwater", "standard_webhooks", brand_id)
+    hook = register_hook(client, "meltwater", "url_token", brand_id)
     payload = json.loads(fixture_body("meltwater"))
     del payload["documents"][1]["id"]
     payload["documents"][2]["published_date"] = "last tuesday"

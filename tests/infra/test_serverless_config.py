@@ -83,9 +83,22 @@ def table_definition() -> dict[str, Any]:
     return document
 
 
-def statements() -> list[dict[str, Any]]:
+SECRET = "VigieSecretsKey"
+SECRET_READ = {"Sid", "Effect", "Action", "Resource"}
+
+
+def all_statements() -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = serverless_config()["provider"]["iam"]["role"]["statements"]
     return found
+
+
+def is_secret_read(statement: dict[str, Any]) -> bool:
+    return as_list(statement["Action"]) == ["secretsmanager:GetSecretValue"]
+
+
+def statements() -> list[dict[str, Any]]:
+    """The API role's table statements (the master key's read is checked on its own)."""
+    return [statement for statement in all_statements() if not is_secret_read(statement)]
 
 
 def as_list(value: Any) -> list[Any]:
@@ -171,7 +184,7 @@ def test_granted_actions_are_exactly_those_the_code_uses() -> None:
 
 
 def test_no_full_table_scan_on_a_request_path() -> None:
-    assert "dynamodb:Scan" not in actions_used_by_code(), "SPEC §4: no scans on request paths"
+    assert "dynamodb:Scan" not in actions_used_by_code(), "no scans on request paths"
 
 
 def test_handler_path_exists_and_exports_handler() -> None:
@@ -303,7 +316,8 @@ def test_workers_have_their_own_role_and_the_api_reaches_no_queue() -> None:
     for name in WORKER_FUNCTIONS:
         assert functions[name]["role"] == WORKER_ROLE
     assert "role" not in functions["api"]
-    assert all(a.startswith("dynamodb:") for s in statements() for a in as_list(s["Action"]))
+    actions = [a for s in all_statements() for a in as_list(s["Action"])]
+    assert all(a.startswith(("dynamodb:", "secretsmanager:")) for a in actions)
 
 
 def test_worker_table_grants_are_exactly_those_the_code_uses() -> None:
@@ -321,6 +335,7 @@ def test_worker_grants_name_their_resources_one_by_one() -> None:
     allowed_by_service = {
         "dynamodb": [TABLE_ARN, STREAM_ARN, *(index_arn(i) for i in sorted(index_names()))],
         "sqs": list(QUEUE_ARNS.values()),
+        "secretsmanager": [{"Ref": SECRET}],
     }
     for statement in worker_statements():
         assert statement["Effect"] == "Allow"
@@ -394,3 +409,54 @@ def test_retry_queue_outlives_the_retry_schedule() -> None:
     assert (
         queue["RedrivePolicy"]["deadLetterTargetArn"] == QUEUE_ARNS["SubscriptionDeadLetterQueue"]
     )
+
+
+# --- the master key (infra/secrets.yml, api/secrets_key.py) ----------------------------------
+
+
+def test_functions_get_the_secrets_arn_never_the_key() -> None:
+    environment = serverless_config()["provider"]["environment"]
+    assert environment["VIGIE_SECRETS_KEY_SECRET_ARN"] == {"Ref": SECRET}
+    assert "VIGIE_SECRETS_KEY" not in environment
+    assert "resolve:secretsmanager" not in SERVERLESS_YML.read_text()
+    for function in serverless_config()["functions"].values():
+        assert "VIGIE_SECRETS_KEY" not in function.get("environment", {})
+    assert included_resources()[SECRET]["Type"] == "AWS::SecretsManager::Secret"
+
+
+@pytest.mark.parametrize("role", ["api", "workers"])
+def test_each_role_may_read_that_one_secret_and_nothing_else_of_secrets_manager(
+    role: str,
+) -> None:
+    found = all_statements() if role == "api" else worker_statements()
+    secret_statements = [
+        s for s in found if any(a.startswith("secretsmanager:") for a in as_list(s["Action"]))
+    ]
+    assert len(secret_statements) == 1
+    (statement,) = secret_statements
+    assert set(statement) == SECRET_READ
+    assert statement["Effect"] == "Allow"
+    assert as_list(statement["Action"]) == ["secretsmanager:GetSecretValue"]
+    assert as_list(statement["Resource"]) == [{"Ref": SECRET}]
+
+
+def test_the_code_reads_the_secret_by_the_arn_setting() -> None:
+    source = (ROOT / "api" / "secrets_key.py").read_text()
+    assert ".get_secret_value(SecretId=" in source
+    assert "secrets_key_secret_arn" in Settings.model_fields
+
+
+def test_the_lambda_package_keeps_the_botocore_model_of_every_client_the_code_creates() -> None:
+    """scripts/build-lambda.sh strips botocore's models: a missing one is an UnknownServiceError
+    on Lambda only (locally every model is installed)."""
+    script = (ROOT / "scripts" / "build-lambda.sh").read_text()
+    match = re.search(r"^BOTOCORE_MODELS=\(([^)]*)\)$", script, re.MULTILINE)
+    assert match is not None
+    kept = set(match[1].split())
+    created = {
+        service
+        for path in lambda_sources()
+        for service in re.findall(r"create_client\(\s*\"([a-z0-9-]+)\"", path.read_text())
+    }
+    assert created == {"dynamodb", "sqs", "secretsmanager"}
+    assert created <= kept, f"add to BOTOCORE_MODELS in build-lambda.sh: {created - kept}"

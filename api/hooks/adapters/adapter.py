@@ -1,6 +1,6 @@
 """What an adapter is, and how the items it reads become canonical mentions or one 422.
 
-An adapter turns the JSON a listening tool pushes into canonical mentions (SPEC §2.1). Tools send
+An adapter turns the JSON a listening tool pushes into canonical mentions. Tools send
 what they have: X posts without text or author, counters as strings, dates in three formats. So
 readers are lenient per field (`fields.py`, `vocabulary.py`) — a value that cannot be used is
 dropped (and stays in `raw`) rather than failing the mention. Only a mention without an id or a
@@ -21,6 +21,10 @@ from api.problems import InvalidParam, ValidationFailed
 
 Fields = dict[str, Any]
 
+# Every mode, for tools (or the relay posting for them) that can sign the body.
+ALL_AUTH_MODES: Final = ("standard_webhooks", "hmac_sha256", "url_token")
+URL_TOKEN_ONLY: Final = ("url_token",)
+
 # Listing only the first problems keeps a refusal of a 1,000-item delivery readable.
 MAX_REPORTED_PROBLEMS: Final = 20
 
@@ -36,6 +40,10 @@ class HookAdapter:
     request_schema: Mapping[str, Any]
     example: Mapping[str, Any]
     documentation: str
+    # The `auth` modes (api.hooks.schemas.HookAuth values) the tool's deliveries can use: a
+    # vendor that pushes itself and cannot sign as Vigie verifies gets `url_token` only, so a
+    # registration never hands out instructions the tool cannot follow.
+    auth_modes: tuple[str, ...] = ALL_AUTH_MODES
 
 
 class ItemRejected(Exception):

@@ -1,4 +1,4 @@
-"""`generic`: Vigie's canonical mention (SPEC §2.1), for in-house scrapers and tools you script.
+"""`generic`: Vigie's canonical mention, for in-house scrapers and tools you script.
 
 Accepts one mention object, a JSON array of them, or `{"mentions": [...]}` (the body of
 `POST /v1/brands/{brand_id}/mentions`). Whatever `source` the sender wrote, the mention's source
@@ -48,15 +48,10 @@ ADAPTER: Final = HookAdapter(
         "oneOf": [
             {"$ref": "#/components/schemas/Mention"},
             {"type": "array", "items": {"$ref": "#/components/schemas/Mention"}},
-            {
-                "type": "object",
-                "required": ["mentions"],
-                "properties": {
-                    "mentions": {"type": "array", "items": {"$ref": "#/components/schemas/Mention"}}
-                },
-            },
+            # A named component (api/openapi.py), so generated clients get a readable class.
+            {"$ref": "#/components/schemas/MentionEnvelope"},
         ]
     },
     example={"mentions": [_EXAMPLE]},
-    documentation="SPEC §2.1 (this API's `Mention` schema).",
+    documentation="This API's `Mention` schema (`POST /v1/brands/{brand_id}/mentions`).",
 )

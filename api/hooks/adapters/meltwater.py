@@ -21,6 +21,7 @@ from typing import Any, Final
 
 from api.engine.mention import Mention, PostType
 from api.hooks.adapters.adapter import (
+    URL_TOKEN_ONLY,
     Fields,
     HookAdapter,
     build_mentions,
@@ -216,4 +217,6 @@ ADAPTER: Final = HookAdapter(
         ],
     },
     documentation="https://developer.meltwater.com/docs/meltwater-api/guides/datastreams-quickstart",
+    # Meltwater signs with HMAC-SHA1 and no timestamp, which Vigie does not accept as proof.
+    auth_modes=URL_TOKEN_ONLY,
 )

@@ -20,6 +20,7 @@ from typing import Any, Final
 
 from api.engine.mention import Mention, PostType
 from api.hooks.adapters.adapter import (
+    URL_TOKEN_ONLY,
     Fields,
     HookAdapter,
     build_mentions,
@@ -206,4 +207,6 @@ ADAPTER: Final = HookAdapter(
         "reposts": 0,
     },
     documentation="https://help.youscan.io/en/articles/3371690-how-to-use-webhook-integration",
+    # YouScan puts credentials in the URL only: it cannot sign.
+    auth_modes=URL_TOKEN_ONLY,
 )

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from api.engine.mention import Mention
 from api.hooks.adapters.registry import ADAPTERS
 from api.problems import ValidationFailed
-from tests.hooks.deliveries import SOURCES, deliver, fixture_body, register_hook
+from tests.hooks.deliveries import SOURCES, deliver, fixture_body, register_hook, strongest_auth
 
 DIRECT_EXAMPLES = 300
 THROUGH_THE_APP_EXAMPLES = 200
@@ -130,7 +130,7 @@ def test_every_fixture_converts_without_a_refusal(source: str) -> None:
 def test_a_signed_delivery_of_any_json_is_answered_with_2xx_or_4xx_never_5xx(
     client: TestClient, tool: TestClient, brand_id: str, source: str
 ) -> None:
-    hook = register_hook(client, source, "standard_webhooks", brand_id)
+    hook = register_hook(client, source, strongest_auth(source), brand_id)
     statuses: dict[int, int] = {}
 
     @settings(
