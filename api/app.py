@@ -20,6 +20,7 @@ from api.mentions.router import router as mentions_router
 from api.openapi import customize_openapi
 from api.problems import ServiceBusy, install_problem_handlers, problem_response
 from api.queue.router import router as queue_router
+from api.redaction import redact_uvicorn_access_log
 from api.services import Services, build_services
 from api.settings import Settings, get_settings
 from api.storage.client import create_dynamodb_client
@@ -116,6 +117,8 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     # The console: imported on its first request only (Jinja2 stays off the ingest path).
     app.mount(CONSOLE_PATH, LazyConsole(services))
     customize_openapi(app)
+    # When served by uvicorn (`vigie dev`, `uvicorn --factory`): hook tokens out of its access log.
+    redact_uvicorn_access_log()
     return app
 
 
