@@ -127,6 +127,21 @@ def test_malformed_bodies_are_422(sub_client: TestClient) -> None:
         assert sub_client.post("/v1/subscriptions", json=body).status_code == 422
 
 
+def test_a_test_event_to_a_url_that_no_longer_resolves_is_a_conflict(
+    sub_client: TestClient,
+) -> None:
+    # `.invalid` never resolves (RFC 6761); the check at creation does not resolve names.
+    created = sub_client.post(
+        "/v1/subscriptions",
+        json={"url": "https://hooks.vigie.invalid/h", "events": ["subscription.test"]},
+    )
+    assert created.status_code == 201, created.text
+    response = sub_client.post(f"/v1/subscriptions/{created.json()['id']}/test")
+    assert response.status_code == 409, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "does not resolve" in response.json()["detail"]
+
+
 def test_test_event_arrives_signed_and_is_logged(
     sub_client: TestClient, receiver: Receiver, worker: LocalWorker
 ) -> None:
