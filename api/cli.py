@@ -235,6 +235,15 @@ def _run_dev(port: int, dynamodb_port: int, workspace: str, data_dir: Path) -> i
                     print(f"vigie dev: {error}", file=sys.stderr)
                     return 2
             os.environ["VIGIE_DYNAMODB_ENDPOINT"] = endpoint
+        elif (
+            problem := dynamodb_answers(configured := os.environ["VIGIE_DYNAMODB_ENDPOINT"])
+        ) is not None:
+            print(
+                f"vigie dev: VIGIE_DYNAMODB_ENDPOINT={configured} is not a DynamoDB ({problem})."
+                "\nUnset it to let `vigie dev` run DynamoDB Local.",
+                file=sys.stderr,
+            )
+            return 2
         # Hook secrets derive from this key: keep it beside the data so registered tools keep
         # verifying across restarts (git-ignored, local only).
         os.environ.setdefault("VIGIE_SECRETS_KEY", local_secrets_key(data_dir))

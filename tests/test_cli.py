@@ -149,24 +149,30 @@ def test_dev_stopped_with_sigterm_stops_dynamodb_local_and_never_logs_a_hook_tok
     assert token not in log
 
 
-def test_dev_refuses_a_foreign_service_on_the_dynamodb_port(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["port", "endpoint"])
+def test_dev_refuses_a_foreign_service_as_its_dynamodb(tmp_path: Path, how: str) -> None:
+    """An HTTP server on the DynamoDB port (or endpoint) is not "reused": a clear message."""
     foreign = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler
     )
     thread = threading.Thread(target=foreign.serve_forever, daemon=True)
     thread.start()
+    port = str(foreign.server_address[1])
+    env = clean_environment()
+    if how == "endpoint":
+        env["VIGIE_DYNAMODB_ENDPOINT"] = f"http://127.0.0.1:{port}"
     try:
-        port = str(foreign.server_address[1])
         result = vigie(
             "dev", "--port", str(free_port()), "--dynamodb-port", port,
-            "--data-dir", str(tmp_path), env=clean_environment(), timeout=60,
+            "--data-dir", str(tmp_path), env=env, timeout=60,
         )  # fmt: skip
     finally:
         foreign.shutdown()
         thread.join(timeout=5)
     assert result.returncode == 2, result.stdout + result.stderr
-    assert f"port {port} is taken by a service that is not DynamoDB" in result.stderr
-    assert "--dynamodb-port" in result.stderr
+    port_taken = "is taken by a service that is not DynamoDB"
+    assert (port_taken if how == "port" else "is not a DynamoDB") in result.stderr
+    assert ("--dynamodb-port" if how == "port" else "Unset it") in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
 
 
