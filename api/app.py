@@ -28,6 +28,7 @@ from api.problems import (
     problem_responses,
 )
 from api.queue.router import router as queue_router
+from api.redaction import redact_uvicorn_access_log
 from api.request_id import RequestIdMiddleware
 from api.services import Services, build_services
 from api.settings import Settings, get_settings
@@ -142,6 +143,8 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     # The console: imported on its first request only (Jinja2 stays off the ingest path).
     app.mount(CONSOLE_PATH, LazyConsole(services))
     customize_openapi(app, settings.public_base_url)
+    # When served by uvicorn (`vigie dev`, `uvicorn --factory`): hook tokens out of its access log.
+    redact_uvicorn_access_log()
     return app
 
 

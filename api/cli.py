@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,38 +20,69 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vigie", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    dev = commands.add_parser("dev", help="run DynamoDB Local and the API with a demo workspace")
-    dev.add_argument(
-        "--port", type=int, default=int(os.environ.get("VIGIE_PORT", DEFAULT_API_PORT))
+    dev = commands.add_parser(
+        "dev",
+        help="run DynamoDB Local and the API with a demo workspace",
+        description="Run DynamoDB Local and the API on this machine, print a demo API key. "
+        "Ctrl-C or SIGTERM stops both.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     dev.add_argument(
-        "--dynamodb-port", type=int, default=int(os.environ.get("VIGIE_DDB_PORT", DEFAULT_DDB_PORT))
+        "--port",
+        type=int,
+        default=int(os.environ.get("VIGIE_PORT", DEFAULT_API_PORT)),
+        help="the API's port on 127.0.0.1 (or VIGIE_PORT)",
     )
-    dev.add_argument("--workspace", default="demo")
     dev.add_argument(
-        "--data-dir", type=Path, default=PROJECT_ROOT / ".data", help="DynamoDB Local's files"
+        "--dynamodb-port",
+        type=int,
+        default=int(os.environ.get("VIGIE_DDB_PORT", DEFAULT_DDB_PORT)),
+        help="DynamoDB Local's port on 127.0.0.1 (or VIGIE_DDB_PORT); a DynamoDB Local already "
+        "listening there is reused, any other service is an error",
+    )
+    dev.add_argument("--workspace", default="demo", help="workspace of the printed demo key")
+    dev.add_argument(
+        "--data-dir",
+        type=Path,
+        default=PROJECT_ROOT / ".data",
+        help="DynamoDB Local's files and the local secrets key",
     )
 
     api_key = commands.add_parser("api-key", help="manage API keys")
     api_key_commands = api_key.add_subparsers(dest="api_key_command", required=True)
-    create = api_key_commands.add_parser("create", help="print a new key (stored hashed)")
+    create = api_key_commands.add_parser(
+        "create",
+        help="print a new key (stored hashed)",
+        description="Create a key in the DynamoDB Local of `vigie dev` (VIGIE_DYNAMODB_ENDPOINT, "
+        f"else http://127.0.0.1:$VIGIE_DDB_PORT, port {DEFAULT_DDB_PORT} by default), or with "
+        "--aws in the AWS table VIGIE_TABLE_NAME.",
+    )
     create.add_argument("--workspace", required=True)
+    add_store_arguments(create)
     listing = api_key_commands.add_parser("list", help="list a workspace's keys (never the keys)")
     listing.add_argument("--workspace", required=True)
     revoke = api_key_commands.add_parser("revoke", help="revoke a key by its key id")
     revoke.add_argument("key_id", help="`key_…`, as `vigie api-key list` shows it")
     revoke.add_argument("--workspace", required=True, help="the workspace the key belongs to")
+    add_store_arguments(listing)
+    add_store_arguments(revoke)
 
     replay = commands.add_parser(
-        "replay", help="replay a scenario or JSON-lines file through the API"
+        "replay",
+        help="replay a scenario, JSON-lines or triage-cases file through the API",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     replay.add_argument("file", type=Path)
-    replay.add_argument("--brand", required=True, help="brand id (created if missing)")
     replay.add_argument(
-        "--url", default=os.environ.get("VIGIE_URL", f"http://127.0.0.1:{DEFAULT_API_PORT}")
+        "--brand", help="brand id, created if missing (scenario and JSON-lines files)"
     )
-    replay.add_argument("--api-key", default=os.environ.get("VIGIE_API_KEY"))
-    replay.add_argument("--batch-size", type=int, default=100)
+    replay.add_argument(
+        "--url",
+        default=os.environ.get("VIGIE_URL", f"http://127.0.0.1:{DEFAULT_API_PORT}"),
+        help="the API (or VIGIE_URL)",
+    )
+    replay.add_argument("--api-key", help="an API key of the workspace (or VIGIE_API_KEY)")
+    replay.add_argument("--batch-size", type=int, default=100, help="mentions per POST")
 
     openapi = commands.add_parser("openapi", help="write the OpenAPI document")
     openapi.add_argument("--output", type=Path, default=PROJECT_ROOT / "openapi" / "openapi.json")
@@ -61,24 +93,78 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_dev(args.port, args.dynamodb_port, args.workspace, args.data_dir)
     if args.command == "api-key" and args.api_key_command != "create":
         from api.local import key_commands
+        from api.settings import get_settings
 
+        try:
+            choose_store(aws=args.aws)  # local unless --aws, like `create`
+        except StoreChoiceError as error:
+            print(f"vigie: {error}", file=sys.stderr)
+            return 2
+        get_settings.cache_clear()
         if args.api_key_command == "list":
             return key_commands.list_api_keys(args.workspace)
         return key_commands.revoke_api_key(args.workspace, args.key_id)
     if args.command == "api-key":
-        return create_api_key(args.workspace)
+        return create_api_key(args.workspace, aws=args.aws)
     if args.command == "replay":
         from api.local.replay import replay_file
 
-        if not args.api_key:
+        key: str | None = args.api_key or os.environ.get("VIGIE_API_KEY")
+        if not key:
             parser.error("--api-key (or VIGIE_API_KEY) is required")
-        return replay_file(args.file, args.brand, args.url, args.api_key, args.batch_size)
+        return replay_file(args.file, args.brand, args.url, key, args.batch_size)
     if args.command == "openapi":
         return write_openapi(args.output, check=args.check)
     return 2
 
 
-def create_api_key(workspace: str) -> int:
+def add_store_arguments(command: argparse.ArgumentParser) -> None:
+    """`--aws` for commands writing to the table: local unless asked for explicitly."""
+    command.add_argument(
+        "--aws",
+        action="store_true",
+        help="use the DynamoDB table VIGIE_TABLE_NAME in your AWS account (region VIGIE_REGION) "
+        "instead of DynamoDB Local",
+    )
+
+
+class StoreChoiceError(RuntimeError):
+    pass
+
+
+def choose_store(*, aws: bool) -> str:
+    """Point the settings at the store a CLI command should write to; describe it.
+
+    Without `--aws` it is always a DynamoDB Local (the one `vigie dev` runs), so AWS credentials
+    in the shell can never make a local command write to a real table.
+    """
+    from api.local.dynamodb_local import dynamodb_answers
+
+    endpoint = os.environ.get("VIGIE_DYNAMODB_ENDPOINT")
+    if aws:
+        if endpoint:
+            raise StoreChoiceError(
+                f"--aws, but VIGIE_DYNAMODB_ENDPOINT={endpoint} is set: unset one of them"
+            )
+        if "VIGIE_TABLE_NAME" not in os.environ:
+            raise StoreChoiceError("--aws needs VIGIE_TABLE_NAME (the stack's VigieTableName)")
+        region = os.environ.get("VIGIE_REGION", "the default region")
+        return f"table {os.environ['VIGIE_TABLE_NAME']} in AWS ({region})"
+    if not endpoint:
+        endpoint = f"http://127.0.0.1:{os.environ.get('VIGIE_DDB_PORT', DEFAULT_DDB_PORT)}"
+        os.environ["VIGIE_DYNAMODB_ENDPOINT"] = endpoint
+    problem = dynamodb_answers(endpoint)
+    if problem is not None:
+        raise StoreChoiceError(
+            f"no DynamoDB Local at {endpoint} ({problem}). Start `vigie dev` (or set "
+            "VIGIE_DYNAMODB_ENDPOINT / VIGIE_DDB_PORT); for the AWS table, pass --aws."
+        )
+    return f"table {os.environ.get('VIGIE_TABLE_NAME', 'vigie')} in DynamoDB Local at {endpoint}"
+
+
+def create_api_key(workspace: str, *, aws: bool = False) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
     from api.problems import ProblemError
     from api.settings import get_settings
     from api.storage.client import create_dynamodb_client
@@ -86,6 +172,12 @@ def create_api_key(workspace: str) -> int:
     from api.workspaces.repository import ApiKeyRepository
     from api.workspaces.service import ApiKeyService
 
+    try:
+        store = choose_store(aws=aws)
+    except StoreChoiceError as error:
+        print(f"vigie: {error}", file=sys.stderr)
+        return 2
+    get_settings.cache_clear()
     settings = get_settings()
     client = create_dynamodb_client(settings)
     if settings.dynamodb_endpoint:  # local: make sure the table exists
@@ -95,30 +187,88 @@ def create_api_key(workspace: str) -> int:
     except ProblemError as error:
         print(f"vigie: {error.detail}", file=sys.stderr)
         return 2
+    except (BotoCoreError, ClientError) as error:  # no credentials, no table, no access
+        print(f"vigie: cannot write to {store}: {error}", file=sys.stderr)
+        return 2
+    print(f"key for workspace {workspace} stored in {store}", file=sys.stderr)
     print(key)
     return 0
 
 
+class Stopped(Exception):
+    """SIGTERM/SIGHUP: unwinds `vigie dev` like Ctrl-C, through its `finally`."""
+
+
+def _stop_on_signal(signum: int, _frame: object) -> None:
+    raise Stopped(signal.Signals(signum).name)
+
+
 def run_dev(port: int, dynamodb_port: int, workspace: str, data_dir: Path) -> int:
+    # A process manager or `kill` sends SIGTERM, a closed terminal SIGHUP: without a handler
+    # Python dies at once and DynamoDB Local (its own session) and the worker thread live on.
+    # uvicorn restores this handler and re-raises the signal once it has shut down.
+    for handled in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(handled, _stop_on_signal)
+    try:
+        return _run_dev(port, dynamodb_port, workspace, data_dir)
+    except (Stopped, KeyboardInterrupt):
+        return 0
+
+
+def _run_dev(port: int, dynamodb_port: int, workspace: str, data_dir: Path) -> int:
     import uvicorn
 
-    from api.local.dynamodb_local import DynamoDBLocal, is_listening
+    from api.local.dynamodb_local import (
+        DynamoDBLocal,
+        DynamoDBLocalError,
+        dynamodb_answers,
+        is_listening,
+    )
 
+    if is_listening(port):
+        print(
+            f"vigie dev: port {port} is taken: choose another with --port N (or VIGIE_PORT=N).",
+            file=sys.stderr,
+        )
+        return 2
     local: DynamoDBLocal | None = None
-    if "VIGIE_DYNAMODB_ENDPOINT" not in os.environ:
-        if is_listening(dynamodb_port):
-            print(f"DynamoDB Local already listening on {dynamodb_port}: reusing it")
-        else:
-            local = DynamoDBLocal(dynamodb_port, db_path=data_dir / "dynamodb")
-            local.start()
-        os.environ["VIGIE_DYNAMODB_ENDPOINT"] = f"http://127.0.0.1:{dynamodb_port}"
-    # Hook secrets derive from this key: keep it beside the data so registered tools keep
-    # verifying across restarts (git-ignored, local only).
-    os.environ.setdefault("VIGIE_SECRETS_KEY", local_secrets_key(data_dir))
-    # Subscriptions may point at receivers on this machine (never link-local or metadata).
-    os.environ.setdefault("VIGIE_OUTBOUND_ALLOW_CIDRS", "127.0.0.0/8,::1/128")
     worker = None
     try:
+        if "VIGIE_DYNAMODB_ENDPOINT" not in os.environ:
+            endpoint = f"http://127.0.0.1:{dynamodb_port}"
+            if is_listening(dynamodb_port):
+                problem = dynamodb_answers(endpoint)
+                if problem is not None:
+                    print(
+                        f"vigie dev: port {dynamodb_port} is taken by a service that is not "
+                        f"DynamoDB ({problem}).\nFree it, or choose another port: "
+                        "--dynamodb-port N (or VIGIE_DDB_PORT=N).",
+                        file=sys.stderr,
+                    )
+                    return 2
+                print(f"DynamoDB Local already listening on {dynamodb_port}: reusing it")
+            else:
+                local = DynamoDBLocal(dynamodb_port, db_path=data_dir / "dynamodb")
+                try:
+                    local.start()
+                except DynamoDBLocalError as error:
+                    print(f"vigie dev: {error}", file=sys.stderr)
+                    return 2
+            os.environ["VIGIE_DYNAMODB_ENDPOINT"] = endpoint
+        elif (
+            problem := dynamodb_answers(configured := os.environ["VIGIE_DYNAMODB_ENDPOINT"])
+        ) is not None:
+            print(
+                f"vigie dev: VIGIE_DYNAMODB_ENDPOINT={configured} is not a DynamoDB ({problem})."
+                "\nUnset it to let `vigie dev` run DynamoDB Local.",
+                file=sys.stderr,
+            )
+            return 2
+        # Hook secrets derive from this key: keep it beside the data so registered tools keep
+        # verifying across restarts (git-ignored, local only).
+        os.environ.setdefault("VIGIE_SECRETS_KEY", local_secrets_key(data_dir))
+        # Subscriptions may point at receivers on this machine (never link-local or metadata).
+        os.environ.setdefault("VIGIE_OUTBOUND_ALLOW_CIDRS", "127.0.0.0/8,::1/128")
         from api.settings import get_settings
 
         settings = get_settings()
@@ -151,6 +301,9 @@ def run_dev(port: int, dynamodb_port: int, workspace: str, data_dir: Path) -> in
             log_config=local_log_config(),
         )  # fmt: skip
     finally:
+        # A second signal must not cut the clean-up short (the manager's SIGKILL still can).
+        for handled in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            signal.signal(handled, signal.SIG_IGN)
         if worker is not None:
             worker.stop()
         if local is not None:

@@ -18,10 +18,13 @@ from mangum import Mangum
 
 from api.app import create_app
 from api.observability import publish_metrics_with
+from api.redaction import redact_lambda_logs
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "vigie"))
+# POWERTOOLS_LOGGER_LOG_EVENT prints whole events: never their tokens or Authorization headers.
+redact_lambda_logs(logger.name)
 # A metric without a namespace makes Powertools raise on every invocation: never leave it unset.
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Vigie"))
 publish_metrics_with(metrics)

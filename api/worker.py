@@ -34,6 +34,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from botocore.config import Config
 
 from api.observability import publish_metrics_with
+from api.redaction import redact_lambda_logs
 from api.services import build_services
 from api.settings import get_settings
 from api.storage.client import create_dynamodb_client
@@ -50,6 +51,8 @@ SQS_MAX_DELAY_SECONDS = 900
 ERASURE_MARGIN_SECONDS = 15
 
 logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "vigie"))
+# POWERTOOLS_LOGGER_LOG_EVENT prints whole events: never their tokens or Authorization headers.
+redact_lambda_logs(logger.name)
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Vigie"))
 publish_metrics_with(metrics)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import io
 import json
 import logging
 import sys
@@ -10,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,6 +20,7 @@ from api.observability import publish_metrics_with
 from api.services import Services
 from api.settings import Settings, get_settings
 from tests.factories import create_brand, mention
+from tests.hooks.deliveries import fixture_body
 from tests.lambda_events import (
     FakeContext,
     captured_body,
@@ -288,3 +291,60 @@ def test_captured_redacted_key_is_unauthorised(lambda_module: ModuleType) -> Non
     assert response["statusCode"] == 401
     assert response["headers"]["content-type"] == PROBLEM_JSON
     assert response_json(response)["status"] == 401
+
+
+# --- secrets out of the logs (issue 12 item 5) -------------------------------------------------
+
+
+def test_logged_events_and_messages_never_show_a_hook_token_or_a_key(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, client: TestClient, api_key: str
+) -> None:
+    """`POWERTOOLS_LOGGER_LOG_EVENT` prints the whole event; other loggers reach the root's
+    handlers (Lambda's own): neither may show a URL token or the Authorization header."""
+    brand_id = create_brand(client)
+    registered = client.post(
+        "/v1/hook-sources", json={"source": "youscan", "auth": "url_token", "brand_id": brand_id}
+    )
+    assert registered.status_code == 201, registered.text
+    token = registered.json()["secret"]
+    query = registered.json()["receiver_url"].split("?", 1)[1]
+    assert token in query
+    sink = io.StringIO()
+    root_handler = logging.StreamHandler(sink)
+    logging.getLogger().addHandler(root_handler)  # stands in for the Lambda runtime's handler
+    monkeypatch.setenv("VIGIE_DYNAMODB_ENDPOINT", settings.dynamodb_endpoint or "")
+    monkeypatch.setenv("VIGIE_TABLE_NAME", settings.table_name)
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "VigieTest")
+    monkeypatch.setenv("POWERTOOLS_LOGGER_LOG_EVENT", "true")
+    get_settings.cache_clear()
+    sys.modules.pop("api.handler", None)
+    try:
+        module = importlib.import_module("api.handler")
+        powertools = logging.getLogger(module.logger.name)
+        event_handler = logging.StreamHandler(sink)
+        event_handler.setFormatter(module.logger.registered_formatter)
+        powertools.addHandler(event_handler)
+        try:
+            event = http_api_event(
+                "POST",
+                f"/v1/hooks/youscan/{brand_id}",
+                body=json.loads(fixture_body("youscan")),
+                headers={"authorization": f"Bearer {api_key}"},
+                query=query,
+            )
+            event["queryStringParameters"] = dict(parse_qsl(query))
+            response = invoke(module, event)
+            assert response["statusCode"] == 200, response_json(response)
+            logging.getLogger("mangum.http").error("request failed: POST %s", f"/x?{query}")
+        finally:
+            powertools.removeHandler(event_handler)
+    finally:
+        logging.getLogger().removeHandler(root_handler)
+        sys.modules.pop("api.handler", None)
+        get_settings.cache_clear()
+    logged = sink.getvalue()
+    assert '"rawQueryString"' in logged  # the event itself was logged…
+    assert "token=[redacted]" in logged
+    assert "request failed: POST /x?" in logged
+    assert token not in logged  # …without the token or the API key
+    assert api_key not in logged

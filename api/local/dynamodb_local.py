@@ -50,6 +50,32 @@ def is_listening(port: int, host: str = "127.0.0.1") -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
+def dynamodb_answers(endpoint: str, timeout: float = 3.0) -> str | None:
+    """None when `endpoint` answers a DynamoDB `ListTables`; otherwise what went wrong.
+
+    A port being open proves nothing: another service (a web server, an old container) would
+    be "reused" and fail on the first table call with its own error page.
+    """
+    import botocore.session
+    from botocore.config import Config
+
+    client: Any = botocore.session.get_session().create_client(
+        "dynamodb",
+        region_name="eu-west-3",
+        endpoint_url=endpoint,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+        config=Config(
+            connect_timeout=timeout, read_timeout=timeout, retries={"total_max_attempts": 1}
+        ),
+    )
+    try:
+        client.list_tables(Limit=1)
+    except Exception as error:  # whatever answered, it is not DynamoDB: say what it said
+        return f"{type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}"
+    return None
+
+
 class DynamoDBLocal:
     """A DynamoDB Local process on 127.0.0.1:`port`, in memory unless `db_path` is given."""
 

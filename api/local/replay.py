@@ -7,11 +7,14 @@ the same code as the in-memory replay (`api.local.scenarios`).
 
 from __future__ import annotations
 
+import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeGuard
 
 import httpx
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from api.engine import BrandRiskAssessment, MentionTriage
 from api.engine.mention import Mention
@@ -73,18 +76,83 @@ def replay_through_api(
     return report_for(scenario, shifted, now, assess, triages), assess(now)
 
 
-def replay_file(path: Path, brand_id: str, url: str, api_key: str, batch_size: int) -> int:
-    scenario = load_stream(path, brand_id)
-    if not scenario.mentions:
-        print("nothing to replay")
-        return 1
+def is_triage_cases(document: object) -> TypeGuard[list[dict[str, Any]]]:
+    """`triage_cases.json`: a list of `{"mention": …, "expect": …}`, not a stream."""
+    return (
+        isinstance(document, list)
+        and bool(document)
+        and all(
+            isinstance(case, dict) and {"mention", "expect"} <= case.keys() for case in document
+        )
+    )
+
+
+def replay_triage_cases(http: httpx.Client, cases: list[dict[str, Any]]) -> int:
+    """Each case through `POST /v1/triage`, published now (as the engine's tests judge it)."""
+    failed = 0
+    for case in cases:
+        mention = {**case["mention"], "published_at": datetime.now(UTC).isoformat()}
+        response = http.post("/v1/triage", json={"mention": mention})
+        if response.status_code != 200:
+            raise ReplayError(
+                f"triage of {mention.get('external_id')} refused: "
+                f"{response.status_code} {response.text}"
+            )
+        triage = MentionTriage.model_validate(response.json()["triage"])
+        expect = case["expect"]
+        failures = [
+            f"{name} {got} not in {expect[name]}"
+            for name, got in (("tier", triage.tier.value), ("moderation", triage.moderation.value))
+            if name in expect and got not in expect[name]
+        ]
+        failed += bool(failures)
+        verdict = "ok" if not failures else "FAILED: " + "; ".join(failures)
+        print(
+            f"triage {mention.get('external_id')}: tier={triage.tier.value} "
+            f"moderation={triage.moderation.value} {verdict}"
+        )
+    print(f"triaged {len(cases)} cases, {failed} failed (nothing stored)")
+    return 1 if failed else 0
+
+
+def replay_file(path: Path, brand_id: str | None, url: str, api_key: str, batch_size: int) -> int:
+    """`vigie replay`: 0 when every check passes, 1 when one fails, 2 when it cannot run."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8")) if path.suffix != ".jsonl" else None
+    except OSError as error:
+        return _cannot(f"cannot read {path}: {error.strerror or error}")
+    except ValueError as error:
+        return _cannot(f"{path} is not JSON ({error})")
     headers = {"Authorization": f"Bearer {api_key}"}
     with httpx.Client(base_url=url, headers=headers, timeout=60) as http:
         try:
+            if is_triage_cases(document):
+                print(f"{path.name} holds single-mention triage cases: POST /v1/triage each")
+                return replay_triage_cases(http, document)
+            if path.suffix == ".jsonl" and not brand_id:
+                return _cannot("--brand is required for a JSON-lines stream")
+            try:
+                scenario = load_stream(path, brand_id or "")
+            except ValidationError as error:
+                first = error.errors()[0]
+                where = ".".join(str(part) for part in first["loc"]) or "the document"
+                return _cannot(
+                    f"{path} is not a scenario, a JSON-lines stream or triage cases "
+                    f"({error.error_count()} errors; first at {where}: {first['msg']})"
+                )
+            if not scenario.mentions:
+                print("nothing to replay")
+                return 1
+            brand_id = brand_id or scenario.brand.id
             report, final = replay_through_api(http, scenario, brand_id, batch_size=batch_size)
         except ReplayError as error:
             print(f"vigie replay: {error}")
             return 1
+        except httpx.TransportError as error:
+            return _cannot(
+                f"cannot reach the API at {url} ({type(error).__name__}: {error}). "
+                "Is `vigie dev` running? Point --url (or VIGIE_URL) at it."
+            )
     print(f"replayed {len(scenario.mentions)} mentions into brand {brand_id}")
     for check in report.checks:
         verdict = "ok" if not check.failures else "FAILED: " + "; ".join(check.failures)
@@ -103,3 +171,8 @@ def replay_file(path: Path, brand_id: str, url: str, api_key: str, batch_size: i
         f"stage={final.stage.value}"
     )
     return 0 if report.passed else 1
+
+
+def _cannot(message: str) -> int:
+    print(f"vigie replay: {message}", file=sys.stderr)
+    return 2

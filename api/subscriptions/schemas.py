@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from api.brands.schemas import BrandId
 from api.engine.schemas import Factor, Level, MentionTriage, Stage, Tier
@@ -92,12 +93,13 @@ class SubscriptionCreate(BaseModel):
 class SubscriptionUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"enabled": True}]})
 
-    url: SubscriptionUrl | None = None
-    events: EventTypes | None = None
+    # Omit a field to keep it; null is refused for these (the document says so: no null branch).
+    url: SubscriptionUrl | SkipJsonSchema[None] = None
+    events: EventTypes | SkipJsonSchema[None] = None
     brand_ids: BrandIds = Field(
         default=None, description="Only these brands' events; null for every brand."
     )
-    description: Description | None = None
+    description: Description | SkipJsonSchema[None] = None
     enabled: bool | None = Field(
         default=None, description="false pauses deliveries (events are kept as `skipped`)."
     )

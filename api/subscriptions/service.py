@@ -415,7 +415,17 @@ class SubscriptionService:
     def send_test(self, principal: Principal, subscription: SubscriptionRef) -> QueuedEvent:
         record = self._owned(principal, subscription)
         subscription_id = record["subscription_id"]
-        self._check_url(record["url"], resolve=True)
+        try:
+            check_url(
+                record["url"], allowed_networks(self._settings.outbound_allow_cidrs), resolve=True
+            )
+        except UnsafeURLError as error:
+            # The request is fine; the stored URL no longer is (DNS changed): a state conflict,
+            # like a disabled subscription, not a 422 on a request without a body.
+            raise Conflict(
+                f"Subscription '{subscription_id}' cannot be reached now: {error} "
+                "Change its `url` (PATCH) first."
+            ) from None
         if not record["enabled"]:
             raise Conflict(f"Subscription '{subscription_id}' is disabled: enable it first.")
         now = datetime.now(UTC)

@@ -318,10 +318,10 @@ def test_every_function_handler_exists(function: str) -> None:
     }
     if attribute in built:
         factory = built[attribute].func
-        assert isinstance(factory, ast.Name) and factory.id in functions
-        (entry,) = [n for n in ast.walk(functions[factory.id]) if isinstance(n, ast.FunctionDef)][
-            1:
-        ]
+        assert isinstance(factory, ast.Name)
+        assert factory.id in functions
+        inner = [n for n in ast.walk(functions[factory.id]) if isinstance(n, ast.FunctionDef)]
+        (entry,) = inner[1:]
         assert len(entry.args.args) == 2
         return
     assert attribute in functions, f"{module_path}.py has no `{attribute}`"

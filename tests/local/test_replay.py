@@ -9,7 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from api.local.dynamodb_local import free_port
 from api.local.replay import load_stream, replay_file, replay_through_api
+from tests.engine.factories import dev_scenarios_dir
 from tests.engine.test_dev_scenarios import scenario_files
 from tests.live_server import LiveServer
 
@@ -50,3 +52,44 @@ def test_replay_command_reports_a_refused_stream(
     status = replay_file(stream, "Not A Slug", live_server.url, api_key, batch_size=10)
     assert status == 1
     assert "cannot create brand" in capsys.readouterr().out
+
+
+def test_replay_of_the_triage_cases_triages_each_through_the_api(
+    live_server: LiveServer, api_key: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`triage_cases.json` is not a stream: each case goes through `POST /v1/triage`."""
+    cases = dev_scenarios_dir() / "triage_cases.json"
+    status = replay_file(cases, None, live_server.url, api_key, batch_size=100)
+    out = capsys.readouterr().out
+    assert status == 0, out
+    count = len(json.loads(cases.read_text(encoding="utf-8")))
+    assert f"triaged {count} cases, 0 failed" in out
+    assert "FAILED" not in out
+
+
+def test_replay_without_a_server_says_so_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = next(iter(scenario_files()))
+    status = replay_file(scenario, None, f"http://127.0.0.1:{free_port()}", "vg_x", 100)
+    captured = capsys.readouterr()
+    assert status == 2
+    assert captured.err.count("\n") == 1
+    assert "cannot reach the API at http://127.0.0.1:" in (captured.err)
+    assert "vigie dev" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "is not JSON"),
+        ('{"mentions": "nope"}', "is not a scenario, a JSON-lines stream or triage cases"),
+    ],
+)
+def test_replay_of_a_file_that_is_no_stream_is_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    path = tmp_path / "file.json"
+    path.write_text(content)
+    assert replay_file(path, "b", "http://127.0.0.1:1", "vg_x", 100) == 2
+    assert message in capsys.readouterr().err

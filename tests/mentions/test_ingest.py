@@ -332,3 +332,16 @@ def test_a_mention_too_big_for_one_dynamodb_item_is_refused_before_any_write(
     assert response.status_code == 422
     assert response.json()["invalid_params"][0]["name"] == "mentions.1"
     assert_nothing_stored(dynamodb, settings, workspace, brand_id)
+
+
+@pytest.mark.parametrize("source", ["youscan", "YouScan", "meltwater", "talkwalker"])
+def test_an_api_write_cannot_claim_a_webhook_source(
+    client: TestClient, brand_id: str, source: str
+) -> None:
+    """Issue 12 item 6: `{"source": "youscan", "external_id": "X"}` written through the API
+    would make YouScan's real delivery of X a duplicate and drop its content."""
+    url = f"/v1/brands/{brand_id}/mentions"
+    response = client.post(url, json={"mentions": [mention("ok-1"), mention("X", source=source)]})
+    assert response.status_code == 422, response.text
+    assert response.json()["invalid_params"][0]["name"] == "mentions.1.source"
+    assert client.get(url).json()["items"] == []  # the whole batch refused, nothing stored

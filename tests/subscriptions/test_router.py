@@ -124,6 +124,21 @@ def test_malformed_bodies_are_422(client: TestClient) -> None:
         assert client.post("/v1/subscriptions", json=body).status_code == 422
 
 
+def test_a_test_event_to_a_url_that_no_longer_resolves_is_a_conflict(
+    client: TestClient,
+) -> None:
+    # `.invalid` never resolves (RFC 6761); the check at creation does not resolve names.
+    created = client.post(
+        "/v1/subscriptions",
+        json={"url": "https://hooks.vigie.invalid/h", "events": ["subscription.test"]},
+    )
+    assert created.status_code == 201, created.text
+    response = client.post(f"/v1/subscriptions/{created.json()['id']}/test")
+    assert response.status_code == 409, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "does not resolve" in response.json()["detail"]
+
+
 def test_test_event_arrives_signed_and_is_logged(
     client: TestClient, receiver: Receiver, worker: LocalWorker
 ) -> None:
