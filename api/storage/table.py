@@ -31,9 +31,8 @@ def create_table(client: DynamoDBClient, table_name: str, path: Path = TABLE_DEF
 
     An existing table (a developer's `.data/`) gains the indexes added to infra/table.yml since.
     """
-    existing = client.list_tables()["TableNames"]
     properties = table_properties(path)
-    if table_name in existing:
+    if table_exists(client, table_name):
         add_missing_indexes(client, table_name, properties)
         return False
     request = {k: properties[k] for k in _CREATE_TABLE_FIELDS if k in properties}
@@ -61,6 +60,16 @@ def create_table(client: DynamoDBClient, table_name: str, path: Path = TABLE_DEF
                 "Enabled": ttl["Enabled"],
             },
         )
+    return True
+
+
+def table_exists(client: DynamoDBClient, table_name: str) -> bool:
+    # DescribeTable, not ListTables: a listing is paged (100 names), and an account (or a
+    # DynamoDB Local shared by a test session) may hold more tables than one page.
+    try:
+        client.describe_table(TableName=table_name)
+    except client.exceptions.ResourceNotFoundException:
+        return False
     return True
 
 

@@ -13,8 +13,7 @@ from mypy_boto3_dynamodb import DynamoDBClient
 from api.app import create_app
 from api.services import Services
 from api.settings import Settings
-
-QUOTA = 5
+from tests.quotas.limits import QUOTA
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from api.settings import Settings
 from tests.factories import create_brand, mention
 from tests.hooks.deliveries import deliver, register_hook, stored_mentions
 from tests.hooks.test_atomic_deliveries import youscan_items
-from tests.quotas.conftest import QUOTA
+from tests.quotas.limits import QUOTA
 
 
 def used_today(dynamodb: DynamoDBClient, settings: Settings, workspace: str) -> int:

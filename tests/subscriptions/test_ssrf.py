@@ -269,7 +269,8 @@ def test_a_test_send_resolves_the_name_and_refuses_a_private_answer(client: Test
     )
     assert created.status_code == 201, created.text
     refused = client.post(f"/v1/subscriptions/{created.json()['id']}/test")
-    assert refused.status_code == 422, refused.text
+    # The request is valid; the stored URL's name no longer is safe: a state conflict.
+    assert refused.status_code == 409, refused.text
     assert "10.1.2.3" in refused.json()["detail"]
     log = client.get(f"/v1/subscriptions/{created.json()['id']}/deliveries").json()
     assert log["items"] == []
