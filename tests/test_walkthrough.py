@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -122,3 +123,36 @@ def test_dev_server_delivers_subscription_events_to_this_machine(
         assert event["type"] == "subscription.test"
     finally:
         receiver.close()
+
+
+WEBHOOKS_DOC = PROJECT_ROOT / "docs" / "webhooks.md"
+
+
+def webhooks_doc_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", WEBHOOKS_DOC.read_text(), re.DOTALL)
+
+
+def test_webhooks_doc_registers_a_source_and_its_youscan_sample_is_received(
+    dev_server: tuple[str, str],
+) -> None:
+    """docs/webhooks.md literally: its commands register a source, and the receiver URL they
+    print takes the document's own YouScan sample."""
+    url, key = dev_server
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as http:
+        brand = http.post("/v1/brands", json={"id": "acme", "name": "ACME"})
+        assert brand.status_code in (201, 409), brand.text  # the README walkthrough may have run
+    (script,) = webhooks_doc_blocks("bash")
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script.replace("http://127.0.0.1:8080", url)],
+        cwd=PROJECT_ROOT, env={**os.environ, "VIGIE_API_KEY": key}, capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    registered = json.loads(result.stdout)
+    assert registered["source"] == "youscan", registered
+    assert registered["receiver_url"].startswith(f"{url}/v1/hooks/youscan/acme?hook=")
+    samples = webhooks_doc_blocks("json")
+    youscan = next(json.loads(s) for s in samples if '"topicId"' in s)
+    delivered = httpx.post(registered["receiver_url"], json=youscan, timeout=60)
+    assert delivered.status_code == 200, delivered.text
+    assert delivered.json()["stored"] == 1
