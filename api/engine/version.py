@@ -15,3 +15,7 @@ MODEL_VERSION = "2026.12.1"
 #            and tier hysteresis, log-scale spike size, score raised to its tier's level,
 #            networks counted over the window, sustained negative share.
 MODEL_VERSION = "2026.12.2"
+# 2026.12.3: sentiment on real posts (issue 10): English words skip the French feminine endings,
+#            `like` only after its subject, capitalised name runs, thanks that also blame, irony
+#            hashtags, praise in wishes counts half, masked swear words; wider general lexicons.
+MODEL_VERSION = "2026.12.3"
