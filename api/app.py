@@ -30,6 +30,7 @@ from api.problems import (
 from api.queue.router import router as queue_router
 from api.redaction import redact_uvicorn_access_log
 from api.request_id import RequestIdMiddleware
+from api.routing import flatten_included_routers
 from api.services import Services, build_services
 from api.settings import Settings, get_settings
 from api.storage.client import create_dynamodb_client
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     app.include_router(problem_pages_router)
     # The console: imported on its first request only (Jinja2 stays off the ingest path).
     app.mount(CONSOLE_PATH, LazyConsole(services))
+    flatten_included_routers(app)  # routes built once, at import (api/routing.py)
     customize_openapi(app, settings.public_base_url)
     # When served by uvicorn (`vigie dev`, `uvicorn --factory`): hook tokens out of its access log.
     redact_uvicorn_access_log()
