@@ -85,7 +85,8 @@ if response.get("statusCode") != 200:
     raise SystemExit(f"unexpected response: {response}")
 with open(result_path, "w") as file:
     json.dump({"started": started, "import_started": import_started, "imported": imported,
-               "handled": handled, "modules": modules, "rss_kib": rss_kib}, file)
+               "handled": handled, "modules": modules, "rss_kib": rss_kib,
+               "file": module.__file__}, file)
 """
 
 
@@ -135,12 +136,16 @@ def lambda_environment() -> dict[str, str]:
     }
 
 
-def run_once(module: str, environment: dict[str, str]) -> Sample:
+# Handler name -> the folder its child puts first on sys.path (`--compare REF` adds one).
+ROOTS: dict[str, Path] = {}
+
+
+def run_once(module: str, environment: dict[str, str], root: Path = ROOT) -> Sample:
     with tempfile.TemporaryDirectory() as scratch:
         result_path = Path(scratch) / "result.json"
         spawned = time.monotonic()
         completed = subprocess.run(
-            [sys.executable, "-c", _CHILD, str(ROOT), module, str(EVENT), str(result_path)],
+            [sys.executable, "-c", _CHILD, str(root), module, str(EVENT), str(result_path)],
             env=environment,
             stdout=subprocess.DEVNULL,  # Powertools logs and metrics (EMF) go to stdout
             stderr=subprocess.PIPE,
@@ -151,6 +156,8 @@ def run_once(module: str, environment: dict[str, str]) -> Sample:
         if completed.returncode != 0:
             raise SystemExit(f"{module} failed:\n{completed.stderr}")
         result = json.loads(result_path.read_text())
+    if not Path(result["file"]).resolve().is_relative_to(root.resolve()):
+        raise SystemExit(f"{module} was imported from {result['file']}, not from {root}")
     return Sample(
         import_ms=(result["imported"] - result["import_started"]) * 1000,
         first_event_ms=(result["handled"] - spawned) * 1000,
@@ -164,11 +171,11 @@ def measure(runs: int, environment: dict[str, str]) -> dict[str, list[Sample]]:
     names = list(HANDLERS)
     samples: dict[str, list[Sample]] = defaultdict(list)
     for name in names:  # warm-up: writes the .pyc files, as the Lambda package ships them
-        run_once(HANDLERS[name], environment)
+        run_once(HANDLERS[name], environment, ROOTS.get(name, ROOT))
     for round_index in range(runs):
         shift = round_index % len(names)
         for name in names[shift:] + names[:shift]:
-            samples[name].append(run_once(HANDLERS[name], environment))
+            samples[name].append(run_once(HANDLERS[name], environment, ROOTS.get(name, ROOT)))
     return samples
 
 
@@ -224,11 +231,11 @@ def import_profile(module: str, environment: dict[str, str], runs: int = 3) -> I
 
 def report(samples: dict[str, list[Sample]], runs: int) -> bool:
     print(f"Cold start: {runs} runs per handler, interleaved, medians ({os.cpu_count()} cores)")
-    print(f"{'handler':<8}{'import ms':>11}{'spawn->1st event ms':>21}{'handler call ms':>17}"
+    print(f"{'handler':<16}{'import ms':>11}{'spawn->1st event ms':>21}{'handler call ms':>17}"
           f"{'modules':>9}{'RSS MiB':>9}")  # fmt: skip
     for name in HANDLERS:
         print(
-            f"{name:<8}{median(samples[name], 'import_ms'):>11.1f}"
+            f"{name:<16}{median(samples[name], 'import_ms'):>11.1f}"
             f"{median(samples[name], 'first_event_ms'):>21.1f}"
             f"{median(samples[name], 'handler_ms'):>17.1f}"
             f"{median(samples[name], 'modules'):>9.0f}{median(samples[name], 'rss_mib'):>9.1f}"
@@ -241,6 +248,14 @@ def report(samples: dict[str, list[Sample]], runs: int) -> bool:
         all_met &= met
         verdict = "ok" if met else "MISSED"
         print(f"  {label:<22}{numerator} / {denominator} = {ratio:.2f}x  (<= {maximum}x) {verdict}")
+        for other in (name for name in HANDLERS if name.startswith("vigie@")):
+            before = median(samples[other], field) / median(samples[denominator], field)
+            print(f"  {'':<22}{other} / {denominator} = {before:.2f}x  (before, for reference)")
+    for name in (name for name in HANDLERS if name.startswith("vigie@")):
+        call = median(samples[name], "handler_ms") / median(samples["floor"], "handler_ms")
+        print(f"  first call            {name} / floor = {call:.2f}x")
+    call = median(samples["vigie"], "handler_ms") / median(samples["floor"], "handler_ms")
+    print(f"  first call            vigie / floor = {call:.2f}x  (<= 2x)")
     return all_met
 
 
@@ -269,8 +284,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=15, help="runs per handler (default 15)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--compare",
+        metavar="REF",
+        help="also measure REF's api/ (git archive into a temporary folder), side by side",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="vigie-pyc-") as bytecode:
+    with (
+        tempfile.TemporaryDirectory(prefix="vigie-pyc-") as bytecode,
+        tempfile.TemporaryDirectory(prefix="vigie-ref-") as reference,
+    ):
+        if args.compare:
+            archive = subprocess.run(
+                ["git", "-C", str(ROOT), "archive", args.compare, "api", "bench", "tests"],
+                capture_output=True,
+                check=True,
+            )
+            subprocess.run(["tar", "-x", "-C", reference], input=archive.stdout, check=True)
+            HANDLERS[f"vigie@{args.compare}"] = "api.handler"
+            ROOTS[f"vigie@{args.compare}"] = Path(reference)
         # The Lambda package ships .pyc files (scripts/build-lambda.sh): the children must find
         # theirs too. A PYTHONDONTWRITEBYTECODE inherited from the shell made every run compile
         # our ~100 modules from source (site-packages had their .pyc, `api/` had none), which
