@@ -48,6 +48,7 @@ def flatten_included_routers(app: FastAPI) -> int:
     """
     flattened = 0
     routes: list[Any] = []
+    route: Any
     for route in app.router.routes:
         if _is_plain_inclusion(route):
             routes.extend(route.original_router.routes)

@@ -49,7 +49,7 @@ from api.engine.schemas import BrandRiskAssessment, Tier
 from api.examples import ASSESSMENT_EXAMPLE
 from api.local.dispatch_loop import InMemoryRetryScheduler, StreamReader, create_streams_client
 from api.subscriptions.dispatcher import Dispatcher
-from api.subscriptions.schemas import SubscriptionCreate
+from api.subscriptions.schemas import EventType, SubscriptionCreate
 from api.subscriptions.ssrf import allowed_networks
 from api.subscriptions.transport import HttpSender
 from api.workspaces.service import Principal
@@ -276,7 +276,7 @@ def main() -> int:
             url = f"http://127.0.0.1:{receiver.server_address[1]}/hook"
             subscriptions.create(
                 Principal(stack.workspace),
-                SubscriptionCreate(url=url, events=["brand.tier_changed"], brand_ids=["costs"]),
+                SubscriptionCreate(url=url, events=[EventType.brand_tier_changed], brand_ids=["costs"]),
             )
             sender = HttpSender(allowed_networks(stack.settings.outbound_allow_cidrs), 2.0)
             dispatcher = Dispatcher(subscriptions, sender, InMemoryRetryScheduler())

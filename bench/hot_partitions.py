@@ -176,7 +176,8 @@ def simulate(
                     for index, projected in _projections(item, size):
                         units[index] += kb(projected)
                 else:
-                    pk = action["Update"]["Key"]["PK"]["S"]
+                    key: Any = action["Update"]["Key"]
+                    pk = key["PK"]["S"]
                     units[f"base {family(pk)}"] += 2 * kb(bucket_size)
     writes = {where: total * rate / len(mentions) for where, total in units.items()}
     writes["_sizes"] = 0.0

@@ -35,6 +35,11 @@ from bench.harness import Payload, Report, Stack, median, ms, percentile, timed
 RISK_RATIO_TARGET = 1.5
 API_VS_RAW_TARGET = 0.75
 BATCHED_VS_SINGLE_TARGET = 3.0
+# Issue 16's targets, printed next to the older ones.
+RISK_FLAT_TARGET = 1.1
+HISTORY_POINTS = 14 * 24 + 1  # measure_history: 14 days at hourly steps, both ends
+HISTORY_VS_ONE_TARGET = 3.0  # a whole 14-day hourly history vs one GET /risk
+SINGLE_VS_RAW_TARGET = 0.5
 LOAD_BATCH = 100  # the API's maximum batch, as a listening tool pushing a backlog sends
 WARM_UP = 5
 
@@ -299,6 +304,10 @@ def main() -> int:
             f"{ratio:.2f}",
             ratio <= RISK_RATIO_TARGET,
         )
+        report.check(
+            f"issue 16: GET /risk flat, B/A ≤ {RISK_FLAT_TARGET}", f"{ratio:.2f}",
+            ratio <= RISK_FLAT_TARGET,
+        )  # fmt: skip
 
         report.section("GET /risk/history: a 14-day hourly history from one read (in process)")
         per_point, per_assess = measure_history(stack, "brand-b", rounds=3)
@@ -310,6 +319,12 @@ def main() -> int:
             "a history point costs no more than a single assessment",
             f"{per_point / per_assess:.2f}x",
             per_point <= per_assess,
+        )
+        whole = HISTORY_POINTS * per_point / per_assess
+        report.check(
+            f"issue 16: a whole 14-day hourly history ≤ {HISTORY_VS_ONE_TARGET}x one assessment",
+            f"{whole:.1f}x",
+            whole <= HISTORY_VS_ONE_TARGET,
         )
 
         report.section(f"Ingest throughput: {ingest_rounds} interleaved rounds after 2 warm-up")
@@ -323,6 +338,12 @@ def main() -> int:
             f"batched ingest ≥ {BATCHED_VS_SINGLE_TARGET}x single-mention ingest",
             f"{batched_vs_single:.1f}x",
             batched_vs_single >= BATCHED_VS_SINGLE_TARGET,
+        )
+        single_vs_raw = api_vs_raw / batched_vs_single
+        report.check(
+            f"issue 16: single-mention ingest ≥ {SINGLE_VS_RAW_TARGET}x raw conditional put_item",
+            f"{single_vs_raw:.2f}x",
+            single_vs_raw >= SINGLE_VS_RAW_TARGET,
         )
     return report.exit_code()
 
