@@ -276,7 +276,9 @@ def main() -> int:
             url = f"http://127.0.0.1:{receiver.server_address[1]}/hook"
             subscriptions.create(
                 Principal(stack.workspace),
-                SubscriptionCreate(url=url, events=[EventType.brand_tier_changed], brand_ids=["costs"]),
+                SubscriptionCreate(
+                    url=url, events=[EventType.brand_tier_changed], brand_ids=["costs"]
+                ),
             )
             sender = HttpSender(allowed_networks(stack.settings.outbound_allow_cidrs), 2.0)
             dispatcher = Dispatcher(subscriptions, sender, InMemoryRetryScheduler())
