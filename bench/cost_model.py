@@ -54,6 +54,7 @@ from api.subscriptions.ssrf import allowed_networks
 from api.subscriptions.transport import HttpSender
 from api.workspaces.service import Principal
 from bench import harness
+from bench.hot_partitions import item_size, projections
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -186,8 +187,39 @@ def configured_memory_mb() -> int:
     return int(match.group(1)) if match else 1024
 
 
+# DynamoDB bills 100 bytes of overhead per item, in the table and in each index holding it.
+_ITEM_OVERHEAD = 100
+
+
+def stored_bytes_per_mention(stack: harness.Stack, brand_id: str) -> float:
+    """Billed storage of one mention: its item plus its index projections (infra/table.yml)."""
+    sizes: list[int] = []
+    request: dict[str, Any] = {
+        "TableName": stack.settings.table_name,
+        "KeyConditionExpression": "PK = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": f"MENTION#{stack.workspace}#{brand_id}"}},
+    }
+    while True:
+        page = stack.dynamodb.query(**request)
+        for item in page["Items"]:
+            size = item_size(dict(item))
+            billed = size + _ITEM_OVERHEAD
+            billed += sum(projected + _ITEM_OVERHEAD for _, projected in projections(item, size))
+            sizes.append(billed)
+        if "LastEvaluatedKey" not in page:
+            break
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return statistics.mean(sizes)
+
+
 def monthly_bill(
-    mentions: int, ingest: Figure, risk: Figure, page: Figure, delivery: Figure, memory_gb: float
+    mentions: int,
+    ingest: Figure,
+    risk: Figure,
+    page: Figure,
+    delivery: Figure,
+    memory_gb: float,
+    stored_gb: float,
 ) -> dict[str, float]:
     thousands = mentions / 1000
     ops = [
@@ -211,6 +243,7 @@ def monthly_bill(
         "lambda": gb_seconds * PRICES["lambda_gb_second"]
         + invocations / 1e6 * PRICES["lambda_per_million_requests"],
         "api_gateway": requests / 1e6 * PRICES["http_api_per_million_requests"],
+        "storage": stored_gb * PRICES["dynamodb_storage_gb_month"],
     }
 
 
@@ -270,6 +303,8 @@ def main() -> int:
                 "list page (50)", 1, capacity, get("/v1/brands/costs/mentions?limit=50"), rounds * 2
             )
 
+            per_mention_bytes = stored_bytes_per_mention(stack, "costs")
+            retention_days = stack.settings.retention_days
             services = stack.services
             subscriptions = services.subscriptions
             brand = services.brands.get(Principal(stack.workspace), "costs")
@@ -335,12 +370,16 @@ def main() -> int:
         f"Monthly bill, USD (us-east-1 list prices read 2026-12-01; Lambda {memory_mb} MB as "
         "serverless.yml configures it, at the durations above; per 1,000 mentions "
         f"{READS_PER_THOUSAND['risk']} GET /risk, {READS_PER_THOUSAND['list_page']} list pages, "
-        f"{DELIVERIES_PER_THOUSAND} delivery; storage, CloudWatch and data transfer not included)"
+        f"{DELIVERIES_PER_THOUSAND} delivery; storage at {per_mention_bytes:,.0f} B per mention "
+        f"with its index copies, kept {retention_days} days; CloudWatch, streams and data "
+        "transfer not included)"
     )
     rows = []
     for mentions in MONTHLY_VOLUMES:
         for ingest in (batched, single):
-            bill = monthly_bill(mentions, ingest, risk, page, delivery, memory_gb)
+            # Steady state: the mentions of the last `retention_days` are stored.
+            stored_gb = mentions * retention_days / 30.4 * per_mention_bytes / 1e9
+            bill = monthly_bill(mentions, ingest, risk, page, delivery, memory_gb, stored_gb)
             rows.append(
                 (
                     f"{mentions / 1e6:g} M",
@@ -349,11 +388,21 @@ def main() -> int:
                     f"{bill['dynamodb_reads']:,.2f}",
                     f"{bill['lambda']:,.2f}",
                     f"{bill['api_gateway']:,.2f}",
+                    f"{bill['storage']:,.2f}",
                     f"{sum(bill.values()):,.2f}",
                 )
             )
     report.table(
-        ["mentions/month", "ingest", "DynamoDB W", "DynamoDB R", "Lambda", "API GW", "total"],
+        [
+            "mentions/month",
+            "ingest",
+            "DynamoDB W",
+            "DynamoDB R",
+            "Lambda",
+            "API GW",
+            "storage",
+            "total",
+        ],
         rows,
     )
     report.line("\nPrices used: " + ", ".join(f"{k} {v}" for k, v in PRICES.items()))

@@ -173,7 +173,7 @@ def simulate(
                     size = item_size(item)
                     mention_sizes.append(size)
                     units[f"base {family(item['PK']['S'])}"] += 2 * kb(size)
-                    for index, projected in _projections(item, size):
+                    for index, projected in projections(item, size):
                         units[index] += kb(projected)
                 else:
                     key: Any = action["Update"]["Key"]
@@ -198,7 +198,7 @@ def simulate(
     return writes, dict(reads)
 
 
-def _projections(item: dict[str, Any], size: int) -> list[tuple[str, int]]:
+def projections(item: dict[str, Any], size: int) -> list[tuple[str, int]]:
     out = [(f"GSI1 {family(item['GSI1PK']['S'])}", size)]
     if "GSI2PK" in item:
         keys_only = {k: item[k] for k in ("PK", "SK", "GSI2PK", "GSI2SK", "risk", "mention_id")}

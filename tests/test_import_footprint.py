@@ -44,6 +44,9 @@ from tests.lambda_events import FakeContext, http_api_event
 import api.handler as lambda_entry
 
 services = lambda_entry.app.state.services
+# Routes built at import only: a lazy inclusion would build its routes again on the first call.
+lazy = [r for r in lambda_entry.app.router.routes if hasattr(r, "original_router")]
+assert lazy == [], lazy
 key = services.api_keys.create("footprint")
 auth = {"authorization": "Bearer " + key}
 invoke = lambda event: lambda_entry.handler(event, FakeContext())
