@@ -6,8 +6,9 @@ change to the repositories): `provide-client-params.dynamodb.*` adds
 up the `ConsumedCapacity` DynamoDB Local returns (read and write units, per operation). Every
 figure below is therefore **DynamoDB Local's own count** (1 WRU per KB written, 1 RRU per 4 KB read
 strongly, half for eventually consistent reads), not an estimate from item sizes. Caveat: the
-service bills a transactional write twice (2 WRU per KB); whether Local doubles them is not
-documented, so the transactional ingest figures may be up to 2x low.
+service bills a transactional write twice (2 WRU per KB) and every GSI copy; Local does neither
+(a 1-2 KB mention put in a transaction reads as ~1 WRU), so the script also charges the exact
+actions ingest sends by the service's rules (bench/hot_partitions.py) and bills the larger.
 Calls that return no `ConsumedCapacity` (DescribeTable, streams) are counted as calls only.
 
 Measured over real HTTP (uvicorn + httpx), each after warm-up, `--rounds` times, medians:
