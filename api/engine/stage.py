@@ -14,8 +14,8 @@ judged against the seasonal baseline of that hour (`spike.SeasonalBaseline`):
   assessments;
 - it ends only after `resolve_hours` *calm* hours in a row (z ≤ `resolved_z`): one quiet hour
   inside a wave is not its end, and a threshold crossed back and forth does not flicker;
-- after an episode the stage is `resolved` for `episode_memory_hours`, and only a new elevated
-  hour starts a new episode: the daily cycle cannot bounce it back to `declining`.
+- after an episode the stage is `resolved` for `episode_memory_hours`, and only a new run of
+  elevated hours starts a new episode: the daily cycle cannot bounce it back to `declining`.
 
 In an episode, the smoothed volume gives the shape: `growing`
 while it rises fast (relative velocity over `stage_lag_hours` ≥ `growth_rate`), `declining` once
