@@ -338,8 +338,8 @@ class EngineConfig(BaseModel):
     emerging_min_volume: Positive = Field(
         default=1.5, description="Smoothed negative volume per hour of an emerging signal."
     )
-    elevated_z: float = Field(default=3.0, description="z-score of a crisis episode.")
-    emerging_z: float = Field(default=3.0, description="z-score of an emerging signal.")
+    elevated_z: float = Field(default=4.0, description="z-score of a crisis episode.")
+    emerging_z: float = Field(default=4.0, description="z-score of an emerging signal.")
     growth_rate: Positive = Field(
         default=0.15, description="Relative velocity (per lag) that counts as growing or falling."
     )
@@ -388,7 +388,9 @@ class EngineConfig(BaseModel):
         default=1.5, description="Highest weekday factor applied to the hour-of-day profile."
     )
     spread_hours: int = Field(
-        default=48, ge=24, description="Hours whose residuals give the baseline's spread."
+        default=168,
+        ge=24,
+        description="Hours whose residuals give the baseline's spread (a week: every weekday).",
     )
     spread_min_expected: Positive = Field(
         default=3.0, description="Expected volume from which an hour's residual feeds the spread."
@@ -405,6 +407,12 @@ class EngineConfig(BaseModel):
     emerging_ratio: Positive = Field(
         default=1.8, description="Volume / expected of an hour that reads as emerging."
     )
+    elevated_hours: int = Field(
+        default=2,
+        ge=1,
+        description="Hours at the elevated bar whose evidence (sum of z) starts an episode: "
+        "persistence, or one hour this many times above the bar.",
+    )
     resolve_hours: int = Field(
         default=2, ge=1, description="Calm hours in a row that end an episode (hysteresis)."
     )
@@ -415,7 +423,10 @@ class EngineConfig(BaseModel):
         default=6, ge=1, description="Newest slots in which a burst keeps the stage `emerging`."
     )
     burst_z: Positive = Field(
-        default=10.0, description="z-score of a 5-minute slot against its neighbours for a burst."
+        default=20.0, description="z-score of a 5-minute slot against its neighbours for a burst."
+    )
+    burst_min_slots: int = Field(
+        default=2, ge=1, description="5-minute slots in a row at the bar that make a burst."
     )
     burst_ratio: Positive = Field(
         default=5.0, description="Slot volume / expected slot volume of a burst."

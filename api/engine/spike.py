@@ -207,17 +207,22 @@ def spike_reading(
 
 
 def burst_reading(slots: Sequence[float], baseline: Baseline, config: EngineConfig) -> BurstReading:
-    """A burst in one of the newest 5-minute slots, against the slots before it.
+    """A burst in the newest 5-minute slots, against the slots before it.
 
     Each of the newest `burst_memory_slots` slots is compared to the median of the slots before
     it (within `burst_slots`) and to the seasonal expectation of the hour / 12, whichever is
     higher; its deviation is the larger of the baseline's noise model and the slots' own MAD.
+    A burst is `burst_min_slots` slots in a row at the bar: 5-minute counts of social volume are
+    heavy-tailed (one retweet cascade fills a slot and is gone the next), a burst that lasts is
+    not.
     """
     expected_slot = baseline.mean / 12.0
     if not baseline.warm or len(slots) < 4:
         return BurstReading(max(slots, default=0.0), expected_slot, 0.0, False, 0.0)
     best = BurstReading(0.0, expected_slot, 0.0, False, 0.0)
-    for index in range(max(1, len(slots) - config.burst_memory_slots), len(slots)):
+    first = max(1, len(slots) - config.burst_memory_slots - (config.burst_min_slots - 1))
+    run = 0
+    for index in range(first, len(slots)):
         before = slots[max(0, index - config.burst_slots) : index]
         local = _median(before)
         reference = max(expected_slot, local)
@@ -226,11 +231,13 @@ def burst_reading(slots: Sequence[float], baseline: Baseline, config: EngineConf
         volume = slots[index]
         z = (volume - reference) / deviation
         ratio = volume / max(reference, config.spike_noise_floor / 12.0)
-        burst = (
+        at_bar = (
             z >= config.burst_z
             and volume >= config.burst_min_volume
             and ratio >= config.burst_ratio
         )
+        run = run + 1 if at_bar else 0
+        burst = run >= config.burst_min_slots
         strength = spike_strength(volume * 12.0, z, ratio, config) if burst else 0.0
         if (burst, z) > (best.burst, best.z):
             best = BurstReading(volume, reference, z, burst, strength)

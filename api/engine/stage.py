@@ -5,12 +5,17 @@ The engine keeps no state between assessments, so the stage replays the last
 judged against the seasonal baseline of that hour (`spike.SeasonalBaseline`):
 
 - the volume is smoothed by an EWMA (`stage_half_life_hours`): one loud hour is not a wave;
-- an **episode** starts on an *elevated* hour: smoothed z ≥ `elevated_z`, smoothed volume ≥
-  `stage_min_volume` and ≥ `elevated_ratio` x expected;
+- an **episode** starts on a run of *elevated* hours (smoothed z ≥ `elevated_z`, smoothed
+  volume ≥ `stage_min_volume` and ≥ `elevated_ratio` x expected) whose evidence — the sum of
+  their z — reaches `elevated_z` x `elevated_hours`: two hours at the bar, or one hour far above
+  it. One hour at the bar is what ordinary heavy-tailed traffic does every few days; and since
+  each assessment replays the hours afresh (shifted by minutes, so each hour's volume moves a
+  little), an episode resting on a single marginal hour would appear and vanish between
+  assessments;
 - it ends only after `resolve_hours` *calm* hours in a row (z ≤ `resolved_z`): one quiet hour
   inside a wave is not its end, and a threshold crossed back and forth does not flicker;
-- after an episode the stage is `resolved` for `episode_memory_hours`, and only a new elevated
-  hour starts a new episode: the daily cycle cannot bounce it back to `declining`.
+- after an episode the stage is `resolved` for `episode_memory_hours`, and only a new run of
+  elevated hours starts a new episode: the daily cycle cannot bounce it back to `declining`.
 
 In an episode, the smoothed volume gives the shape: `growing`
 while it rises fast (relative velocity over `stage_lag_hours` ≥ `growth_rate`), `declining` once
@@ -99,7 +104,10 @@ def crisis_stage(
 
     episode: _Episode | None = None
     last: _Episode | None = None
-    elevated_now = emerging_run = 0
+    elevated_now = False
+    emerging_run = elevated_run = 0
+    evidence = 0.0
+    enough = config.elevated_z * config.elevated_hours
     for index in range(start, newest + 1):
         if not baseline.warm(index):
             continue
@@ -115,9 +123,12 @@ def crisis_stage(
             and level >= config.stage_min_volume
             and level >= config.elevated_ratio * floor
         )
+        elevated_run = elevated_run + 1 if elevated else 0
+        evidence = evidence + z if elevated else 0.0
         if episode is None:
-            if elevated:
-                episode = _Episode(start=index, peak=level)
+            if elevated and evidence >= enough:
+                first = index - elevated_run + 1
+                episode = _Episode(start=first, peak=max(levels[first - start : index - start + 1]))
         else:
             episode.peak = max(episode.peak, level)
             if z <= config.resolved_z and not elevated:

@@ -105,15 +105,29 @@ def test_a_100x_hour_is_stronger_than_a_5x_hour() -> None:
     assert 0.0 < strengths[0] < strengths[1] <= 1.0
 
 
-def test_a_five_minute_burst_is_seen_on_the_slots() -> None:
-    # ~100 an hour: 67 extra in one 5-minute slot is barely a busy hour, but a clear burst.
-    values = [100.0 + (5.0 if i % 2 else -5.0) for i in range(HOURS)]
-    values[-1] = 100.0 + 67.0
+def test_a_burst_that_lasts_is_seen_on_the_slots() -> None:
+    # ~1,000 an hour: 400 extra in each of two 5-minute slots is barely a busy hour on the
+    # hourly count, but a clear burst on the slots.
+    values = [1000.0 + (50.0 if i % 2 else -50.0) for i in range(HOURS)]
+    values[-1] = 1000.0 + 800.0
     baseline = brand_baseline(values, CONFIG)
-    slots = [8.0 + (2.0 if i % 3 else -1.0) for i in range(CONFIG.burst_slots)]
-    slots[-1] += 67.0
+    slots = [83.0 + (4.0 if i % 3 else -2.0) for i in range(CONFIG.burst_slots)]
+    slots[-2] += 400.0
+    slots[-1] += 400.0
     burst = burst_reading(slots, baseline, CONFIG)
     assert spike_reading(values, baseline, CONFIG).ratio < CONFIG.elevated_ratio  # no episode
     assert burst.burst
     assert burst.z > CONFIG.burst_z
-    assert not burst_reading([*slots[:-1], slots[0]], baseline, CONFIG).burst
+    assert not burst_reading([*slots[:-2], slots[0], slots[0]], baseline, CONFIG).burst
+
+
+def test_one_loud_slot_is_a_cascade_not_a_burst() -> None:
+    # Social 5-minute counts are heavy-tailed: a lone slot far above its neighbours (one
+    # retweet cascade) is ordinary for a big brand; a burst needs `burst_min_slots` in a row.
+    values = [1000.0 + (50.0 if i % 2 else -50.0) for i in range(HOURS)]
+    baseline = brand_baseline(values, CONFIG)
+    slots = [83.0 + (4.0 if i % 3 else -2.0) for i in range(CONFIG.burst_slots)]
+    slots[-3] += 600.0
+    lone = burst_reading(slots, baseline, CONFIG)
+    assert lone.z > CONFIG.burst_z
+    assert not lone.burst

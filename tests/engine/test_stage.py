@@ -31,7 +31,8 @@ def stage_of(tail: list[float], praise: float = 0.0, history: list[float] | None
     [
         ([2.0, 1.0, 2.0], Stage.quiet),
         ([2.0, 9.0, 10.0], Stage.emerging),
-        ([4.0, 12.0, 24.0], Stage.growing),
+        ([4.0, 12.0, 24.0], Stage.emerging),  # one elevated hour: a birth, not yet a wave
+        ([4.0, 12.0, 24.0, 40.0], Stage.growing),
         (WAVE, Stage.peak),
         ([*WAVE, 20, 12, 8], Stage.declining),
         ([*WAVE, 3, 2, 1, 2, 3, 2, 1, 2, 3, 2, 1, 2], Stage.resolved),
