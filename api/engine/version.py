@@ -19,3 +19,7 @@ MODEL_VERSION = "2026.12.2"
 #            `like` only after its subject, capitalised name runs, thanks that also blame, irony
 #            hashtags, praise in wishes counts half, masked swear words; wider general lexicons.
 MODEL_VERSION = "2026.12.3"
+# 2026.12.4: the brand radar on real volume (issue 11): spread over a week of residuals, an
+#            episode needs the evidence of two elevated hours (or one far above the bar),
+#            emerging/elevated at z >= 4, a burst is two 5-minute slots in a row at z >= 20.
+MODEL_VERSION = "2026.12.4"
