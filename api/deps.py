@@ -12,6 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from api.brands.schemas import Brand
+from api.examples import MENTION_ID_EXAMPLE
 from api.idempotency import REPLAYED_HEADER, IdempotencyKeyHeader
 from api.problems import Forbidden, InvalidParam, ValidationFailed
 from api.services import Services
@@ -123,6 +124,15 @@ BrandIdPath = Annotated[
         examples=["acme"],
         max_length=64,
         pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$",
+    ),
+]
+
+MentionIdPath = Annotated[
+    str,
+    Path(
+        max_length=64,
+        description="Vigie's id of the mention (`m_…`).",
+        examples=[MENTION_ID_EXAMPLE],
     ),
 ]
 

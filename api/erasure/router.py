@@ -6,9 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response, status
 
-from api.deps import BrandIdPath, PrincipalDep, ServicesDep, StrictQuery
+from api.deps import BrandIdPath, MentionIdPath, PrincipalDep, ServicesDep, StrictQuery
 from api.erasure.schemas import AuthorErasureRequest, Erasure, ErasureStatus
-from api.examples import MENTION_ID_EXAMPLE
 from api.problems import NotFound, problem_responses
 
 router = APIRouter(tags=["erasure"], dependencies=[StrictQuery])
@@ -58,14 +57,7 @@ def erase_brand(
 )
 def erase_mention(
     brand_id: BrandIdPath,
-    mention_id: Annotated[
-        str,
-        Path(
-            max_length=64,
-            description="Vigie's id of the mention (`m_…`).",
-            examples=[MENTION_ID_EXAMPLE],
-        ),
-    ],
+    mention_id: MentionIdPath,
     principal: PrincipalDep,
     services: ServicesDep,
 ) -> Response:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
-from api.deps import BrandDep, IdempotentDep, PrincipalDep, ServicesDep, StrictQuery
+from api.deps import (
+    BrandDep,
+    IdempotentDep,
+    MentionIdPath,
+    PrincipalDep,
+    ServicesDep,
+    StrictQuery,
+)
 from api.engine.schemas import Tier
-from api.examples import MENTION_ID_EXAMPLE
 from api.hooks.adapters.registry import ADAPTERS
 from api.idempotency import IdempotencyKeyReused
 from api.mentions.schemas import (
@@ -140,14 +146,7 @@ def list_mentions(
     responses=problem_responses(NotFound),
 )
 def get_mention(
-    mention_id: Annotated[
-        str,
-        Path(
-            max_length=64,
-            description="Vigie's id of the mention (`m_…`).",
-            examples=[MENTION_ID_EXAMPLE],
-        ),
-    ],
+    mention_id: MentionIdPath,
     brand: BrandDep,
     principal: PrincipalDep,
     services: ServicesDep,

@@ -5,12 +5,9 @@ Listing the queue itself is `GET /v1/brands/{brand_id}/mentions?status=open` (me
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Path
-
-from api.deps import BrandDep, PrincipalDep, ServicesDep, StrictQuery
-from api.examples import MENTION_ID_EXAMPLE
+from api.deps import BrandDep, MentionIdPath, PrincipalDep, ServicesDep, StrictQuery
 from api.mentions.schemas import StoredMention
 from api.problems import NotFound, problem_responses
 from api.queue.schemas import HandlingUpdate, QueueSummary
@@ -26,14 +23,7 @@ router = APIRouter(prefix="/v1/brands/{brand_id}", dependencies=[StrictQuery])
     responses=problem_responses(NotFound),
 )
 def update_mention_handling(
-    mention_id: Annotated[
-        str,
-        Path(
-            max_length=64,
-            description="Vigie's id of the mention (`m_…`).",
-            examples=[MENTION_ID_EXAMPLE],
-        ),
-    ],
+    mention_id: MentionIdPath,
     body: HandlingUpdate,
     brand: BrandDep,
     principal: PrincipalDep,
