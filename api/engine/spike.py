@@ -76,6 +76,11 @@ def noisy_deviation(mean: float, spread: float, config: EngineConfig) -> float:
     return max(config.spike_noise_floor, math.sqrt(max(mean, 0.0) + (spread * mean) ** 2))
 
 
+def pooled_deviation(expected: float, rate: float, spread: float, config: EngineConfig) -> float:
+    """Poisson noise of `rate` plus the multiplicative spread of `expected`."""
+    return max(config.spike_noise_floor, math.sqrt(max(rate, 0.0) + (spread * expected) ** 2))
+
+
 def _median(values: Sequence[float]) -> float:
     return median(values) if values else 0.0
 
@@ -161,7 +166,12 @@ class SeasonalBaseline:
         return self._spread
 
     def deviation(self, index: int) -> float:
-        return noisy_deviation(self.expected(index), self.spread(), self._config)
+        expected = self.expected(index)
+        # On a thin baseline the median of a few same-hour counts (1 or 2) understates the
+        # rate whose Poisson noise the hour carries: the rate pooled with the neighbouring
+        # hours of the day, when higher, gives that noise.
+        pooled = (self.expected(index - 1) + expected + self.expected(index + 1)) / 3.0
+        return pooled_deviation(expected, max(expected, pooled), self.spread(), self._config)
 
     def at(self, index: int) -> Baseline:
         return Baseline(

@@ -32,7 +32,7 @@ hour, by the negativity gate.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from api.engine.config import EngineConfig
 from api.engine.schemas import Stage
@@ -69,7 +69,8 @@ def smoothed(series: Sequence[float], config: EngineConfig) -> list[float]:
 class _Episode:
     start: int
     peak: float
-    calm_run: int = 0
+    calm: list[float] = field(default_factory=list)
+    """z (at least 0) of the hours out of the wave since its last elevated hour."""
     end: int | None = None
 
 
@@ -131,13 +132,21 @@ def crisis_stage(
                 episode = _Episode(start=first, peak=max(levels[first - start : index - start + 1]))
         else:
             episode.peak = max(episode.peak, level)
-            if z <= config.resolved_z and not elevated:
-                episode.calm_run += 1
-                if episode.calm_run >= config.resolve_hours:
+            if elevated:
+                episode.calm = []
+            else:
+                # The end, like the onset, rests on evidence: the last `resolve_hours` hours
+                # out of the wave average at most `resolved_z`. Hour by hour, a tail hovering
+                # around `resolved_z` would end and restart between two assessments (each
+                # replay shifts every hour's volume a little); their mean moves far less.
+                episode.calm.append(max(z, 0.0))
+                recent = episode.calm[-config.resolve_hours :]
+                if (
+                    len(recent) >= config.resolve_hours
+                    and sum(recent) <= config.resolved_z * config.resolve_hours
+                ):
                     episode.end = index
                     last, episode = episode, None
-            else:
-                episode.calm_run = 0
         elevated_now = elevated
         emerging = (
             (value - expected) / deviation >= config.emerging_z
