@@ -139,12 +139,14 @@ def crisis_stage(
                 # out of the wave average at most `resolved_z`. Hour by hour, a tail hovering
                 # around `resolved_z` would end and restart between two assessments (each
                 # replay shifts every hour's volume a little); their mean moves far less.
+                # And the longer the wave stays out of the elevated band, the less calm its end
+                # needs (up to the elevated bar itself): a time margin, so that an end reached
+                # at one assessment is not undone by the next.
                 episode.calm.append(max(z, 0.0))
+                out = len(episode.calm)
                 recent = episode.calm[-config.resolve_hours :]
-                if (
-                    len(recent) >= config.resolve_hours
-                    and sum(recent) <= config.resolved_z * config.resolve_hours
-                ):
+                bar = min(config.elevated_z, config.resolved_z * out / config.resolve_hours)
+                if out >= config.resolve_hours and sum(recent) <= bar * config.resolve_hours:
                     episode.end = index
                     last, episode = episode, None
         elevated_now = elevated
