@@ -12,8 +12,12 @@ judged against the seasonal baseline of that hour (`spike.SeasonalBaseline`):
   each assessment replays the hours afresh (shifted by minutes, so each hour's volume moves a
   little), an episode resting on a single marginal hour would appear and vanish between
   assessments;
-- it ends only after `resolve_hours` *calm* hours in a row (z ≤ `resolved_z`): one quiet hour
-  inside a wave is not its end, and a threshold crossed back and forth does not flicker;
+- it ends on the evidence of calm, as it starts on the evidence of elevation: the last
+  `resolve_hours` hours out of the elevated band average a smoothed z of at most `resolved_z`
+  (one quiet hour inside a wave is not its end), and that bar rises with the hours the wave has
+  stayed out of the band (doubling each hour after `resolve_hours`, up to `elevated_z`): a time
+  margin, so a tail hovering around `resolved_z` does not end at one assessment and revive at
+  the next;
 - after an episode the stage is `resolved` for `episode_memory_hours`, and only a new run of
   elevated hours starts a new episode: the daily cycle cannot bounce it back to `declining`.
 
@@ -145,7 +149,9 @@ def crisis_stage(
                 episode.calm.append(max(z, 0.0))
                 out = len(episode.calm)
                 recent = episode.calm[-config.resolve_hours :]
-                bar = min(config.elevated_z, config.resolved_z * out / config.resolve_hours)
+                bar = min(
+                    config.elevated_z, config.resolved_z * 2.0 ** (out - config.resolve_hours)
+                )
                 if out >= config.resolve_hours and sum(recent) <= bar * config.resolve_hours:
                     episode.end = index
                     last, episode = episode, None
