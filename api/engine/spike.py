@@ -10,9 +10,9 @@ hour is seasonal — hour of day x weekday — and robust:
   over the median volume of the 24 h around that hour on the other days, bounded to
   [`weekly_factor_min`, `weekly_factor_max`]: a brand quiet on Sundays is judged against Sundays;
 - **deviation**: Poisson noise plus a multiplicative spread, √(r + (s·e)²), where s is the median
-  absolute relative residual (x1.4826) of the last `spread_hours`, r the expected volume or, when
-  higher, its mean with the neighbouring hours of the day (on a thin baseline a median of 1 or 2
-  mentions understates the rate whose noise the hour carries), and at least the noise floor
+  absolute relative residual (x1.4826) of the last `spread_hours`, r the highest expected volume of the
+  hour and the hours on either side of it (on a thin baseline a median of 1 or 2 mentions
+  understates the rate whose noise the hour carries), and at least the noise floor
   `spike_noise_floor`.
 
 Damping is the median's: a running crisis shorter than half the days of history cannot move the
@@ -170,10 +170,10 @@ class SeasonalBaseline:
     def deviation(self, index: int) -> float:
         expected = self.expected(index)
         # On a thin baseline the median of a few same-hour counts (1 or 2) understates the
-        # rate whose Poisson noise the hour carries: the rate pooled with the neighbouring
-        # hours of the day, when higher, gives that noise.
-        pooled = (self.expected(index - 1) + expected + self.expected(index + 1)) / 3.0
-        return pooled_deviation(expected, max(expected, pooled), self.spread(), self._config)
+        # rate whose Poisson noise the hour carries: the hours on either side of it bound that
+        # rate from the day's shape, and the highest of the three gives the noise.
+        rate = max(expected, self.expected(index - 1), self.expected(index + 1))
+        return pooled_deviation(expected, rate, self.spread(), self._config)
 
     def at(self, index: int) -> Baseline:
         return Baseline(
