@@ -10,9 +10,9 @@ hour is seasonal — hour of day x weekday — and robust:
   over the median volume of the 24 h around that hour on the other days, bounded to
   [`weekly_factor_min`, `weekly_factor_max`]: a brand quiet on Sundays is judged against Sundays;
 - **deviation**: Poisson noise plus a multiplicative spread, √(r + (s·e)²), where s is the median
-  absolute relative residual (x1.4826) of the last `spread_hours`, r the highest expected volume of the
-  hour and the hours on either side of it (on a thin baseline a median of 1 or 2 mentions
-  understates the rate whose noise the hour carries), and at least the noise floor
+  absolute relative residual (x1.4826) of the last `spread_hours`, r the highest expected
+  volume of the hour and the hours on either side of it (on a thin baseline a median of 1 or 2
+  mentions understates the rate whose noise the hour carries), and at least the noise floor
   `spike_noise_floor`.
 
 Damping is the median's: a running crisis shorter than half the days of history cannot move the
