@@ -414,7 +414,9 @@ class EngineConfig(BaseModel):
         "persistence, or one hour this many times above the bar.",
     )
     resolve_hours: int = Field(
-        default=2, ge=1, description="Calm hours in a row that end an episode (hysteresis)."
+        default=2,
+        ge=1,
+        description="Hours out of the wave whose mean z, at most `resolved_z`, ends an episode.",
     )
     burst_slots: int = Field(
         default=24, ge=4, description="5-minute slots the burst detector reads (the last 2 h)."

@@ -9,8 +9,10 @@ hour is seasonal — hour of day x weekday — and robust:
 - **weekday**: times the volume of the 24 h around the same hour a week (and two weeks) earlier
   over the median volume of the 24 h around that hour on the other days, bounded to
   [`weekly_factor_min`, `weekly_factor_max`]: a brand quiet on Sundays is judged against Sundays;
-- **deviation**: Poisson noise plus a multiplicative spread, √(e + (s·e)²), where s is the median
-  absolute relative residual (x1.4826) of the last `spread_hours`, and at least the noise floor
+- **deviation**: Poisson noise plus a multiplicative spread, √(r + (s·e)²), where s is the median
+  absolute relative residual (x1.4826) of the last `spread_hours`, r the highest expected
+  volume of the hour and the hours on either side of it (on a thin baseline a median of 1 or 2
+  mentions understates the rate whose noise the hour carries), and at least the noise floor
   `spike_noise_floor`.
 
 Damping is the median's: a running crisis shorter than half the days of history cannot move the
@@ -74,6 +76,11 @@ class BurstReading:
 
 def noisy_deviation(mean: float, spread: float, config: EngineConfig) -> float:
     return max(config.spike_noise_floor, math.sqrt(max(mean, 0.0) + (spread * mean) ** 2))
+
+
+def pooled_deviation(expected: float, rate: float, spread: float, config: EngineConfig) -> float:
+    """Poisson noise of `rate` plus the multiplicative spread of `expected`."""
+    return max(config.spike_noise_floor, math.sqrt(max(rate, 0.0) + (spread * expected) ** 2))
 
 
 def _median(values: Sequence[float]) -> float:
@@ -161,7 +168,12 @@ class SeasonalBaseline:
         return self._spread
 
     def deviation(self, index: int) -> float:
-        return noisy_deviation(self.expected(index), self.spread(), self._config)
+        expected = self.expected(index)
+        # On a thin baseline the median of a few same-hour counts (1 or 2) understates the
+        # rate whose Poisson noise the hour carries: the hours on either side of it bound that
+        # rate from the day's shape, and the highest of the three gives the noise.
+        rate = max(expected, self.expected(index - 1), self.expected(index + 1))
+        return pooled_deviation(expected, rate, self.spread(), self._config)
 
     def at(self, index: int) -> Baseline:
         return Baseline(

@@ -12,8 +12,12 @@ judged against the seasonal baseline of that hour (`spike.SeasonalBaseline`):
   each assessment replays the hours afresh (shifted by minutes, so each hour's volume moves a
   little), an episode resting on a single marginal hour would appear and vanish between
   assessments;
-- it ends only after `resolve_hours` *calm* hours in a row (z ≤ `resolved_z`): one quiet hour
-  inside a wave is not its end, and a threshold crossed back and forth does not flicker;
+- it ends on the evidence of calm, as it starts on the evidence of elevation: the last
+  `resolve_hours` hours out of the elevated band average a smoothed z of at most `resolved_z`
+  (one quiet hour inside a wave is not its end), and that bar rises with the hours the wave has
+  stayed out of the band (doubling each hour after `resolve_hours`, up to `elevated_z`): a time
+  margin, so a tail hovering around `resolved_z` does not end at one assessment and revive at
+  the next;
 - after an episode the stage is `resolved` for `episode_memory_hours`, and only a new run of
   elevated hours starts a new episode: the daily cycle cannot bounce it back to `declining`.
 
@@ -32,7 +36,7 @@ hour, by the negativity gate.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from api.engine.config import EngineConfig
 from api.engine.schemas import Stage
@@ -69,7 +73,8 @@ def smoothed(series: Sequence[float], config: EngineConfig) -> list[float]:
 class _Episode:
     start: int
     peak: float
-    calm_run: int = 0
+    calm: list[float] = field(default_factory=list)
+    """z (at least 0) of the hours out of the wave since its last elevated hour."""
     end: int | None = None
 
 
@@ -131,13 +136,25 @@ def crisis_stage(
                 episode = _Episode(start=first, peak=max(levels[first - start : index - start + 1]))
         else:
             episode.peak = max(episode.peak, level)
-            if z <= config.resolved_z and not elevated:
-                episode.calm_run += 1
-                if episode.calm_run >= config.resolve_hours:
+            if elevated:
+                episode.calm = []
+            else:
+                # The end, like the onset, rests on evidence: the last `resolve_hours` hours
+                # out of the wave average at most `resolved_z`. Hour by hour, a tail hovering
+                # around `resolved_z` would end and restart between two assessments (each
+                # replay shifts every hour's volume a little); their mean moves far less.
+                # And the longer the wave stays out of the elevated band, the less calm its end
+                # needs (up to the elevated bar itself): a time margin, so that an end reached
+                # at one assessment is not undone by the next.
+                episode.calm.append(max(z, 0.0))
+                out = len(episode.calm)
+                recent = episode.calm[-config.resolve_hours :]
+                bar = min(
+                    config.elevated_z, config.resolved_z * 2.0 ** (out - config.resolve_hours)
+                )
+                if out >= config.resolve_hours and sum(recent) <= bar * config.resolve_hours:
                     episode.end = index
                     last, episode = episode, None
-            else:
-                episode.calm_run = 0
         elevated_now = elevated
         emerging = (
             (value - expected) / deviation >= config.emerging_z

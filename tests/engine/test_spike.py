@@ -131,3 +131,20 @@ def test_one_loud_slot_is_a_cascade_not_a_burst() -> None:
     lone = burst_reading(slots, baseline, CONFIG)
     assert lone.z > CONFIG.burst_z
     assert not lone.burst
+
+
+def test_a_thin_hour_carries_the_poisson_noise_of_its_neighbours() -> None:
+    # One mention at 03:00 each day, five at 02:00 and 04:00: the median of 03:00 (1) is not the
+    # rate whose noise that hour carries, the hours around it say up to 5.
+    def thin(hour: int) -> float:
+        return 1.0 if hour % 24 == 3 else 5.0 if hour % 24 in (2, 4) else 0.0
+
+    values = [thin(i) for i in range(HOURS - 20)] + [thin(i) for i in range(HOURS - 20, HOURS)]
+    newest = max(i for i in range(HOURS) if i % 24 == 3)
+    series = values[: newest + 1]
+    seasonal = SeasonalBaseline(series, CONFIG)
+    assert seasonal.expected(newest) == 1.0
+    spread = seasonal.spread()
+    alone = math.sqrt(1.0 + (spread * 1.0) ** 2)
+    assert seasonal.deviation(newest) > max(CONFIG.spike_noise_floor, alone)
+    assert seasonal.deviation(newest) == math.sqrt(5.0 + spread**2)

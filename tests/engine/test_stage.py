@@ -97,3 +97,13 @@ def test_the_reading_explains_itself() -> None:
     assert reading.velocity > 0
     assert reading.peak >= reading.level
     assert reading.reason
+
+
+def test_an_ended_wave_stays_ended_while_its_tail_hovers() -> None:
+    # A tail at z ~ 1 hour after hour: once the wave has ended, later hours of the same tail
+    # (each replay moves them a little) do not revive it as `declining`.
+    tail = [*WAVE, *[4.5, 3.5] * 8]
+    stages = [stage_of(tail[:end]) for end in range(len(WAVE) + 1, len(tail) + 1)]
+    assert Stage.resolved in stages
+    first_resolved = stages.index(Stage.resolved)
+    assert all(stage is Stage.resolved for stage in stages[first_resolved:])
