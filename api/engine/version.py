@@ -23,3 +23,7 @@ MODEL_VERSION = "2026.12.3"
 #            episode needs the evidence of two elevated hours (or one far above the bar),
 #            emerging/elevated at z >= 4, a burst is two 5-minute slots in a row at z >= 20.
 MODEL_VERSION = "2026.12.4"
+# 2026.12.5: the radar's episode end judged on the mean z of its calm hours with a bar that
+#            doubles each hour out of the wave; a thin hour's Poisson noise is the highest
+#            expected rate of it and its neighbours.
+MODEL_VERSION = "2026.12.5"
