@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,4 +95,18 @@ def add_missing_indexes(
             AttributeDefinitions=used,
             GlobalSecondaryIndexUpdates=[{"Create": index}],
         )
-        client.get_waiter("table_exists").wait(TableName=table_name)
+        _wait_for_indexes(client, table_name)
+
+
+def _wait_for_indexes(client: DynamoDBClient, table_name: str, timeout: float = 300.0) -> None:
+    """Until the table and every index are ACTIVE: the `table_exists` waiter looks at the table
+    alone, and the next index may only be created once the previous one is built."""
+    deadline = time.monotonic() + timeout
+    while True:
+        table = client.describe_table(TableName=table_name)["Table"]
+        statuses = [i.get("IndexStatus", "ACTIVE") for i in table.get("GlobalSecondaryIndexes", [])]
+        if table["TableStatus"] == "ACTIVE" and all(s == "ACTIVE" for s in statuses):
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the indexes of {table_name} are not ACTIVE after {timeout:.0f} s")
+        time.sleep(0.2)
