@@ -27,7 +27,8 @@ from api.subscriptions.schemas import (
 from api.subscriptions.secrets import SubscriptionSecretsNotConfigured
 from api.subscriptions.service import OwnedSubscription
 
-router = APIRouter(tags=["subscriptions"])
+# Every operation refuses query parameters it does not declare.
+router = APIRouter(tags=["subscriptions"], dependencies=[StrictQuery])
 BASE: Final = "/v1/subscriptions"
 
 SubscriptionIdPath = Annotated[
@@ -62,7 +63,6 @@ SubscriptionDep = Annotated[OwnedSubscription, Depends(get_subscription_dep)]
     operation_id="create_subscription",
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(Conflict, SubscriptionSecretsNotConfigured),
-    dependencies=[StrictQuery],
 )
 def create_subscription(
     body: SubscriptionCreate, principal: PrincipalDep, services: ServicesDep
@@ -75,7 +75,6 @@ def create_subscription(
     BASE,
     operation_id="list_subscriptions",
     responses=problem_responses(InvalidCursor),
-    dependencies=[StrictQuery],
 )
 def list_subscriptions(
     principal: PrincipalDep,
@@ -91,7 +90,6 @@ def list_subscriptions(
     BASE + "/{subscription_id}",
     operation_id="get_subscription",
     responses=problem_responses(NotFound),
-    dependencies=[StrictQuery],
 )
 def get_subscription(
     subscription: SubscriptionDep, principal: PrincipalDep, services: ServicesDep
@@ -104,7 +102,6 @@ def get_subscription(
     BASE + "/{subscription_id}",
     operation_id="update_subscription",
     responses=problem_responses(NotFound, Conflict),
-    dependencies=[StrictQuery],
 )
 def update_subscription(
     subscription: SubscriptionDep,
@@ -121,7 +118,6 @@ def update_subscription(
     operation_id="delete_subscription",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(NotFound),
-    dependencies=[StrictQuery],
 )
 def delete_subscription(
     subscription: SubscriptionDep, principal: PrincipalDep, services: ServicesDep
@@ -135,7 +131,6 @@ def delete_subscription(
     BASE + "/{subscription_id}/rotate-secret",
     operation_id="rotate_subscription_secret",
     responses=problem_responses(NotFound, Conflict, SubscriptionSecretsNotConfigured),
-    dependencies=[StrictQuery],
 )
 def rotate_subscription_secret(
     subscription: SubscriptionDep,
@@ -152,7 +147,6 @@ def rotate_subscription_secret(
     operation_id="test_subscription",
     status_code=status.HTTP_202_ACCEPTED,
     responses=problem_responses(NotFound, Conflict),
-    dependencies=[StrictQuery],
 )
 def test_subscription(
     subscription: SubscriptionDep, principal: PrincipalDep, services: ServicesDep
@@ -165,7 +159,6 @@ def test_subscription(
     BASE + "/{subscription_id}/deliveries",
     operation_id="list_subscription_deliveries",
     responses=problem_responses(NotFound, InvalidCursor),
-    dependencies=[StrictQuery],
 )
 def list_subscription_deliveries(
     subscription: SubscriptionDep,
@@ -183,7 +176,6 @@ def list_subscription_deliveries(
     operation_id="recover_subscription",
     status_code=status.HTTP_202_ACCEPTED,
     responses=problem_responses(NotFound, Conflict),
-    dependencies=[StrictQuery],
 )
 def recover_subscription(
     subscription: SubscriptionDep,
@@ -202,7 +194,6 @@ def recover_subscription(
     operation_id="resend_event",
     status_code=status.HTTP_202_ACCEPTED,
     responses=problem_responses(NotFound, ValidationFailed),
-    dependencies=[StrictQuery],
 )
 def resend_event(
     event_id: EventIdPath, principal: PrincipalDep, services: ServicesDep
