@@ -264,11 +264,8 @@ def _run_dev(port: int, dynamodb_port: int, workspace: str, data_dir: Path) -> i
                 file=sys.stderr,
             )
             return 2
-        # Hook secrets derive from this key: keep it beside the data so registered tools keep
-        # verifying across restarts (git-ignored, local only).
-        os.environ.setdefault("VIGIE_SECRETS_KEY", local_secrets_key(data_dir))
-        # Subscriptions may point at receivers on this machine (never link-local or metadata).
-        os.environ.setdefault("VIGIE_OUTBOUND_ALLOW_CIDRS", "127.0.0.0/8,::1/128")
+        url = f"http://127.0.0.1:{port}"
+        set_dev_environment(url, data_dir)
         from api.settings import get_settings
 
         settings = get_settings()
@@ -280,7 +277,6 @@ def _run_dev(port: int, dynamodb_port: int, workspace: str, data_dir: Path) -> i
         client = create_dynamodb_client(settings)
         create_table(client, settings.table_name)
         key = ApiKeyService(ApiKeyRepository(client, settings.table_name)).create(workspace)
-        url = f"http://127.0.0.1:{port}"
         print(
             f"\nVigie is running on {url} (DynamoDB Local: {settings.dynamodb_endpoint})\n"
             f"Demo workspace '{workspace}' API key:\n\n  export VIGIE_API_KEY={key}\n\n"
@@ -309,6 +305,18 @@ def _run_dev(port: int, dynamodb_port: int, workspace: str, data_dir: Path) -> i
         if local is not None:
             local.stop()
     return 0
+
+
+def set_dev_environment(url: str, data_dir: Path) -> None:
+    """The settings `vigie dev` implies, each unless the shell already set it."""
+    # Hook secrets derive from this key: keep it beside the data so registered tools keep
+    # verifying across restarts (git-ignored, local only).
+    os.environ.setdefault("VIGIE_SECRETS_KEY", local_secrets_key(data_dir))
+    # Subscriptions may point at receivers on this machine (never link-local or metadata).
+    os.environ.setdefault("VIGIE_OUTBOUND_ALLOW_CIDRS", "127.0.0.0/8,::1/128")
+    # The dispatcher serves no request whose host it could borrow: without a base URL, Slack
+    # messages and payloads would carry bare paths instead of console links.
+    os.environ.setdefault("VIGIE_PUBLIC_BASE_URL", url)
 
 
 def start_local_worker(settings: Any, client: Any) -> Any:

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from api.cli import local_secrets_key
+from api.cli import local_secrets_key, set_dev_environment
 from api.local.dynamodb_local import PROJECT_ROOT, free_port, is_listening, stop_process_group
 from api.services import Services
 from api.settings import Settings
@@ -35,6 +35,18 @@ def test_local_secrets_key_is_created_once_private_and_accepted(tmp_path: Path) 
     settings = Settings(secrets_key=SecretStr(first))  # passes the placeholder check
     assert settings.secrets_key is not None
     assert local_secrets_key(tmp_path / "other") != first
+
+
+@pytest.mark.parametrize("configured", [None, "https://vigie.tunnel.example"])
+def test_dev_names_the_url_it_serves_as_public_base_url_unless_one_is_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, configured: str | None
+) -> None:
+    for name in ("VIGIE_PUBLIC_BASE_URL", "VIGIE_SECRETS_KEY", "VIGIE_OUTBOUND_ALLOW_CIDRS"):
+        monkeypatch.delenv(name, raising=False)
+    if configured is not None:
+        monkeypatch.setenv("VIGIE_PUBLIC_BASE_URL", configured)
+    set_dev_environment("http://127.0.0.1:18080", tmp_path)
+    assert Settings().public_base_url == (configured or "http://127.0.0.1:18080")
 
 
 def clean_environment(**extra: str) -> dict[str, str]:
@@ -119,6 +131,8 @@ def test_dev_stopped_with_sigterm_stops_dynamodb_local_and_never_logs_a_hook_tok
 ) -> None:
     headers = {"Authorization": f"Bearer {dev.key}"}
     with httpx.Client(base_url=dev.url, headers=headers, timeout=30) as http:
+        # VIGIE_PUBLIC_BASE_URL is the served URL (the workers' console links use it too).
+        assert http.get("/openapi.json").json()["servers"][0]["url"] == dev.url
         assert http.post("/v1/brands", json={"id": "acme", "name": "ACME"}).status_code == 201
         hook = http.post(
             "/v1/hook-sources", json={"source": "youscan", "auth": "url_token", "brand_id": "acme"}
