@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from api.engine import AggregateBucket, EngineConfig, mention_counters, triage_mention
+from api.engine.factors import BrandSignals
 from api.engine.mention import Mention
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -82,3 +83,20 @@ def hourly_buckets(
 ) -> list[AggregateBucket]:
     """Buckets from {hours before `at` (1 = the last full hour): counters}, in time order."""
     return [bucket(hours, per_hour[hours], at=at) for hours in sorted(per_hour, reverse=True)]
+
+
+# A brand nothing happens to: tier tests change the one signal they are about.
+CALM_SIGNALS = BrandSignals(
+    score=5,
+    negative_gate=0.0,
+    spike_strength=0.0,
+    executive_mentions=0.0,
+    executive_mentions_in_window=0.0,
+    public_mentions=0.0,
+    private_mentions=0.0,
+    severe_mentions=0.0,
+    major_mentions=0.0,
+    misinformation_mentions=0.0,
+    amplifiers=0.0,
+    topics=(),
+)

@@ -6,29 +6,13 @@ from dataclasses import replace
 
 import pytest
 
-from api.engine.factors import BrandSignals
 from api.engine.schemas import Stage, Tier
 from api.engine.tiers import brand_tier
-from tests.engine.factories import CONFIG
-
-CALM = BrandSignals(
-    score=5,
-    negative_gate=0.0,
-    spike_strength=0.0,
-    executive_mentions=0.0,
-    executive_mentions_in_window=0.0,
-    public_mentions=0.0,
-    private_mentions=0.0,
-    severe_mentions=0.0,
-    major_mentions=0.0,
-    misinformation_mentions=0.0,
-    amplifiers=0.0,
-    topics=(),
-)
+from tests.engine.factories import CALM_SIGNALS, CONFIG
 
 
 def tier_of(stage: Stage = Stage.growing, /, **changes: float) -> Tier:
-    return brand_tier(replace(CALM, **changes), stage, CONFIG).tier  # type: ignore[arg-type]
+    return brand_tier(replace(CALM_SIGNALS, **changes), stage, CONFIG).tier  # type: ignore[arg-type]
 
 
 def test_a_calm_brand_is_watched() -> None:

@@ -10,11 +10,11 @@ from datetime import timedelta
 from api.engine import AggregateBucket, BrandRiskAssessment, Tier, assess_brand
 from api.engine import counters as names
 from api.engine.assessment import level_for_score
-from api.engine.factors import BrandSignals
 from api.engine.mention import Mention
 from api.engine.schemas import Stage
 from api.engine.tiers import TierDecision, held_tier
 from tests.engine.factories import (
+    CALM_SIGNALS,
     CONFIG,
     NOW,
     add_counters,
@@ -144,20 +144,7 @@ def test_networks_carrying_criticism_are_counted_over_the_window() -> None:
 def test_the_tier_holds_while_the_score_eases_just_under_the_bar() -> None:
     bar = CONFIG.respond_min_score
     watch = TierDecision(Tier.watch, "tier.watch", "Nothing spreads.")
-    signals = BrandSignals(
-        score=bar - 3,
-        negative_gate=1.0,
-        spike_strength=0.0,
-        executive_mentions=0.0,
-        executive_mentions_in_window=0.0,
-        public_mentions=0.0,
-        private_mentions=0.0,
-        severe_mentions=0.0,
-        major_mentions=0.0,
-        misinformation_mentions=0.0,
-        amplifiers=0.0,
-        topics=(),
-    )
+    signals = replace(CALM_SIGNALS, score=bar - 3, negative_gate=1.0)
     held = held_tier(watch, signals, lambda hours: bar + 5 if hours == 8 else 0, CONFIG)
     assert (held.tier, held.code) == (Tier.respond_publicly, "tier.held")
     assert held_tier(watch, signals, lambda _: bar - 1, CONFIG) is watch

@@ -1,4 +1,4 @@
-"""Outbound test helpers: a real HTTP receiver on 127.0.0.1 and a subscribe() call."""
+"""Outbound test helpers: a real HTTP receiver on 127.0.0.1, subscribe(), the delivery log."""
 
 from __future__ import annotations
 
@@ -8,12 +8,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi.testclient import TestClient
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass
@@ -94,3 +91,17 @@ def subscribe(client: TestClient, url: str, **overrides: Any) -> dict[str, Any]:
     assert response.status_code == 201, response.text
     created: dict[str, Any] = response.json()
     return created
+
+
+def wait_for_log(client: TestClient, subscription_id: str, count: int) -> list[dict[str, Any]]:
+    """The subscription's delivery log once it holds `count` attempts or more."""
+    deadline = time.monotonic() + 30
+    while True:
+        items: list[dict[str, Any]] = client.get(
+            f"/v1/subscriptions/{subscription_id}/deliveries"
+        ).json()["items"]
+        if len(items) >= count:
+            return items
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{len(items)} of {count} attempts logged")
+        time.sleep(0.05)

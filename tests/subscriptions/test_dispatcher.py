@@ -31,20 +31,7 @@ from api.subscriptions.schemas import EventType, SubscriptionCreate
 from api.subscriptions.ssrf import parse_allow_cidrs
 from api.subscriptions.transport import HttpSender, SendResult, parse_retry_after
 from api.workspaces.service import Principal
-from tests.subscriptions.receivers import Receiver, subscribe
-
-
-def _wait_for_log(client: TestClient, subscription_id: str, count: int) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + 30
-    while True:
-        items: list[dict[str, Any]] = client.get(
-            f"/v1/subscriptions/{subscription_id}/deliveries"
-        ).json()["items"]
-        if len(items) >= count:
-            return items
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{len(items)} of {count} attempts logged")
-        time.sleep(0.05)
+from tests.subscriptions.receivers import Receiver, subscribe, wait_for_log
 
 
 def _seconds(later: str, earlier: str) -> float:
@@ -79,7 +66,7 @@ def test_a_receivers_retry_after_sets_the_next_attempt(
     receiver.respond = lambda _: (503, {"retry-after": "3"}, b"busy")
     created = subscribe(client, receiver.url)
     client.post(f"/v1/subscriptions/{created['id']}/test")
-    (first,) = _wait_for_log(client, created["id"], 1)
+    (first,) = wait_for_log(client, created["id"], 1)
     assert first["state"] == "retrying"
     # The schedule says 0.2 s (±10 %): the receiver's 3 s wins.
     assert settings.subscription_retry_schedule[0] < 1
@@ -163,7 +150,7 @@ def test_failures_younger_than_n_days_do_not_disable(
     created = subscribe(client, receiver.url)
     _age_failures(services, workspace, created["id"], 0.5)  # the setting is 5 days
     client.post(f"/v1/subscriptions/{created['id']}/test")
-    assert _wait_for_log(client, created["id"], 3)[0]["state"] == "dead_lettered"
+    assert wait_for_log(client, created["id"], 3)[0]["state"] == "dead_lettered"
     assert client.get(f"/v1/subscriptions/{created['id']}").json()["enabled"] is True
 
 
@@ -219,7 +206,7 @@ def test_re_enabling_resets_the_failure_tracking(
     # Its next failures start a new count: 30 old days do not disable it at the first one.
     receiver.respond = lambda _: (500, {}, b"down")
     client.post(f"{path}/test")
-    assert _wait_for_log(client, created["id"], 3)[0]["state"] == "dead_lettered"
+    assert wait_for_log(client, created["id"], 3)[0]["state"] == "dead_lettered"
     after = repository.get_subscription(workspace, created["id"]) or {}
     assert after["enabled"] is True
     assert time.time() - float(after["failing_since"]) < 600
@@ -293,7 +280,7 @@ def test_the_log_keeps_the_first_2_kb_of_an_answer(
     receiver.respond = lambda _: (500, {}, b"e" * 5000)
     created = subscribe(client, receiver.url)
     client.post(f"/v1/subscriptions/{created['id']}/test")
-    (attempt,) = _wait_for_log(client, created["id"], 1)[-1:]
+    (attempt,) = wait_for_log(client, created["id"], 1)[-1:]
     assert attempt["response_excerpt"] == "e" * 2048
     assert attempt["status_code"] == 500
     assert attempt["latency_ms"] >= 0

@@ -10,7 +10,7 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 from api.local.dispatch_loop import LocalWorker
 from api.services import Services
-from tests.subscriptions.receivers import Receiver, subscribe
+from tests.subscriptions.receivers import Receiver, subscribe, wait_for_log
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 
@@ -151,7 +151,7 @@ def test_test_event_arrives_signed_and_is_logged(
     assert payload["type"] == "subscription.test"
     assert payload["data"]["subscription_id"] == created["id"]
     assert delivery.headers["webhook-id"] == queued.json()["event_id"]
-    log = _wait_for_log(client, created["id"], 1)
+    log = wait_for_log(client, created["id"], 1)
     (attempt,) = log
     assert attempt["event_id"] == queued.json()["event_id"]
     assert attempt["status_code"] == 204
@@ -195,7 +195,7 @@ def test_failures_retry_then_dead_letter_then_recover(
     created = subscribe(client, receiver.url)
     event_id = client.post(f"/v1/subscriptions/{created['id']}/test").json()["event_id"]
     # The schedule of these tests is 2 retries: 3 attempts, then dead-lettered.
-    log = _wait_for_log(client, created["id"], 3)
+    log = wait_for_log(client, created["id"], 3)
     assert [a["attempt"] for a in log] == [3, 2, 1]
     assert [a["state"] for a in log] == ["dead_lettered", "retrying", "retrying"]
     assert log[1]["next_retry_at"] is not None
@@ -209,7 +209,7 @@ def test_failures_retry_then_dead_letter_then_recover(
     assert recovered.json()["event_ids"] == [event_id]
     last = receiver.wait_for(4)[3]
     assert last.headers["webhook-id"] == event_id
-    assert _wait_for_log(client, created["id"], 4)[0]["state"] == "delivered"
+    assert wait_for_log(client, created["id"], 4)[0]["state"] == "delivered"
 
     resent = client.post(f"/v1/events/{event_id}/resend")
     assert resent.status_code == 202
@@ -249,21 +249,6 @@ def test_unknown_event_and_hostile_ids_are_404(client: TestClient) -> None:
     assert client.post("/v1/events/..%2F..%2Fx/resend").status_code == 404
     assert client.get("/v1/subscriptions/sub_%00").status_code == 404
     assert client.get("/v1/subscriptions/x/deliveries?cursor=abc").status_code in {400, 404}
-
-
-def _wait_for_log(client: TestClient, subscription_id: str, count: int) -> list[dict[str, object]]:
-    import time
-
-    deadline = time.monotonic() + 30
-    while True:
-        items: list[dict[str, object]] = client.get(
-            f"/v1/subscriptions/{subscription_id}/deliveries"
-        ).json()["items"]
-        if len(items) >= count:
-            return items
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{len(items)} of {count} attempts logged")
-        time.sleep(0.05)
 
 
 def test_recover_since_an_unrepresentable_instant_is_422(
