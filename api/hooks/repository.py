@@ -20,8 +20,8 @@ from botocore.exceptions import ClientError
 
 from api.hooks.schemas import HookAuth, HookSourceName
 from api.storage import keys
-from api.storage.codec import from_item, to_attribute, to_item
-from api.storage.pages import query_prefix_page
+from api.storage.codec import to_attribute, to_item
+from api.storage.pages import get_by_key, query_prefix_page
 from api.storage.retry import cancellation_reasons
 
 if TYPE_CHECKING:
@@ -155,12 +155,8 @@ class HookRepository:
 
     def get(self, hook_id: str) -> HookSourceRecord | None:
         # Strongly consistent: a source is used (or rotated) right after it is registered.
-        response = self._client.get_item(
-            TableName=self._table,
-            Key=to_item({"PK": keys.hook_source_pk(hook_id), "SK": _ROUTE_SK}),
-            ConsistentRead=True,
-        )
-        return _record_from_item(from_item(response["Item"])) if "Item" in response else None
+        item = get_by_key(self._client, self._table, pk=keys.hook_source_pk(hook_id), sk=_ROUTE_SK)
+        return _record_from_item(item) if item is not None else None
 
     def list(
         self, workspace: str, limit: int, after_hook_id: str | None
@@ -308,14 +304,11 @@ class HookRepository:
 
     def claimed_delivery(self, hook_id: str, digest: str) -> tuple[str, bool] | None:
         """(brand id, still pending) of a claimed delivery; None when there is none."""
-        response = self._client.get_item(
-            TableName=self._table,
-            Key=to_item({"PK": keys.hook_delivery_pk(hook_id, digest), "SK": _DELIVERY_SK}),
-            ConsistentRead=True,
+        item = get_by_key(
+            self._client, self._table, pk=keys.hook_delivery_pk(hook_id, digest), sk=_DELIVERY_SK
         )
-        if "Item" not in response:
+        if item is None:
             return None
-        item = from_item(response["Item"])
         return str(item.get("brand_id", "")), bool(item.get("pending", False))
 
     def release_delivery(self, hook_id: str, digest: str) -> None:

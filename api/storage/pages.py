@@ -1,4 +1,5 @@
-"""One page of the items under a partition key whose sort keys share a prefix (workspace lists)."""
+"""Reads of listed items (workspace lists): one item by its key, or one page of the items under
+a partition key whose sort keys share a prefix."""
 
 from __future__ import annotations
 
@@ -9,6 +10,20 @@ from api.storage.retry import with_retries
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+
+def get_by_key(
+    client: DynamoDBClient, table: str, *, pk: str, sk: str, consistent: bool = True
+) -> dict[str, Any] | None:
+    """The decoded item at (`pk`, `sk`); None when there is none.
+
+    Strongly consistent unless told otherwise: these items are read back right after a write
+    (a key used once created, a source rotated once registered).
+    """
+    response = client.get_item(
+        TableName=table, Key=to_item({"PK": pk, "SK": sk}), ConsistentRead=consistent
+    )
+    return from_item(response["Item"]) if "Item" in response else None
 
 
 def query_prefix_page(

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from api.storage import keys
-from api.storage.codec import from_item, to_attribute, to_item
-from api.storage.pages import query_prefix_page
+from api.storage.codec import to_attribute, to_item
+from api.storage.pages import get_by_key, query_prefix_page
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -146,13 +146,15 @@ class ApiKeyRepository:
             self._client.put_item(TableName=self._table, Item=to_item(listing))
 
     def get(self, key_hash: str) -> StoredApiKey | None:
-        response = self._client.get_item(
-            TableName=self._table,
-            Key=to_item({"PK": keys.api_key_pk(key_hash), "SK": _CREDENTIAL_SK}),
+        item = get_by_key(
+            self._client,
+            self._table,
+            pk=keys.api_key_pk(key_hash),
+            sk=_CREDENTIAL_SK,
+            consistent=False,
         )
-        if "Item" not in response:
+        if item is None:
             return None
-        item = from_item(response["Item"])
         expires_at = item.get("expires_at")
         return StoredApiKey(
             key_hash=key_hash,
@@ -165,12 +167,13 @@ class ApiKeyRepository:
         )
 
     def get_listed(self, workspace: str, key_id: str) -> ListedApiKey | None:
-        response = self._client.get_item(
-            TableName=self._table,
-            Key=to_item({"PK": keys.workspace_pk(workspace), "SK": api_key_listing_sk(key_id)}),
-            ConsistentRead=True,
+        item = get_by_key(
+            self._client,
+            self._table,
+            pk=keys.workspace_pk(workspace),
+            sk=api_key_listing_sk(key_id),
         )
-        return _listed(from_item(response["Item"])) if "Item" in response else None
+        return _listed(item) if item is not None else None
 
     def list(
         self, workspace: str, limit: int, after_key_id: str | None
