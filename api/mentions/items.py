@@ -12,11 +12,35 @@ from api.engine.mention import Mention
 from api.engine.schemas import MentionTriage, Tier
 from api.mentions.schemas import StoredMention
 from api.queue.schemas import Handling, HandlingStatus
-from api.storage.codec import from_item
+from api.storage.codec import from_item, to_attribute
 
 # The handling status, copied out of the `handling` JSON document so that a listing can filter
 # on it (answered, moved to private, dismissed); `open` mentions are listed from the queue index.
 STATUS_ATTRIBUTE = "handling_status"
+
+
+def status_condition(status: HandlingStatus) -> tuple[str, dict[str, Any]]:
+    """A FilterExpression selecting the mention items `handling_from_item` decodes as `status`,
+    and its values.
+
+    Items handled before `handling_status` was written hold the status in the `handling` JSON
+    alone. Pydantic writes that JSON compact, `status` first (`{"status":"answered",...`), the
+    form every such item has: a prefix match reads it without a migration. Items written since
+    carry the attribute, so the prefix never has to follow later changes to `Handling`.
+    """
+    values = {
+        ":status": to_attribute(status.value),
+        ":legacy_status": to_attribute(f'{{"status":"{status.value}"'),
+    }
+    condition = (
+        f"{STATUS_ATTRIBUTE} = :status OR (attribute_not_exists({STATUS_ATTRIBUTE}) "
+        "AND begins_with(handling, :legacy_status))"
+    )
+    if status is HandlingStatus.open:
+        # Never handled: open by default above `watch`.
+        condition += " OR (attribute_not_exists(handling) AND tier <> :watch)"
+        values[":watch"] = to_attribute(Tier.watch.value)
+    return f"({condition})", values
 
 
 def handling_from_item(item: dict[str, Any], tier: Tier) -> Handling | None:
