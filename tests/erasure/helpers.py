@@ -67,12 +67,17 @@ def angry(external_id: str, minutes_ago: float, handle: str = "@someone") -> dic
 
 
 def counter_totals(
-    dynamodb: DynamoDBClient, settings: Settings, workspace: str, brand_id: str
+    dynamodb: DynamoDBClient,
+    settings: Settings,
+    workspace: str,
+    brand_id: str,
+    mention_shards: int = 1,
 ) -> dict[tuple[str, str], float]:
     """(bucket sort key, counter) -> the sum over every shard; zeros left out (an erased
-    mention's counters are subtracted, not removed)."""
+    mention's counters are subtracted, not removed). A sharded brand spreads its counters
+    over max(aggregate_shards, mention_shards) items."""
     totals: dict[tuple[str, str], float] = {}
-    for shard in range(settings.aggregate_shards):
+    for shard in range(max(settings.aggregate_shards, mention_shards)):
         response = dynamodb.query(
             TableName=settings.table_name,
             KeyConditionExpression="PK = :pk",
