@@ -11,7 +11,16 @@ from mypy_boto3_dynamodb import DynamoDBClient
 
 from api.settings import Settings
 from api.storage.codec import from_item
-from tests.factories import mention
+from tests.factories import create_brand, create_sharded_brand, mention
+
+
+def new_brand(
+    client: TestClient, dynamodb: DynamoDBClient, settings: Settings, workspace: str, shards: int
+) -> str:
+    """A brand of `shards` mention shards in the client's workspace (1: through the API)."""
+    if shards == 1:
+        return create_brand(client)
+    return create_sharded_brand(dynamodb, settings.table_name, workspace, shards)
 
 
 def scan_table(
