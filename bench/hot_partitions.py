@@ -214,6 +214,19 @@ def simulate_writes(
     return {where: total * rate / len(mentions) for where, total in units.items()}
 
 
+def simulate(
+    settings: Settings,
+    mentions: Sequence[NewMention],
+    batch: int,
+    rate: int,
+    risk_rru: float,
+    shards: int = 1,
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Writes and reads per (index, partition key), one assessment per POST (cost_model.py)."""
+    writes = simulate_writes(settings, mentions, batch, rate, shards)
+    return writes, simulate_reads(settings, shards, rate / batch, 0.0, risk_rru)
+
+
 def simulate_reads(
     settings: Settings,
     shards: int,

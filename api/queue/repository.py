@@ -173,20 +173,25 @@ class QueueRepository:
                     MAX_COUNTED - overdue,
                 )
                 overdue += late
-            first = with_retries(
-                lambda _, pk=pk: self._client.query(
-                    TableName=self._table,
-                    IndexName=QUEUE_KEYS_INDEX,
-                    KeyConditionExpression="GSI3PK = :pk",
-                    ExpressionAttributeValues={":pk": pk},
-                    Limit=1,
-                ),
-                what="a queue count",
-            )
-            items = first.get("Items", [])
-            if items and (earliest is None or items[0]["GSI3SK"]["S"] < earliest):
-                earliest = items[0]["GSI3SK"]["S"]
+            first = self._first_key(pk)
+            if first is not None and (earliest is None or first < earliest):
+                earliest = first
         return open_count, overdue, earliest, truncated
+
+    def _first_key(self, pk: Any) -> str | None:
+        """The earliest GSI3SK of one shard's queue."""
+        response = with_retries(
+            lambda _: self._client.query(
+                TableName=self._table,
+                IndexName=QUEUE_KEYS_INDEX,
+                KeyConditionExpression="GSI3PK = :pk",
+                ExpressionAttributeValues={":pk": pk},
+                Limit=1,
+            ),
+            what="a queue count",
+        )
+        items = response.get("Items", [])
+        return str(items[0]["GSI3SK"]["S"]) if items else None
 
     def _count(
         self, condition: str, values: dict[str, Any], at_most: int = MAX_COUNTED
