@@ -26,6 +26,7 @@ from api.storage.buckets import (
     slot_starts,
 )
 from api.storage.codec import from_item, to_attribute
+from api.storage.fanout import query_each
 from api.storage.retry import DEFAULT_ATTEMPTS, with_retries
 from api.storage.shards import ShardCounts
 
@@ -166,24 +167,33 @@ class AggregateRepository:
         (bounded alike), merged, newest first, the first `_HOT_CANDIDATES_LIMIT` kept.
         """
         start = at - timedelta(hours=config.window_hours)
-        raw_items: list[Any] = []
         shards = self.shard_counts.mention_shards(workspace, brand_id)
-        for shard in range(shards):
-            response = self._query(
-                {
-                    "TableName": self._table,
-                    "IndexName": "GSI2",
-                    "KeyConditionExpression": "GSI2PK = :pk AND GSI2SK BETWEEN :from AND :to",
-                    "ExpressionAttributeValues": {
-                        ":pk": to_attribute(keys.hot_mentions_pk(workspace, brand_id, shard)),
-                        ":from": to_attribute(keys.format_instant(start)),
-                        ":to": to_attribute(keys.format_instant(at) + "#~"),
-                    },
-                    "ScanIndexForward": False,
-                    "Limit": _HOT_CANDIDATES_LIMIT,
-                }
-            )
-            raw_items.extend(response.get("Items", []))
+        requests = [
+            {
+                "TableName": self._table,
+                "IndexName": "GSI2",
+                "KeyConditionExpression": "GSI2PK = :pk AND GSI2SK BETWEEN :from AND :to",
+                "ExpressionAttributeValues": {
+                    ":pk": to_attribute(keys.hot_mentions_pk(workspace, brand_id, shard)),
+                    ":from": to_attribute(keys.format_instant(start)),
+                    ":to": to_attribute(keys.format_instant(at) + "#~"),
+                },
+                "ScanIndexForward": False,
+                "Limit": _HOT_CANDIDATES_LIMIT,
+            }
+            for shard in range(shards)
+        ]
+        raw_items: list[Any] = []
+        if shards == 1:
+            raw_items.extend(self._query(requests[0]).get("Items", []))
+        else:
+            for response in query_each(
+                lambda request: self._client.query(**request),
+                requests,
+                what="a read",
+                attempts=self._max_attempts,
+            ):
+                raw_items.extend(response.get("Items", []))
         if shards > 1:
             raw_items.sort(key=lambda raw: str(raw["GSI2SK"]["S"]), reverse=True)
             del raw_items[_HOT_CANDIDATES_LIMIT:]

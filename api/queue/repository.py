@@ -19,7 +19,7 @@ from api.mentions.items import STATUS_ATTRIBUTE, stored_mention_from_item
 from api.queue.schemas import Handling, HandlingStatus
 from api.storage import keys
 from api.storage.codec import to_attribute, to_item
-from api.storage.fanout import merged_page, per_shard_limit
+from api.storage.fanout import at_once, merged_page, per_shard_limit
 from api.storage.retry import error_code, with_retries
 from api.storage.shards import ShardCounts
 
@@ -145,38 +145,30 @@ class QueueRepository:
     def count_open(
         self, workspace: str, brand_id: str, now: datetime
     ) -> tuple[int, int, str | None, bool]:
-        """(open, overdue, earliest GSI3SK, truncated), from COUNT queries of the keys-only index
-        (per shard: MAX_COUNTED in all, the earliest of the shards' first keys).
+        """(open, overdue, earliest GSI3SK, truncated), from COUNT queries of the keys-only index:
+        each shard's (at once, for a sharded brand), summed to MAX_COUNTED at most, the earliest
+        of the shards' first keys.
 
         COUNT answers carry no items: neither DynamoDB nor botocore serialises 1,000 keys.
         """
         overdue_before = to_attribute(keys.format_instant(now))
-        open_count = overdue = 0
-        truncated = False
-        earliest: str | None = None
-        for shard in range(self._shards.mention_shards(workspace, brand_id)):
+
+        def shard_counts(shard: int) -> tuple[int, bool, int, str | None]:
             pk = to_attribute(keys.queue_pk(workspace, brand_id, shard))
-            if open_count < MAX_COUNTED:
-                counted, more = self._count("GSI3PK = :pk", {":pk": pk}, MAX_COUNTED - open_count)
-                open_count += counted
-                truncated = truncated or more
-            else:
-                # Past MAX_COUNTED: whether this shard adds any is all that matters.
-                counted, _ = self._count("GSI3PK = :pk", {":pk": pk}, 1)
-                truncated = truncated or counted > 0
+            counted, more = self._count("GSI3PK = :pk", {":pk": pk})
             if not counted:
-                continue
-            if overdue < MAX_COUNTED:
-                late, _ = self._count(
-                    "GSI3PK = :pk AND GSI3SK < :now",
-                    {":pk": pk, ":now": overdue_before},
-                    MAX_COUNTED - overdue,
-                )
-                overdue += late
-            first = self._first_key(pk)
-            if first is not None and (earliest is None or first < earliest):
-                earliest = first
-        return open_count, overdue, earliest, truncated
+                return 0, False, 0, None
+            late, _ = self._count(
+                "GSI3PK = :pk AND GSI3SK < :now", {":pk": pk, ":now": overdue_before}
+            )
+            return counted, more, late, self._first_key(pk)
+
+        per_shard = at_once(shard_counts, range(self._shards.mention_shards(workspace, brand_id)))
+        total = sum(counted for counted, _, _, _ in per_shard)
+        truncated = total > MAX_COUNTED or any(more for _, more, _, _ in per_shard)
+        overdue = min(MAX_COUNTED, sum(late for _, _, late, _ in per_shard))
+        firsts = [first for _, _, _, first in per_shard if first is not None]
+        return min(total, MAX_COUNTED), overdue, min(firsts, default=None), truncated
 
     def _first_key(self, pk: Any) -> str | None:
         """The earliest GSI3SK of one shard's queue."""
@@ -193,17 +185,15 @@ class QueueRepository:
         items = response.get("Items", [])
         return str(items[0]["GSI3SK"]["S"]) if items else None
 
-    def _count(
-        self, condition: str, values: dict[str, Any], at_most: int = MAX_COUNTED
-    ) -> tuple[int, bool]:
-        """Items matching `condition`, up to `at_most`; and whether more remain."""
+    def _count(self, condition: str, values: dict[str, Any]) -> tuple[int, bool]:
+        """Items matching `condition`, up to MAX_COUNTED; and whether more remain."""
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": QUEUE_KEYS_INDEX,
             "KeyConditionExpression": condition,
             "ExpressionAttributeValues": values,
             "Select": "COUNT",
-            "Limit": at_most,
+            "Limit": MAX_COUNTED,
         }
         counted = 0
         while True:
@@ -212,7 +202,7 @@ class QueueRepository:
             last = response.get("LastEvaluatedKey")
             if last is None:
                 return counted, False
-            if counted >= at_most:
+            if counted >= MAX_COUNTED:
                 return counted, True
             request["ExclusiveStartKey"] = last
-            request["Limit"] = at_most - counted
+            request["Limit"] = MAX_COUNTED - counted

@@ -19,11 +19,13 @@ import math
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from api.storage.retry import with_retries
+from api.storage.retry import DEFAULT_ATTEMPTS, with_retries
 
 Query = Callable[[dict[str, Any]], Any]
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(slots=True)
@@ -34,6 +36,32 @@ class _Stream:
     bound: str | None = None
     """Sort key of the last item this shard evaluated; what follows it is unread."""
     done: bool = False
+
+
+def at_once(function: Callable[[T], R], inputs: Sequence[T]) -> list[R]:
+    """`function` of each input, in order; several run at once (threads: botocore clients are
+    thread-safe), so a brand's N shards cost about one round trip, not N."""
+    if len(inputs) <= 1:
+        return [function(value) for value in inputs]
+    from concurrent.futures import ThreadPoolExecutor  # only sharded brands pay the import
+
+    with ThreadPoolExecutor(max_workers=min(16, len(inputs))) as pool:
+        return list(pool.map(function, inputs))
+
+
+def query_each(
+    query: Query,
+    requests: Sequence[dict[str, Any]],
+    *,
+    what: str,
+    attempts: int = DEFAULT_ATTEMPTS,
+) -> list[Any]:
+    """The responses of one Query per shard, in order, read at once."""
+
+    def read(request: dict[str, Any]) -> Any:
+        return with_retries(lambda _: query(request), what=what, attempts=attempts)
+
+    return at_once(read, requests)
 
 
 def per_shard_limit(page: int, shards: int) -> int:
@@ -92,15 +120,9 @@ def merged_page(
         return with_retries(lambda _: query(request), what=what)
 
     # The first read of every shard at once: a page costs one round trip, not N.
-    if len(streams) > 1:
-        from concurrent.futures import ThreadPoolExecutor  # only sharded brands pay the import
-
-        with ThreadPoolExecutor(max_workers=min(16, len(streams))) as pool:
-            responses = list(pool.map(read, [prepare(s) for s in streams]))
-        for stream, response in zip(streams, responses, strict=True):
-            absorb(stream, response)
-    else:
-        absorb(streams[0], read(prepare(streams[0])))
+    first = query_each(query, [prepare(stream) for stream in streams], what=what)
+    for stream, response in zip(streams, first, strict=True):
+        absorb(stream, response)
 
     items: list[Any] = []
     last_key: str | None = None

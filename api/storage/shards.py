@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 # The most shards a brand may have: a listing page or a queue count is one Query per shard.
 MAX_MENTION_SHARDS = 64
 SHARDS_ATTRIBUTE = "mention_shards"
+_MAX_REMEMBERED = 10_000
 
 
 def shards_of_item(item: dict[str, Any]) -> int:
@@ -42,6 +43,8 @@ class ShardCounts:
         self._known: dict[tuple[str, str], int] = {}
 
     def remember(self, workspace: str, brand_id: str, shards: int) -> None:
+        if len(self._known) >= _MAX_REMEMBERED:
+            self._known.clear()  # a container serves a few brands; bounded all the same
         self._known[(workspace, brand_id)] = shards
 
     def forget(self, workspace: str, brand_id: str) -> None:
@@ -68,7 +71,7 @@ class ShardCounts:
             return 1  # no such brand (yet): nothing of it is sharded; not remembered
         raw = response["Item"].get(SHARDS_ATTRIBUTE, {})
         shards = shards_of_item({SHARDS_ATTRIBUTE: raw.get("N", 1)})
-        self._known[(workspace, brand_id)] = shards
+        self.remember(workspace, brand_id, shards)
         return shards
 
     def counter_shards(self, workspace: str, brand_id: str, aggregate_shards: int) -> int:
