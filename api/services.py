@@ -24,6 +24,7 @@ from api.quotas.repository import QuotaRepository
 from api.quotas.service import QuotaService
 from api.secrets_key import SecretsKey
 from api.settings import Settings
+from api.storage.shards import ShardCounts
 from api.subscriptions.repository import SubscriptionRepository
 from api.subscriptions.secrets import MasterKey
 from api.subscriptions.service import SubscriptionService
@@ -51,12 +52,20 @@ class Services:
 
 def build_services(settings: Settings, client: DynamoDBClient) -> Services:
     table = settings.table_name
-    aggregates = AggregateRepository(client, table, settings.aggregate_shards)
+    # Each brand's mention shard count, learnt from its brand item (api/storage/shards.py).
+    shard_counts = ShardCounts(client, table)
+    aggregates = AggregateRepository(
+        client, table, settings.aggregate_shards, shard_counts=shard_counts
+    )
     assessments = AssessmentService(aggregates, settings)
     mentions = MentionRepository(
         client, table, aggregates, bucket_seconds=settings.engine.bucket_seconds
     )
-    brands = BrandService(BrandRepository(client, table))
+    brands = BrandService(
+        BrandRepository(client, table, shard_counts),
+        settings.mention_shards,
+        settings.workspace_mention_shards,
+    )
     # One master key per process: hooks and subscriptions derive from the same one.
     secrets_key = SecretsKey(settings)
     subscriptions = SubscriptionService(
@@ -84,9 +93,9 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
         hook_receiver=HookReceiver(hooks, brands, mention_service, keyring, settings),
         idempotency=IdempotencyService(client, table, settings.idempotency_ttl_seconds),
         subscriptions=subscriptions,
-        queue=QueueService(QueueRepository(client, table), mention_service),
+        queue=QueueService(QueueRepository(client, table, shard_counts), mention_service),
         erasures=ErasureService(
-            ErasureRepository(client, table),
+            ErasureRepository(client, table, shard_counts),
             brands,
             hook_sources,
             subscriptions,

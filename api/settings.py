@@ -36,6 +36,15 @@ class Settings(BaseSettings):
 
     retention_days: Annotated[int, Field(ge=1, le=3650)] = 90
     aggregate_shards: Annotated[int, Field(ge=1, le=64)] = 4
+    # Partition keys a new brand's mentions (and their time, hot and queue indexes) are spread
+    # over, fixed at the brand's creation (api/storage/shards.py): every listing, queue count
+    # and hot-mention read is one Query per shard, so 1 unless the workspace is expected to
+    # push hundreds of mentions a second to one brand (VIGIE_WORKSPACE_MENTION_SHARDS, JSON:
+    # `{"acme": 32}`, like the quotas; docs/architecture.md "Hot partitions").
+    mention_shards: Annotated[int, Field(ge=1, le=64)] = 1
+    workspace_mention_shards: dict[str, Annotated[int, Field(ge=1, le=64)]] = Field(
+        default_factory=dict
+    )
     max_body_bytes: Annotated[int, Field(ge=1024)] = 1_048_576
     max_mentions_per_batch: Annotated[int, Field(ge=1, le=100)] = 100
     future_tolerance_seconds: Annotated[int, Field(ge=0)] = 300

@@ -333,7 +333,8 @@ def prepare_new_mentions(
 
 def mention_item(stack: Stack, brand_id: str, new: NewMention) -> dict[str, Any]:
     """The DynamoDB item of a mention, built by MentionRepository's own item builder."""
-    return dict(to_item(MentionRepository._mention_item(stack.workspace, brand_id, new)))
+    repository = stack.services.mentions._repository  # its shard count of the brand too
+    return dict(to_item(repository._mention_item(stack.workspace, brand_id, new)))
 
 
 # --- reading the table back ----------------------------------------------------------------

@@ -14,17 +14,29 @@ through `_mention_item`, counter Updates through `AggregateRepository.update_act
   carries the index's key (GSI1 time order: all; GSI2 hot: the risky ones, keys + risk +
   mention_id; GSI3 queue: the open ones, ALL; GSI4: its keys only).
 
-Reads: every `POST …/mentions` answers a fresh assessment. A recording stub client run through the
-real `AssessmentService.assess` gives the partitions it queries and how many queries; their read
-units are spread evenly over those queries, `--risk-rru` in total (default 5.0: what
-bench/cost_model.py measured for one GET /risk on DynamoDB Local).
+Sharding (docs/architecture.md "Hot partitions"): the viral brand was created with `--shards`
+mention shards (default 32); each row shows the busiest key of its family, N = 1 (today's keys)
+and N = `--shards` side by side. The brand's shard count is handed to the real builders through
+`ShardCounts`, as the brand item would; counter writes take the aggregate shard the code's first
+attempt would (`MentionRepository._counter_shard`).
+
+Reads: a batch `POST …/mentions` answers a fresh assessment (one per POST). A single-mention POST
+answers its container's cached assessment (issue 16 item 2), re-read at most every
+`--refresh-seconds` by each of `--containers` containers: containers / refresh assessments a
+second, not one per POST (the figure without the cache is printed too). Each container also
+reads the triage context once per 5-minute slot. A recording stub client run through the real
+`AssessmentService.assess` gives the partitions each assessment queries; a query costs what the
+same query of an unsharded brand costs (`--risk-rru` spread over its queries, default 5.0: what
+bench/cost_model.py measured for one GET /risk on DynamoDB Local), at least one read unit.
 
 Limits: 1,000 WCU/s and 3,000 RCU/s per partition (a key's items may split further by sort key
 under sustained load, "split for heat", but DynamoDB promises nothing for one key value: the
 per-key figure is the one to hold). Two arrival shapes: batches of 100 (50 POST/s) and one
-mention per POST (5,000 POST/s, YouScan's push). PASS/MISS per key family.
+mention per POST (5,000 POST/s, YouScan's push). PASS/MISS per key family; the exit status is
+that of N = `--shards`.
 
 Run: .venv/bin/python bench/hot_partitions.py [--rate 5000] [--seconds 600] [--risk-rru 5.0]
+     [--shards 32] [--containers 200] [--refresh-seconds 5]
 """
 
 from __future__ import annotations
@@ -42,12 +54,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.aggregates.repository import AggregateRepository
-from api.assessments.service import AssessmentService
+from api.assessments.service import CONTEXT_SLOT_SECONDS, AssessmentService
 from api.engine.counters import mention_counters
 from api.engine.mention import Mention
 from api.mentions.repository import MentionRepository, NewMention
 from api.mentions.service import mention_id_for
 from api.settings import Settings
+from api.storage import keys
+from api.storage.shards import ShardCounts
 from bench import harness
 
 WCU_PER_PARTITION = 1000
@@ -126,19 +140,35 @@ class _RecordingClient:
         return {"Items": [], "Count": 0, "ScannedCount": 0}
 
 
-def family(key: str) -> str:
-    """`MENTION#ws#brand` -> `MENTION#<ws>#<brand>`; shards keep their number."""
+def family(where: str) -> str:
+    """`GSI1 MENTION#ws#brand#7` -> `GSI1 MENTION#<ws>#<brand>[#<s>]`: one row per key family
+    (its figures: those of its busiest key)."""
+    index, key = where.split(" ", 1)
     head, *rest = key.split("#")
-    if head == "AGG" and rest:
-        return f"AGG#<ws>#<brand>#{rest[-1]}"
-    return head + "#<ws>#<brand>" if rest else head
+    if not rest:
+        return f"{index} {head}"
+    # Shard 0 of the mention keys has no suffix (today's key): one family with the others.
+    return f"{index} {head}#<ws>#<brand>" + ("#<s>" if head == "AGG" else "[#<s>]")
 
 
-def simulate(
-    settings: Settings, mentions: Sequence[NewMention], batch: int, rate: int, risk_rru: float
-) -> tuple[dict[str, float], dict[str, float]]:
-    """Steady-state write and read units per second per (index, partition key family)."""
-    aggregates = AggregateRepository(None, settings.table_name, settings.aggregate_shards)  # type: ignore[arg-type]
+def shard_directory(shards: int) -> ShardCounts:
+    """The brand's shard count as the brand item would record it (no DynamoDB here)."""
+    directory = ShardCounts(None, "bench")
+    directory.remember(WORKSPACE, BRAND, shards)
+    return directory
+
+
+def simulate_writes(
+    settings: Settings, mentions: Sequence[NewMention], batch: int, rate: int, shards: int
+) -> dict[str, float]:
+    """Steady-state write units per second per (index, partition key)."""
+    directory = shard_directory(shards)
+    aggregates = AggregateRepository(
+        None,  # type: ignore[arg-type]
+        settings.table_name,
+        settings.aggregate_shards,
+        shard_counts=directory,
+    )
     repository = MentionRepository(
         None,  # type: ignore[arg-type]
         settings.table_name,
@@ -167,47 +197,95 @@ def simulate(
         while pending:
             part = repository._next_chunk(pending)
             pending = pending[len(part) :]
-            for action in repository._transaction(WORKSPACE, BRAND, part, shard=0):
+            # The aggregate shard the first attempt of this write would use.
+            shard = repository._counter_shard(WORKSPACE, BRAND, part, 0)
+            for action in repository._transaction(WORKSPACE, BRAND, part, shard=shard):
                 if "Put" in action:
                     item: Any = action["Put"]["Item"]
                     size = item_size(item)
                     mention_sizes.append(size)
-                    units[f"base {family(item['PK']['S'])}"] += 2 * kb(size)
+                    units[f"base {item['PK']['S']}"] += 2 * kb(size)
                     for index, projected in projections(item, size):
                         units[index] += kb(projected)
                 else:
                     key: Any = action["Update"]["Key"]
-                    pk = key["PK"]["S"]
-                    units[f"base {family(pk)}"] += 2 * kb(bucket_size)
-    writes = {where: total * rate / len(mentions) for where, total in units.items()}
-    writes["_sizes"] = 0.0
+                    units[f"base {key['PK']['S']}"] += 2 * kb(bucket_size)
     SIZES.update(bucket=bucket_size, mention=max(mention_sizes or [0]))
-    posts_per_second = rate / batch
-    # Reads: one assessment per POST.
+    return {where: total * rate / len(mentions) for where, total in units.items()}
+
+
+def simulate(
+    settings: Settings,
+    mentions: Sequence[NewMention],
+    batch: int,
+    rate: int,
+    risk_rru: float,
+    shards: int = 1,
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Writes and reads per (index, partition key), one assessment per POST (cost_model.py)."""
+    writes = simulate_writes(settings, mentions, batch, rate, shards)
+    return writes, simulate_reads(settings, shards, rate / batch, 0.0, risk_rru)
+
+
+def simulate_reads(
+    settings: Settings,
+    shards: int,
+    assessments_per_second: float,
+    contexts_per_second: float,
+    risk_rru: float,
+) -> dict[str, float]:
+    """Read units per second per (index, partition key): the partitions the real `assess`
+    queries (through a recording client), live (the answer of a POST) and as triage context."""
+    reads: dict[str, float] = defaultdict(float)
+    one_shard = _queries(settings, 1, live=True)
+    # A query of one shard reads at most what the same query of an unsharded brand reads
+    # (`--risk-rru` spread over its queries), and at least one read unit.
+    per_query = max(1.0, risk_rru / sum(one_shard.values()))
+    for live, rate in ((True, assessments_per_second), (False, contexts_per_second)):
+        for where, count in _queries(settings, shards, live=live).items():
+            reads[where] += per_query * count * rate
+    return dict(reads)
+
+
+def _queries(settings: Settings, shards: int, *, live: bool) -> Counter[str]:
     recorder = _RecordingClient()
     assess = AssessmentService(
-        AggregateRepository(recorder, settings.table_name, settings.aggregate_shards),  # type: ignore[arg-type]
+        AggregateRepository(
+            recorder,  # type: ignore[arg-type]
+            settings.table_name,
+            settings.aggregate_shards,
+            shard_counts=shard_directory(shards),
+        ),
         settings,
     )
-    assess.assess(WORKSPACE, BRAND, datetime.now(UTC), live=True)
-    queries = sum(recorder.queries.values())
-    reads: dict[str, float] = defaultdict(float)
-    for where, count in recorder.queries.items():
-        index, pk = where.split(" ", 1)
-        reads[f"{index} {family(pk)}"] += risk_rru * count / queries * posts_per_second
-    return writes, dict(reads)
+    assess.assess(WORKSPACE, BRAND, datetime.now(UTC), live=live)
+    return recorder.queries
 
 
 def projections(item: dict[str, Any], size: int) -> list[tuple[str, int]]:
-    out = [(f"GSI1 {family(item['GSI1PK']['S'])}", size)]
+    out = [(f"GSI1 {item['GSI1PK']['S']}", size)]
     if "GSI2PK" in item:
         keys_only = {k: item[k] for k in ("PK", "SK", "GSI2PK", "GSI2SK", "risk", "mention_id")}
-        out.append((f"GSI2 {family(item['GSI2PK']['S'])}", item_size(keys_only)))
+        out.append((f"GSI2 {item['GSI2PK']['S']}", item_size(keys_only)))
     if "GSI3PK" in item:
-        out.append((f"GSI3 {family(item['GSI3PK']['S'])}", size))
+        out.append((f"GSI3 {item['GSI3PK']['S']}", size))
         keys_only = {k: item[k] for k in ("PK", "SK", "GSI3PK", "GSI3SK")}
-        out.append((f"GSI4 {family(item['GSI3PK']['S'])}", item_size(keys_only)))
+        out.append((f"GSI4 {item['GSI3PK']['S']}", item_size(keys_only)))
     return out
+
+
+def by_family(per_key: dict[str, float]) -> dict[str, tuple[int, float]]:
+    """family -> (keys written or read, units per second of the busiest key)."""
+    grouped: dict[str, list[float]] = defaultdict(list)
+    for where, value in per_key.items():
+        grouped[family(where)].append(value)
+    return {name: (len(values), max(values)) for name, values in grouped.items()}
+
+
+def verdict(w: float, r: float) -> tuple[bool, str]:
+    ok = w <= WCU_PER_PARTITION and r <= RCU_PER_PARTITION
+    worst = max(w / WCU_PER_PARTITION, r / RCU_PER_PARTITION)
+    return ok, "PASS" if ok else f"MISS {worst:.1f}x"
 
 
 def main() -> int:
@@ -215,6 +293,16 @@ def main() -> int:
     parser.add_argument("--rate", type=int, default=5000, help="mentions per second")
     parser.add_argument("--seconds", type=int, default=600, help="how long the burst lasts")
     parser.add_argument("--risk-rru", type=float, default=5.0, help="read units of one assess")
+    parser.add_argument("--shards", type=int, default=32, help="the viral brand's mention shards")
+    parser.add_argument(
+        "--containers", type=int, default=200, help="Lambda containers serving the burst"
+    )
+    parser.add_argument(
+        "--refresh-seconds",
+        type=float,
+        default=5.0,
+        help="how often one container re-reads a single-mention POST's assessment (its cache)",
+    )
     parser.add_argument("--seed", type=int, default=20261125)
     args = parser.parse_args()
     settings = Settings()
@@ -228,29 +316,62 @@ def main() -> int:
         f"{sum(m.hot for m in mentions)} hot, "
         f"{sum(m.triage.tier.value != 'watch' for m in mentions)} open"
     )
+    contexts = args.containers / CONTEXT_SLOT_SECONDS
+    cached = args.containers / args.refresh_seconds
+    print(
+        f"Reads: a batch POST answers a fresh assessment (one per POST); a single-mention POST "
+        f"answers its container's cached one, re-read at most every {args.refresh_seconds:g} s "
+        f"by each of {args.containers} containers (--containers x --refresh-seconds: "
+        f"{cached:,.0f} assessments/s instead of one per POST); each container also reads "
+        f"the triage context once per {CONTEXT_SLOT_SECONDS} s slot ({contexts:.1f}/s)."
+    )
     missed = 0
     for batch, label in ((100, "batches of 100"), (1, "one mention per POST")):
-        writes, reads = simulate(settings, mentions, batch, args.rate, args.risk_rru)
-        writes.pop("_sizes")
+        posts = args.rate / batch
+        live = posts if batch > 1 else min(posts, cached)
+        columns = []
+        for shards in (1, args.shards):
+            writes = by_family(simulate_writes(settings, mentions, batch, args.rate, shards))
+            reads = by_family(simulate_reads(settings, shards, live, contexts, args.risk_rru))
+            columns.append((shards, writes, reads))
         print(
-            f"\n--- {label}: {args.rate / batch:,.0f} POST/s (mention item up to "
-            f"{SIZES['mention']} B = {kb(SIZES['mention'])} KB, hour bucket item "
-            f"{SIZES['bucket']} B = {kb(SIZES['bucket'])} KB)"
+            f"\n--- {label}: {posts:,.0f} POST/s, {live:,.0f} live assessments/s (mention item "
+            f"up to {SIZES['mention']} B = {kb(SIZES['mention'])} KB, hour bucket item "
+            f"{SIZES['bucket']} B = {kb(SIZES['bucket'])} KB); busiest key of each family"
         )
-        print(f"  {'index / partition key':<34}{'WCU/s':>10}{'RCU/s':>10}  verdict")
-        for where in sorted(set(writes) | set(reads)):
-            w, r = writes.get(where, 0.0), reads.get(where, 0.0)
-            ok = w <= WCU_PER_PARTITION and r <= RCU_PER_PARTITION
-            missed += not ok
-            verdict = (
-                "PASS"
-                if ok
-                else f"MISS ({max(w / WCU_PER_PARTITION, r / RCU_PER_PARTITION):.1f}x the limit)"
-            )
-            print(f"  {where:<34}{w:>10,.0f}{r:>10,.0f}  {verdict}")
+        header = f"  {'index / partition key family':<34}"
+        for shards, _, _ in columns:
+            header += f"| N = {shards:<3}{'keys':>6}{'WCU/s':>9}{'RCU/s':>8}  {'verdict':<11}"
+        print(header)
+        families = sorted({f for _, w, r in columns for f in (*w, *r)})
+        for name in families:
+            line = f"  {name:<34}"
+            for position, (_, writes, reads) in enumerate(columns):
+                keys_written, w = writes.get(name, (0, 0.0))
+                keys_read, r = reads.get(name, (0, 0.0))
+                ok, text = verdict(w, r)
+                if position == len(columns) - 1:
+                    missed += not ok
+                line += f"|       {max(keys_written, keys_read):>6}{w:>9,.0f}{r:>8,.0f}  {text:<11}"
+            print(line)
+    uncached = simulate_reads(settings, args.shards, args.rate, contexts, args.risk_rru)
+    busiest = max(uncached, key=uncached.__getitem__)
     print(
-        f"\nLimits per partition key: {WCU_PER_PARTITION:,} WCU/s, {RCU_PER_PARTITION:,} RCU/s. "
-        f"{'ALL PASS' if not missed else f'{missed} key famil(ies) MISS'}"
+        f"\nWithout the per-container assessment cache (one assessment per single-mention "
+        f"POST, as on main): the busiest read key, {family(busiest)}, would take "
+        f"{uncached[busiest]:,.0f} RCU/s at N = {args.shards} "
+        f"({verdict(0, uncached[busiest])[1]}): sharding needs that cache."
+    )
+    spread = Counter(keys.mention_shard(m.mention_id, args.shards) for m in mentions)
+    print(
+        f"\nThe busiest key is the sample's: {SAMPLE} ids over {args.shards} shards put up to "
+        f"{max(spread.values())} on one (mean {SAMPLE / args.shards:.1f}); the real stream's "
+        f"{args.rate:,} distinct ids a second spread tighter. Same per-key figures whatever "
+        "the burst's length (steady state)."
+    )
+    print(
+        f"Limits per partition key: {WCU_PER_PARTITION:,} WCU/s, {RCU_PER_PARTITION:,} RCU/s. "
+        f"N = {args.shards}: " + ("ALL PASS" if not missed else f"{missed} key famil(ies) MISS")
     )
     return 1 if missed else 0
 

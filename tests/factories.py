@@ -7,9 +7,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi.testclient import TestClient
+
+from api.brands.repository import BrandRepository
+from api.brands.schemas import BrandCreate
+from api.brands.service import BrandService
+from api.workspaces.service import Principal
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 
 def mention(external_id: str, **overrides: Any) -> dict[str, Any]:
@@ -34,6 +42,22 @@ def create_brand(client: TestClient, brand_id: str | None = None, name: str = "T
     brand = brand_id or f"brand-{uuid.uuid4().hex[:8]}"
     response = client.post("/v1/brands", json={"id": brand, "name": name})
     assert response.status_code == 201, response.text
+    return brand
+
+
+def create_sharded_brand(
+    dynamodb: DynamoDBClient,
+    table_name: str,
+    workspace: str,
+    shards: int,
+    brand_id: str | None = None,
+) -> str:
+    """A brand whose mentions are spread over `shards` shards (what `VIGIE_MENTION_SHARDS` or
+    `VIGIE_WORKSPACE_MENTION_SHARDS` choose at creation); the app learns the count from the
+    brand item, as it does in production. Its id (random)."""
+    brand = brand_id or f"brand-{uuid.uuid4().hex[:8]}"
+    service = BrandService(BrandRepository(dynamodb, table_name), mention_shards=shards)
+    service.create(Principal(workspace), BrandCreate(id=brand, name="Sharded brand"))
     return brand
 
 

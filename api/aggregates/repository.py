@@ -26,7 +26,9 @@ from api.storage.buckets import (
     slot_starts,
 )
 from api.storage.codec import from_item, to_attribute
+from api.storage.fanout import query_each
 from api.storage.retry import DEFAULT_ATTEMPTS, with_retries
+from api.storage.shards import ShardCounts
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -45,15 +47,22 @@ class AggregateRepository:
         shards: int,
         *,
         max_attempts: int = DEFAULT_ATTEMPTS,
+        shard_counts: ShardCounts | None = None,
     ) -> None:
         self._client = client
         self._table = table_name
         self._shards = shards
         self._max_attempts = max_attempts
+        self.shard_counts = shard_counts or ShardCounts(client, table_name)
+        """Each brand's mention shard count (a sharded brand spreads its counters wider)."""
 
     @property
     def shards(self) -> int:
         return self._shards
+
+    def counter_shards(self, workspace: str, brand_id: str) -> int:
+        """The aggregate items one bucket of this brand may be split over (readers sum them)."""
+        return self.shard_counts.counter_shards(workspace, brand_id, self._shards)
 
     def update_action(
         self,
@@ -112,7 +121,7 @@ class AggregateRepository:
         if live and window.has_partial:
             last_hour = window.current_hour
         hourly: dict[datetime, dict[str, float]] = defaultdict(dict)
-        for shard in range(self._shards):
+        for shard in range(self.counter_shards(workspace, brand_id)):
             pk = keys.aggregate_pk(workspace, brand_id, shard)
             if window.first_hour <= last_hour:
                 for item in self._query_range(
@@ -143,7 +152,7 @@ class AggregateRepository:
             else min(starts[0], slot_starts(since, config.burst_slots)[0])
         )
         fine: dict[datetime, dict[str, float]] = defaultdict(dict)
-        for shard in range(self._shards):
+        for shard in range(self.counter_shards(workspace, brand_id)):
             pk = keys.aggregate_pk(workspace, brand_id, shard)
             for item in self._query_range(pk, fine_sort_key(first), fine_sort_key(starts[-1])):
                 add_counters(fine[_slot_of_sort_key(item["SK"])], _counters_of(item))
@@ -152,24 +161,44 @@ class AggregateRepository:
     def hot_candidates(
         self, workspace: str, brand_id: str, at: datetime, config: EngineConfig
     ) -> list[TopMentionCandidate]:
-        """High-risk mentions published in the assessment window, newest first (bounded)."""
+        """High-risk mentions published in the assessment window, newest first (bounded).
+
+        A sharded brand's hot mentions are in one GSI2 key per shard: each shard's newest
+        (bounded alike), merged, newest first, the first `_HOT_CANDIDATES_LIMIT` kept.
+        """
         start = at - timedelta(hours=config.window_hours)
-        response = self._query(
+        shards = self.shard_counts.mention_shards(workspace, brand_id)
+        requests = [
             {
                 "TableName": self._table,
                 "IndexName": "GSI2",
                 "KeyConditionExpression": "GSI2PK = :pk AND GSI2SK BETWEEN :from AND :to",
                 "ExpressionAttributeValues": {
-                    ":pk": to_attribute(keys.hot_mentions_pk(workspace, brand_id)),
+                    ":pk": to_attribute(keys.hot_mentions_pk(workspace, brand_id, shard)),
                     ":from": to_attribute(keys.format_instant(start)),
                     ":to": to_attribute(keys.format_instant(at) + "#~"),
                 },
                 "ScanIndexForward": False,
                 "Limit": _HOT_CANDIDATES_LIMIT,
             }
-        )
+            for shard in range(shards)
+        ]
+        raw_items: list[Any] = []
+        if shards == 1:
+            raw_items.extend(self._query(requests[0]).get("Items", []))
+        else:
+            for response in query_each(
+                lambda request: self._client.query(**request),
+                requests,
+                what="a read",
+                attempts=self._max_attempts,
+            ):
+                raw_items.extend(response.get("Items", []))
+        if shards > 1:
+            raw_items.sort(key=lambda raw: str(raw["GSI2SK"]["S"]), reverse=True)
+            del raw_items[_HOT_CANDIDATES_LIMIT:]
         candidates = []
-        for raw in response.get("Items", []):
+        for raw in raw_items:
             item = from_item(raw)
             published = datetime.strptime(item["GSI2SK"].split("#", 1)[0], "%Y-%m-%dT%H:%M:%S.%fZ")
             candidates.append(

@@ -8,6 +8,7 @@ from api.brands.schemas import Brand, BrandSettings
 from api.storage import keys
 from api.storage.codec import from_item, to_attribute, to_item
 from api.storage.pages import query_prefix_page
+from api.storage.shards import SHARDS_ATTRIBUTE, ShardCounts, shards_of_item
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -28,11 +29,15 @@ def _brand_from_item(item: dict[str, Any]) -> Brand:
 
 
 class BrandRepository:
-    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+    def __init__(
+        self, client: DynamoDBClient, table_name: str, shard_counts: ShardCounts | None = None
+    ) -> None:
         self._client = client
         self._table = table_name
+        self._shard_counts = shard_counts or ShardCounts(client, table_name)
 
-    def create(self, workspace: str, brand: Brand) -> None:
+    def create(self, workspace: str, brand: Brand, mention_shards: int = 1) -> None:
+        """Create the brand with its mention shard count, fixed for the brand's life."""
         try:
             self._client.put_item(
                 TableName=self._table,
@@ -45,12 +50,14 @@ class BrandRepository:
                         "settings": brand.settings.model_dump(),
                         "created_at": keys.format_instant(brand.created_at),
                         "updated_at": keys.format_instant(brand.updated_at),
+                        SHARDS_ATTRIBUTE: mention_shards,
                     }
                 ),
                 ConditionExpression="attribute_not_exists(PK)",
             )
         except self._client.exceptions.ConditionalCheckFailedException as error:
             raise BrandAlreadyExistsError(brand.id) from error
+        self._shard_counts.remember(workspace, brand.id, mention_shards)
 
     def get(self, workspace: str, brand_id: str) -> Brand | None:
         """The brand; None when it does not exist or is being erased (api/erasure)."""
@@ -67,7 +74,12 @@ class BrandRepository:
             TableName=self._table,
             Key=to_item({"PK": keys.workspace_pk(workspace), "SK": keys.brand_sk(brand_id)}),
         )
-        return from_item(response["Item"]) if "Item" in response else None
+        if "Item" not in response:
+            return None
+        item = from_item(response["Item"])
+        # Every request about a brand reads it first: what its mention readers will need.
+        self._shard_counts.remember(workspace, brand_id, shards_of_item(item))
+        return item
 
     def list(
         self, workspace: str, limit: int, after_brand_id: str | None

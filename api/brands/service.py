@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from api.brands.repository import BrandAlreadyExistsError, BrandRepository
@@ -12,8 +13,16 @@ from api.workspaces.service import Principal
 
 
 class BrandService:
-    def __init__(self, repository: BrandRepository) -> None:
+    def __init__(
+        self,
+        repository: BrandRepository,
+        mention_shards: int = 1,
+        workspace_mention_shards: Mapping[str, int] | None = None,
+    ) -> None:
         self._repository = repository
+        # Chosen per workspace at creation and never changed (api/storage/shards.py).
+        self._mention_shards = mention_shards
+        self._workspace_mention_shards = dict(workspace_mention_shards or {})
 
     def create(self, principal: Principal, request: BrandCreate) -> Brand:
         now = datetime.now(UTC)
@@ -25,7 +34,8 @@ class BrandService:
             updated_at=now,
         )
         try:
-            self._repository.create(principal.workspace, brand)
+            shards = self._workspace_mention_shards.get(principal.workspace, self._mention_shards)
+            self._repository.create(principal.workspace, brand, shards)
         except BrandAlreadyExistsError:
             erasure = self._repository.erasure_of(principal.workspace, request.id)
             if erasure is not None:

@@ -28,6 +28,7 @@ from api.engine.schemas import MentionTriage
 from api.storage import keys
 from api.storage.codec import from_item, to_attribute, to_item
 from api.storage.retry import RetryLater, cancellation_reasons, error_code, with_retries
+from api.storage.shards import ShardCounts
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -75,9 +76,13 @@ class MentionRecordPage:
 
 
 class ErasureRepository:
-    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+    def __init__(
+        self, client: DynamoDBClient, table_name: str, shard_counts: ShardCounts | None = None
+    ) -> None:
         self._client = client
         self._table = table_name
+        self.shard_counts = shard_counts or ShardCounts(client, table_name)
+        """Each brand's mention shard count (read from its brand item, tombstoned or not)."""
 
     # --- jobs -----------------------------------------------------------------------------
 
@@ -310,8 +315,19 @@ class ErasureRepository:
         except ClientError as error:
             if error_code(error) != "ConditionalCheckFailedException":
                 raise
+        # A brand created again under this id may choose another shard count.
+        self.shard_counts.forget(workspace, brand_id)
 
     # --- mentions -------------------------------------------------------------------------
+
+    def _mention_key(self, workspace: str, brand_id: str, mention_id: str) -> dict[str, Any]:
+        shard = keys.mention_shard(
+            mention_id, self.shard_counts.mention_shards(workspace, brand_id)
+        )
+        return {
+            "PK": keys.mentions_pk(workspace, brand_id, shard),
+            "SK": keys.mention_sk(mention_id),
+        }
 
     def get_mention(
         self, workspace: str, brand_id: str, mention_id: str
@@ -319,9 +335,7 @@ class ErasureRepository:
         response = with_retries(
             lambda _: self._client.get_item(
                 TableName=self._table,
-                Key=to_item(
-                    {"PK": keys.mentions_pk(workspace, brand_id), "SK": keys.mention_sk(mention_id)}
-                ),
+                Key=to_item(self._mention_key(workspace, brand_id, mention_id)),
                 ConsistentRead=True,
             ),
             what="reading a mention",
@@ -330,23 +344,36 @@ class ErasureRepository:
         return _record(brand_id, raw) if raw else None
 
     def mentions_page(self, workspace: str, brand_id: str, start: str | None) -> MentionRecordPage:
-        """One page of a brand's mentions in key order (an author erasure reads them all)."""
+        """One page of a brand's mentions in key order, shard after shard (an author erasure
+        reads them all). `start` is JSON: `{"shard": s, "key": <LastEvaluatedKey>}` (a bare
+        LastEvaluatedKey, as jobs started before sharding recorded, is shard 0's)."""
+        shard, key = 0, None
+        if start is not None:
+            position = json.loads(start)
+            if "shard" in position:
+                shard, key = int(position["shard"]), position.get("key")
+            else:
+                key = position
         request: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "PK = :pk",
             "ExpressionAttributeValues": {
-                ":pk": to_attribute(keys.mentions_pk(workspace, brand_id))
+                ":pk": to_attribute(keys.mentions_pk(workspace, brand_id, shard))
             },
             "ProjectionExpression": "mention_id, mention, triage, expires_at",
             "Limit": PAGE_SIZE,
         }
-        if start is not None:
-            request["ExclusiveStartKey"] = json.loads(start)
+        if key is not None:
+            request["ExclusiveStartKey"] = key
         response = with_retries(lambda _: self._client.query(**request), what="reading mentions")
         last = response.get("LastEvaluatedKey")
+        if last is None and shard + 1 < self.shard_counts.mention_shards(workspace, brand_id):
+            next_start: str | None = json.dumps({"shard": shard + 1, "key": None})
+        else:
+            next_start = json.dumps({"shard": shard, "key": last}) if last else None
         return MentionRecordPage(
             records=[_record(brand_id, raw) for raw in response.get("Items", [])],
-            next_start=json.dumps(last) if last else None,
+            next_start=next_start,
         )
 
     def erase_mention(
@@ -366,10 +393,7 @@ class ErasureRepository:
                 "Delete": {
                     "TableName": self._table,
                     "Key": to_item(
-                        {
-                            "PK": keys.mentions_pk(workspace, record.brand_id),
-                            "SK": keys.mention_sk(record.mention_id),
-                        }
+                        self._mention_key(workspace, record.brand_id, record.mention_id)
                     ),
                     "ConditionExpression": "attribute_exists(PK)",
                 }

@@ -234,16 +234,30 @@ class ErasureService:
         (the job waits for requests in flight to end)."""
         brand_id: str = job["brand_id"]
         counts: dict[str, int] = job["counts"]
+        shard_counts = self._repository.shard_counts
         if phase == "mentions":
-            # Their index entries (time order, hot mentions, answer queue) go with them.
-            deleted = self._repository.delete_partition_page(keys.mentions_pk(workspace, brand_id))
-            counts["mentions"] += deleted
-            budget.spend(max(deleted, 1))
-            return deleted == 0
+            # Their index entries (time order, hot mentions, answer queue) go with them; a
+            # sharded brand's shards one after the other, empty ones in one step.
+            shards = shard_counts.mention_shards(workspace, brand_id)
+            shard = int((job.get("cursor") or {}).get("shard", 0))
+            while shard < shards:
+                deleted = self._repository.delete_partition_page(
+                    keys.mentions_pk(workspace, brand_id, shard)
+                )
+                counts["mentions"] += deleted
+                budget.spend(max(deleted, 1))
+                if deleted:
+                    break
+                shard += 1
+            job["cursor"] = {"shard": shard}
+            return shard >= shards
         if phase == "aggregates":
             # Empty shards cost one Query each: go through them in one step.
+            shards = shard_counts.counter_shards(
+                workspace, brand_id, self._settings.aggregate_shards
+            )
             shard = int((job.get("cursor") or {}).get("shard", 0))
-            while shard < self._settings.aggregate_shards:
+            while shard < shards:
                 deleted = self._repository.delete_partition_page(
                     keys.aggregate_pk(workspace, brand_id, shard)
                 )
@@ -253,7 +267,7 @@ class ErasureService:
                     break
                 shard += 1
             job["cursor"] = {"shard": shard}
-            return shard >= self._settings.aggregate_shards
+            return shard >= shards
         if phase == "idempotency":
             return self._idempotency_step(workspace, job, budget)
         if phase == "hooks":

@@ -26,6 +26,7 @@ from api.queue.schemas import HandlingStatus
 from api.storage import keys
 from api.storage.buckets import add_counters, bucket_sort_keys
 from api.storage.codec import to_attribute, to_item
+from api.storage.fanout import merged_page, per_shard_limit
 from api.storage.retry import (
     DEFAULT_ATTEMPTS,
     RetryLater,
@@ -33,6 +34,7 @@ from api.storage.retry import (
     cancellation_reasons,
     with_retries,
 )
+from api.storage.shards import ShardCounts
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -82,10 +84,12 @@ class MentionRepository:
         *,
         max_attempts: int = DEFAULT_ATTEMPTS,
         bucket_seconds: int = 3600,
+        shard_counts: ShardCounts | None = None,
     ) -> None:
         self._client = client
         self._table = table_name
         self._aggregates = aggregates
+        self._shards = shard_counts or aggregates.shard_counts
         self._max_attempts = max_attempts
         self._bucket_seconds = bucket_seconds
 
@@ -143,7 +147,7 @@ class MentionRepository:
             # Shard 0 first: a quiet brand keeps one item per bucket (cheap to read). Only when
             # writers collide (a viral brand, concurrent batches) do retries spread the
             # counters over the other shards.
-            shard = 0 if attempt == 0 else random.randrange(self._aggregates.shards)
+            shard = self._counter_shard(workspace, brand_id, remaining, attempt)
             while remaining:
                 actions = self._transaction(workspace, brand_id, remaining, shard)
                 try:
@@ -166,6 +170,23 @@ class MentionRepository:
             return set()
 
         return with_retries(write, what="a mention write", attempts=self._max_attempts)
+
+    def _counter_shard(
+        self, workspace: str, brand_id: str, chunk: Sequence[NewMention], attempt: int
+    ) -> int:
+        """The aggregate shard a chunk's counters go to.
+
+        A brand with one mention shard: shard 0 first (a quiet brand keeps one item per bucket,
+        cheap to read), the others only when writers collide (retries). A sharded brand (a
+        viral one, one mention per POST): from the first mention's id over all its aggregate
+        shards, so thousands of single-mention writes a second spread evenly.
+        """
+        shards = self._shards.counter_shards(workspace, brand_id, self._aggregates.shards)
+        if attempt:
+            return random.randrange(shards)
+        if self._shards.mention_shards(workspace, brand_id) == 1 or not chunk:
+            return 0
+        return keys.mention_shard(chunk[0].mention_id, shards)
 
     def _transaction(
         self, workspace: str, brand_id: str, mentions: Sequence[NewMention], shard: int
@@ -192,13 +213,14 @@ class MentionRepository:
         )
         return actions
 
-    @staticmethod
-    def _mention_item(workspace: str, brand_id: str, m: NewMention) -> dict[str, Any]:
+    def _mention_item(self, workspace: str, brand_id: str, m: NewMention) -> dict[str, Any]:
+        # The brand's shard of this mention: its item, time order, hot and queue keys.
+        shard = keys.mention_shard(m.mention_id, self._shards.mention_shards(workspace, brand_id))
         time_key = keys.time_sort_key(m.mention.published_utc, m.mention_id)
         item: dict[str, Any] = {
-            "PK": keys.mentions_pk(workspace, brand_id),
+            "PK": keys.mentions_pk(workspace, brand_id, shard),
             "SK": keys.mention_sk(m.mention_id),
-            "GSI1PK": keys.mentions_pk(workspace, brand_id),
+            "GSI1PK": keys.mentions_pk(workspace, brand_id, shard),
             "GSI1SK": time_key,
             "mention_id": m.mention_id,
             "tier": m.triage.tier.value,
@@ -211,20 +233,25 @@ class MentionRepository:
             "triage": m.triage.model_dump_json(),
         }
         if m.hot:
-            item["GSI2PK"] = keys.hot_mentions_pk(workspace, brand_id)
+            item["GSI2PK"] = keys.hot_mentions_pk(workspace, brand_id, shard)
             item["GSI2SK"] = time_key
         # The answer queue (api/queue): a mention above `watch` starts open, in GSI3.
-        item.update(queue_attributes(workspace, brand_id, m.mention_id, m.triage))
+        item.update(queue_attributes(workspace, brand_id, m.mention_id, m.triage, shard))
         return item
 
     # --- reads ----------------------------------------------------------------------------
 
+    def mention_key(self, workspace: str, brand_id: str, mention_id: str) -> dict[str, Any]:
+        """The table key of a mention: its shard is computed from its id (one GetItem)."""
+        shard = keys.mention_shard(mention_id, self._shards.mention_shards(workspace, brand_id))
+        return {
+            "PK": keys.mentions_pk(workspace, brand_id, shard),
+            "SK": keys.mention_sk(mention_id),
+        }
+
     def get(self, workspace: str, brand_id: str, mention_id: str) -> StoredMention | None:
         response = self._client.get_item(
-            TableName=self._table,
-            Key=to_item(
-                {"PK": keys.mentions_pk(workspace, brand_id), "SK": keys.mention_sk(mention_id)}
-            ),
+            TableName=self._table, Key=to_item(self.mention_key(workspace, brand_id, mention_id))
         )
         return stored_mention_from_item(brand_id, response["Item"]) if "Item" in response else None
 
@@ -232,11 +259,10 @@ class MentionRepository:
         self, workspace: str, brand_id: str, mention_ids: Sequence[str]
     ) -> dict[str, StoredMention]:
         found: dict[str, StoredMention] = {}
-        pk = keys.mentions_pk(workspace, brand_id)
         unique = sorted(set(mention_ids))
         for start in range(0, len(unique), 100):
             request_keys: Any = [
-                to_item({"PK": pk, "SK": keys.mention_sk(mention_id)})
+                to_item(self.mention_key(workspace, brand_id, mention_id))
                 for mention_id in unique[start : start + 100]
             ]
             request: Any = {self._table: {"Keys": request_keys, "ConsistentRead": True}}
@@ -263,11 +289,9 @@ class MentionRepository:
         after: str | None,
     ) -> tuple[list[StoredMention], str | None]:
         """Newest first; `after` is the GSI1 sort key of the last item of the previous page."""
-        pk = keys.mentions_pk(workspace, brand_id)
         lower = keys.format_instant(filters.since) if filters.since else "0"
         upper = (keys.format_instant(filters.until) + "#~") if filters.until else "~"
         values: dict[str, Any] = {
-            ":pk": to_attribute(pk),
             ":lower": to_attribute(lower),
             ":upper": to_attribute(upper),
         }
@@ -291,59 +315,52 @@ class MentionRepository:
                 )
                 values[":watch"] = to_attribute(Tier.watch.value)
             conditions.append(condition)
-        request: dict[str, Any] = {
+        base: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": "GSI1",
             "KeyConditionExpression": "GSI1PK = :pk AND GSI1SK BETWEEN :lower AND :upper",
-            "ExpressionAttributeValues": values,
             "ScanIndexForward": False,
-            "Limit": limit,
         }
         if conditions:
-            request["FilterExpression"] = " AND ".join(conditions)
+            base["FilterExpression"] = " AND ".join(conditions)
         if names:
-            request["ExpressionAttributeNames"] = names
+            base["ExpressionAttributeNames"] = names
         if after is not None and after < lower:
             return [], None  # the cursor is already past the oldest instant asked for
-        if after is not None and after <= upper:
-            # (A cursor newer than `until` comes before every item in range: start at the top.
-            # DynamoDB refuses a start key outside the key condition's range.)
-            mention_id = after.rsplit("#", 1)[-1]
-            request["ExclusiveStartKey"] = to_item(
-                {"PK": pk, "SK": keys.mention_sk(mention_id), "GSI1PK": pk, "GSI1SK": after}
-            )
+        shards = self._shards.mention_shards(workspace, brand_id)
+        requests = []
+        for shard in range(shards):
+            pk = keys.mentions_pk(workspace, brand_id, shard)
+            request = base | {"ExpressionAttributeValues": values | {":pk": to_attribute(pk)}}
+            if after is not None and after <= upper:
+                # (A cursor newer than `until` comes before every item in range: start at the
+                # top. DynamoDB refuses a start key outside the key condition's range.) Every
+                # shard resumes at the same position: sort keys are unique across shards.
+                mention_id = after.rsplit("#", 1)[-1]
+                request["ExclusiveStartKey"] = to_item(
+                    {"PK": pk, "SK": keys.mention_sk(mention_id), "GSI1PK": pk, "GSI1SK": after}
+                )
+            requests.append(request)
         # Bounded reads (no scans): a filter matching nothing must not read the whole brand, so
-        # a page reads at most SCAN_BUDGET index items, and answers a short (even empty) page
-        # with a `next_cursor` where it stopped. Pages are capped in bytes too (Lambda answers
-        # at most 6 MB).
+        # a page reads at most SCAN_BUDGET index items (all shards together), and answers a
+        # short (even empty) page with a `next_cursor` where it stopped. Pages are capped in
+        # bytes too (Lambda answers at most 6 MB).
         filtered = bool(conditions)
-        request["Limit"] = SCAN_BUDGET if filtered else limit
-        items: list[StoredMention] = []
-        last_key = ""
-        page_bytes = 0
-        evaluated = 0
-        while True:
-            response = with_retries(
-                lambda _: self._client.query(**request), what="a mention listing"
-            )
-            raw_items = response.get("Items", [])
-            evaluated += int(response.get("ScannedCount", len(raw_items)))
-            for raw in raw_items:
-                size = _raw_size(raw)
-                if items and (len(items) == limit or page_bytes + size > MAX_PAGE_BYTES):
-                    return items, last_key  # more items follow: resume after the last one
-                items.append(stored_mention_from_item(brand_id, raw))
-                last_key = str(raw["GSI1SK"]["S"])
-                page_bytes += size
-            last_evaluated = response.get("LastEvaluatedKey")
-            if last_evaluated is None:
-                return items, None
-            if len(items) == limit or evaluated >= SCAN_BUDGET:
-                # Resume after the last item read, matched or not.
-                return items, str(last_evaluated["GSI1SK"]["S"])
-            request["ExclusiveStartKey"] = last_evaluated
-            if filtered:
-                request["Limit"] = SCAN_BUDGET - evaluated
+        raw_items, cursor = merged_page(
+            lambda request: self._client.query(**request),
+            requests,
+            sort_attribute="GSI1SK",
+            descending=True,
+            limit=limit,
+            fetch_limit=max(1, SCAN_BUDGET // shards)
+            if filtered
+            else per_shard_limit(limit, shards),
+            scan_budget=SCAN_BUDGET if filtered else None,
+            size_of=_raw_size,
+            max_bytes=MAX_PAGE_BYTES,
+            what="a mention listing",
+        )
+        return [stored_mention_from_item(brand_id, raw) for raw in raw_items], cursor
 
 
 def _raw_size(raw: Any) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 
@@ -17,16 +18,30 @@ def brand_sk(brand_id: str) -> str:
     return f"BRAND#{brand_id}"
 
 
-def mentions_pk(workspace: str, brand_id: str) -> str:
-    return f"MENTION#{workspace}#{brand_id}"
+def _sharded(key: str, shard: int) -> str:
+    # Shard 0 is the key as it always was: a brand with one shard reads and writes as before.
+    return key if shard == 0 else f"{key}#{shard}"
+
+
+def mention_shard(mention_id: str, shards: int) -> int:
+    """The shard of a mention among its brand's `shards`: computed from the id, never stored,
+    so one GetItem finds it and a replay lands on the same key (`attribute_not_exists` dedupe)."""
+    if shards <= 1:
+        return 0
+    return int(hashlib.sha256(mention_id.encode()).hexdigest()[:8], 16) % shards
+
+
+def mentions_pk(workspace: str, brand_id: str, shard: int = 0) -> str:
+    """The mention items of one shard of a brand (also their GSI1 time-order key)."""
+    return _sharded(f"MENTION#{workspace}#{brand_id}", shard)
 
 
 def mention_sk(mention_id: str) -> str:
     return f"M#{mention_id}"
 
 
-def hot_mentions_pk(workspace: str, brand_id: str) -> str:
-    return f"HOT#{workspace}#{brand_id}"
+def hot_mentions_pk(workspace: str, brand_id: str, shard: int = 0) -> str:
+    return _sharded(f"HOT#{workspace}#{brand_id}", shard)
 
 
 def aggregate_pk(workspace: str, brand_id: str, shard: int) -> str:
@@ -57,9 +72,9 @@ def hook_delivery_pk(hook_id: str, delivery_digest: str) -> str:
     return f"HOOKDELIVERY#{hook_id}#{delivery_digest}"
 
 
-def queue_pk(workspace: str, brand_id: str) -> str:
-    """The answer queue of a brand (sparse GSI3): its open mentions only."""
-    return f"QUEUE#{workspace}#{brand_id}"
+def queue_pk(workspace: str, brand_id: str, shard: int = 0) -> str:
+    """The answer queue of one shard of a brand (sparse GSI3): its open mentions only."""
+    return _sharded(f"QUEUE#{workspace}#{brand_id}", shard)
 
 
 # Sorts after every real deadline: an open mention without one comes last.

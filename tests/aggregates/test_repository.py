@@ -3,12 +3,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
+from mypy_boto3_dynamodb import DynamoDBClient
 
 from api.engine import mention_counters, triage_mention
 from api.engine.mention import Mention
 from api.local.scenarios import InMemoryAggregates
 from api.services import Services
-from tests.factories import mention
+from tests.factories import create_brand, create_sharded_brand, mention
 
 
 def ingest_at(client: TestClient, brand_id: str, moments: list[datetime]) -> None:
@@ -91,3 +92,45 @@ def test_the_burst_slots_read_from_storage_equal_the_in_memory_ones(
     # A history reads the slots of every point from `since` on (each point's 2 h before it).
     since = aggregates.read_slots(workspace, brand_id, now, config, since=now - timedelta(hours=2))
     assert sum(s.counters["n"] for s in since) == 6
+
+
+def test_a_sharded_brand_spreads_single_mention_counters_and_reads_them_all_back(
+    client: TestClient, workspace: str, services: Services, dynamodb: DynamoDBClient
+) -> None:
+    """One mention per POST (a push tool) to a brand of 8 shards: each POST's counters go to
+    the aggregate shard of its mention (8 > aggregate_shards = 4: shards 4 to 7 too), and every
+    read sums them all: the risk equals that of a brand of one shard given the same mentions."""
+    table = services.settings.table_name
+    sharded = create_sharded_brand(dynamodb, table, workspace, 8)
+    single = create_brand(client)
+    now = datetime.now(UTC)
+    for i in range(24):
+        payload = [mention(f"s{i}", published_at=(now - timedelta(minutes=i)).isoformat())]
+        for brand in (sharded, single):
+            response = client.post(f"/v1/brands/{brand}/mentions", json={"mentions": payload})
+            assert response.status_code == 200, response.text
+    used = {
+        shard
+        for shard in range(8)
+        if dynamodb.query(
+            TableName=table,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"AGG#{workspace}#{sharded}#{shard}"}},
+            Select="COUNT",
+        )["Count"]
+    }
+    assert len(used) >= 4
+    assert max(used) >= services.settings.aggregate_shards
+    at = now.isoformat()
+    risks = [
+        client.get(f"/v1/brands/{brand}/risk", params={"at": at}).json()
+        for brand in (sharded, single)
+    ]
+    for risk in risks:
+        risk.pop("brand_id", None)
+    assert risks[0] == risks[1]
+    config = services.settings.engine
+    aggregates = services.assessments._aggregates
+    assert (
+        sum(b.counters["n"] for b in aggregates.read_buckets(workspace, sharded, now, config)) == 24
+    )

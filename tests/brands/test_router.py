@@ -1,7 +1,16 @@
 from __future__ import annotations
 
+import uuid
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from mypy_boto3_dynamodb import DynamoDBClient
+
+from api.app import create_app
+from api.services import Services
+from api.settings import Settings
+from api.storage import keys
+from tests.factories import mention
 
 
 def test_brand_lifecycle_create_get_list_update(client: TestClient) -> None:
@@ -94,3 +103,51 @@ def test_another_workspace_can_neither_read_nor_write_the_brand(
     assert client.get(f"/v1/brands/{brand_id}").json()["name"] == "Test brand"
     listed = client.get(f"/v1/brands/{brand_id}/mentions").json()["items"]
     assert [item["mention"]["external_id"] for item in listed] == ["mine"]
+
+
+def test_a_brand_s_mention_shards_are_chosen_at_creation_per_workspace_and_kept(
+    settings: Settings, dynamodb: DynamoDBClient, services: Services
+) -> None:
+    """`VIGIE_WORKSPACE_MENTION_SHARDS` gives one workspace's new brands 3 shards, the others
+    keep `VIGIE_MENTION_SHARDS` (1); the count is on the brand item, never in the API, and a
+    brand update keeps it."""
+    big, small = f"ws-big-{uuid.uuid4().hex[:6]}", f"ws-small-{uuid.uuid4().hex[:6]}"
+    app = create_app(settings.model_copy(update={"workspace_mention_shards": {big: 3}}), dynamodb)
+    shards = {}
+    for workspace in (big, small):
+        key = services.api_keys.create(workspace)
+        with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as http:
+            created = http.post("/v1/brands", json={"id": "acme", "name": "ACME"})
+            assert created.status_code == 201
+            assert "mention_shards" not in created.text
+            assert http.patch("/v1/brands/acme", json={"name": "ACME Corp"}).status_code == 200
+            assert "mention_shards" not in http.get("/v1/brands/acme").text
+            posted = http.post(
+                "/v1/brands/acme/mentions",
+                json={"mentions": [mention(f"m{i}") for i in range(12)]},
+            )
+            assert posted.status_code == 200
+        item = dynamodb.get_item(
+            TableName=settings.table_name,
+            Key={"PK": {"S": keys.workspace_pk(workspace)}, "SK": {"S": keys.brand_sk("acme")}},
+        )["Item"]
+        shards[workspace] = int(item["mention_shards"]["N"])
+        # Where the 12 mentions are, among the keys 4 shards would have (0 has no suffix).
+        per_key = {
+            pk: dynamodb.query(
+                TableName=settings.table_name,
+                KeyConditionExpression="PK = :pk",
+                ExpressionAttributeValues={":pk": {"S": pk}},
+                Select="COUNT",
+            )["Count"]
+            for pk in [f"MENTION#{workspace}#acme"]
+            + [f"MENTION#{workspace}#acme#{s}" for s in (1, 2, 3)]
+        }
+        assert sum(per_key.values()) == 12
+        used = {pk for pk, count in per_key.items() if count}
+        if workspace == big:
+            assert used <= {f"MENTION#{big}#acme", f"MENTION#{big}#acme#1", f"MENTION#{big}#acme#2"}
+            assert len(used) > 1
+        else:
+            assert used == {f"MENTION#{small}#acme"}
+    assert shards == {big: 3, small: 1}

@@ -11,7 +11,16 @@ from mypy_boto3_dynamodb import DynamoDBClient
 
 from api.settings import Settings
 from api.storage.codec import from_item
-from tests.factories import mention
+from tests.factories import create_brand, create_sharded_brand, mention
+
+
+def new_brand(
+    client: TestClient, dynamodb: DynamoDBClient, settings: Settings, workspace: str, shards: int
+) -> str:
+    """A brand of `shards` mention shards in the client's workspace (1: through the API)."""
+    if shards == 1:
+        return create_brand(client)
+    return create_sharded_brand(dynamodb, settings.table_name, workspace, shards)
 
 
 def scan_table(
@@ -67,12 +76,17 @@ def angry(external_id: str, minutes_ago: float, handle: str = "@someone") -> dic
 
 
 def counter_totals(
-    dynamodb: DynamoDBClient, settings: Settings, workspace: str, brand_id: str
+    dynamodb: DynamoDBClient,
+    settings: Settings,
+    workspace: str,
+    brand_id: str,
+    mention_shards: int = 1,
 ) -> dict[tuple[str, str], float]:
     """(bucket sort key, counter) -> the sum over every shard; zeros left out (an erased
-    mention's counters are subtracted, not removed)."""
+    mention's counters are subtracted, not removed). A sharded brand spreads its counters
+    over max(aggregate_shards, mention_shards) items."""
     totals: dict[tuple[str, str], float] = {}
-    for shard in range(settings.aggregate_shards):
+    for shard in range(max(settings.aggregate_shards, mention_shards)):
         response = dynamodb.query(
             TableName=settings.table_name,
             KeyConditionExpression="PK = :pk",

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from mypy_boto3_dynamodb import DynamoDBClient
 
 from api.services import Services
 from api.settings import Settings
-from tests.erasure.helpers import angry, counter_totals, ingest, items_naming, scan_table
+from tests.erasure.helpers import (
+    angry,
+    counter_totals,
+    ingest,
+    items_naming,
+    new_brand,
+    scan_table,
+)
 from tests.factories import create_brand
 
 
@@ -16,6 +24,7 @@ def _mention_total(totals: dict[tuple[str, str], float]) -> float:
     return sum(v for (sk, name), v in totals.items() if sk.startswith("H#") and name == "n")
 
 
+@pytest.mark.parametrize("shards", [1, 5], ids=["1-shard", "5-shards"])
 def test_an_author_is_erased_across_brands_and_the_rest_stays(
     client: TestClient,
     background_client: TestClient,
@@ -24,8 +33,10 @@ def test_an_author_is_erased_across_brands_and_the_rest_stays(
     dynamodb: DynamoDBClient,
     settings: Settings,
     workspace: str,
+    shards: int,
 ) -> None:
-    first, second = create_brand(client), create_brand(client)
+    first = new_brand(client, dynamodb, settings, workspace, shards)
+    second = create_brand(client)
     ingest(
         client,
         first,
@@ -45,7 +56,7 @@ def test_an_author_is_erased_across_brands_and_the_rest_stays(
     )
     elsewhere = create_brand(app_client_other)
     ingest(app_client_other, elsewhere, [angry("j1", 5, handle="@jane_doe")])
-    assert _mention_total(counter_totals(dynamodb, settings, workspace, first)) == 5
+    assert _mention_total(counter_totals(dynamodb, settings, workspace, first, shards)) == 5
 
     response = background_client.post("/v1/erasures", json={"author_handle": "@jane_doe"})
     assert response.status_code == 202, response.text
@@ -71,7 +82,7 @@ def test_an_author_is_erased_across_brands_and_the_rest_stays(
         for brand in (first, second)
     }
     assert left == {first: ["o1", "o2"], second: ["o3", "o4", "o5"]}
-    assert _mention_total(counter_totals(dynamodb, settings, workspace, first)) == 2
+    assert _mention_total(counter_totals(dynamodb, settings, workspace, first, shards)) == 2
     assert _mention_total(counter_totals(dynamodb, settings, workspace, second)) == 3
     # Another workspace's mention by the same handle is not this workspace's to erase.
     assert len(app_client_other.get(f"/v1/brands/{elsewhere}/mentions").json()["items"]) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from fastapi.testclient import TestClient
 from mypy_boto3_dynamodb import DynamoDBClient
 
@@ -11,7 +12,7 @@ from api.engine.mention import Mention
 from api.services import Services
 from api.settings import Settings
 from api.workspaces.service import Principal
-from tests.erasure.helpers import angry, ingest, items_naming, scan_table
+from tests.erasure.helpers import angry, ingest, items_naming, new_brand, scan_table
 from tests.factories import create_brand
 
 
@@ -49,6 +50,7 @@ def _populate(client: TestClient, brand_id: str, other_brand: str) -> dict[str, 
     return {"hook": hook.json()["id"], "only": only.json()["id"], "both": both.json()["id"]}
 
 
+@pytest.mark.parametrize("shards", [1, 5], ids=["1-shard", "5-shards"])
 def test_a_large_brand_is_unreadable_at_once_and_gone_after_the_background_job(
     client: TestClient,
     background_client: TestClient,
@@ -56,8 +58,9 @@ def test_a_large_brand_is_unreadable_at_once_and_gone_after_the_background_job(
     dynamodb: DynamoDBClient,
     settings: Settings,
     workspace: str,
+    shards: int,
 ) -> None:
-    brand_id = create_brand(client)
+    brand_id = new_brand(client, dynamodb, settings, workspace, shards)
     other_brand = create_brand(client)
     ids = _populate(client, brand_id, other_brand)
     table = scan_table(dynamodb, settings)

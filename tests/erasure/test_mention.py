@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from fastapi.testclient import TestClient
 from mypy_boto3_dynamodb import DynamoDBClient
 
 from api.settings import Settings
-from tests.erasure.helpers import angry, counter_totals, ingest, items_naming, scan_table
+from tests.erasure.helpers import (
+    angry,
+    counter_totals,
+    ingest,
+    items_naming,
+    new_brand,
+    scan_table,
+)
 from tests.factories import create_brand
 
 
+@pytest.mark.parametrize("shards", [1, 5], ids=["1-shard", "5-shards"])
 def test_erasing_mentions_takes_their_counters_out_of_the_risk(
-    client: TestClient, dynamodb: DynamoDBClient, settings: Settings, workspace: str
+    client: TestClient, dynamodb: DynamoDBClient, settings: Settings, workspace: str, shards: int
 ) -> None:
-    erased_from, reference = create_brand(client), create_brand(client)
+    erased_from = new_brand(client, dynamodb, settings, workspace, shards)
+    reference = new_brand(client, dynamodb, settings, workspace, shards)
     kept = [angry(f"kept-{i}", minutes_ago=20 + i) for i in range(5)]
     for brand_id in (erased_from, reference):
         ingest(client, brand_id, kept)
@@ -30,8 +40,8 @@ def test_erasing_mentions_takes_their_counters_out_of_the_risk(
         return body
 
     assert risk(erased_from) != risk(reference)  # the extra mentions weigh
-    assert counter_totals(dynamodb, settings, workspace, erased_from) != counter_totals(
-        dynamodb, settings, workspace, reference
+    assert counter_totals(dynamodb, settings, workspace, erased_from, shards) != counter_totals(
+        dynamodb, settings, workspace, reference, shards
     )
 
     def waiting(brand_id: str) -> int:
@@ -50,8 +60,8 @@ def test_erasing_mentions_takes_their_counters_out_of_the_risk(
         assert client.get(url).status_code == 404
         assert client.delete(url).status_code == 404  # erased once, counted out once
     assert risk(erased_from) == risk(reference)
-    assert counter_totals(dynamodb, settings, workspace, erased_from) == counter_totals(
-        dynamodb, settings, workspace, reference
+    assert counter_totals(dynamodb, settings, workspace, erased_from, shards) == counter_totals(
+        dynamodb, settings, workspace, reference, shards
     )
     listed = client.get(f"/v1/brands/{erased_from}/mentions").json()["items"]
     assert sorted(m["id"] for m in listed) == sorted(

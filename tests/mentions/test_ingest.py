@@ -14,15 +14,18 @@ from mypy_boto3_dynamodb import DynamoDBClient
 from api.services import Services
 from api.settings import Settings
 from api.storage.codec import from_item
-from tests.factories import mention
+from api.storage.shards import ShardCounts
+from tests.factories import create_sharded_brand, mention
 
 
 def stored_items(
     dynamodb: DynamoDBClient, settings: Settings, workspace: str, brand: str
 ) -> dict[str, Any]:
-    """Every mention and aggregate item of a brand, read straight from the table."""
+    """Every mention and aggregate item of a brand, read straight from the table (every shard
+    of a sharded brand: `MENTION#<ws>#<brand>#<s>` for s > 0)."""
     items: dict[str, Any] = {"mentions": [], "aggregates": []}
-    for shard in range(settings.aggregate_shards):
+    shards = ShardCounts(dynamodb, settings.table_name).mention_shards(workspace, brand)
+    for shard in range(max(settings.aggregate_shards, shards)):
         response = dynamodb.query(
             TableName=settings.table_name,
             KeyConditionExpression="PK = :pk",
@@ -30,13 +33,15 @@ def stored_items(
             ConsistentRead=True,
         )
         items["aggregates"] += [from_item(i) for i in response["Items"]]
-    response = dynamodb.query(
-        TableName=settings.table_name,
-        KeyConditionExpression="PK = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"MENTION#{workspace}#{brand}"}},
-        ConsistentRead=True,
-    )
-    items["mentions"] = [from_item(i) for i in response["Items"]]
+    for shard in range(shards):
+        suffix = f"#{shard}" if shard else ""
+        response = dynamodb.query(
+            TableName=settings.table_name,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"MENTION#{workspace}#{brand}{suffix}"}},
+            ConsistentRead=True,
+        )
+        items["mentions"] += [from_item(i) for i in response["Items"]]
     return items
 
 
@@ -103,11 +108,13 @@ def test_copies_inside_one_batch_count_once(
     assert len(stored_items(dynamodb, settings, workspace, brand_id)["mentions"]) == 1
 
 
+@pytest.mark.parametrize("shards", [1, 5])
 def test_same_batch_posted_three_times_concurrently_is_stored_once(
     live_client: httpx.Client,
     workspace: str,
     dynamodb: DynamoDBClient,
     settings: Settings,
+    shards: int,
 ) -> None:
     base = datetime.now(UTC) - timedelta(hours=2)
     batch = [
@@ -115,7 +122,11 @@ def test_same_batch_posted_three_times_concurrently_is_stored_once(
         for i in range(40)
     ]
     for brand in ("concurrent", "single"):
-        assert live_client.post("/v1/brands", json={"id": brand, "name": brand}).status_code == 201
+        if shards == 1:
+            response = live_client.post("/v1/brands", json={"id": brand, "name": brand})
+            assert response.status_code == 201
+        else:
+            create_sharded_brand(dynamodb, settings.table_name, workspace, shards, brand)
 
     def post(brand: str) -> httpx.Response:
         return live_client.post(f"/v1/brands/{brand}/mentions", json={"mentions": batch})
