@@ -34,6 +34,14 @@ FORBIDDEN_MODULES = (
     "api.subscriptions.slack",
     "api.local.dispatch_loop",
     "api.worker",
+    # Routers the Lambda hot paths never serve, imported on the first request under their paths
+    # (api/lazy.py): their routes and schemas are not built at cold start.
+    "api.queue.router",
+    "api.subscriptions.router",
+    "api.subscriptions.webhooks",
+    "api.erasure.router",
+    "api.workspaces.router",
+    "api.problem_pages",
 )
 # Of the console, only the lazy mount point may load with the app.
 CONSOLE_MODULES_ALLOWED = {"api.console", "api.console.mount"}
