@@ -14,7 +14,6 @@ from pydantic import BaseModel, ConfigDict
 
 from api import __version__, observability
 from api.assessments.router import router as assessments_router
-from api.brands.router import router as brands_router
 from api.console.mount import CONSOLE_PATH, STATIC_PATH, LazyConsole
 from api.hooks.router import router as hooks_router
 from api.lazy import LazyRouters, expand_lazy_routers
@@ -108,7 +107,7 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # Outermost: every response, the size limit's and the guard's included, carries the id.
     app.add_middleware(RequestIdMiddleware, on_status=count_throttles)
-    app.include_router(brands_router)
+    app.router.routes.append(_brands())
     app.include_router(mentions_router)
     app.router.routes.append(_queue())
     app.include_router(assessments_router)
@@ -146,6 +145,10 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
 
 # Routers the Lambda hot paths never serve (api/lazy.py): imported on the first request under
 # one of their paths, or for the OpenAPI document. One instance per router group and per app.
+def _brands() -> LazyRouters:
+    return LazyRouters(["api.brands.router"], ["/v1/brands", "/v1/brands/{brand_id}"])
+
+
 def _queue() -> LazyRouters:
     return LazyRouters(
         ["api.queue.router"],
