@@ -111,6 +111,7 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     app.include_router(mentions_router)
     app.router.routes.append(_queue())
     app.include_router(assessments_router)
+    app.router.routes.append(_hook_sources())
     app.include_router(hooks_router)
     app.router.routes.append(_management())
     declare_webhooks_lazily(app)
@@ -147,6 +148,13 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
 # one of their paths, or for the OpenAPI document. One instance per router group and per app.
 def _brands() -> LazyRouters:
     return LazyRouters(["api.brands.router"], ["/v1/brands", "/v1/brands/{brand_id}"])
+
+
+def _hook_sources() -> LazyRouters:
+    return LazyRouters(
+        ["api.hooks.sources_router"],
+        ["/v1/hook-sources", "/v1/hook-sources/{hook_id}", "/v1/hook-sources/{hook_id}/rotate"],
+    )
 
 
 def _queue() -> LazyRouters:

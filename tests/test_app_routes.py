@@ -79,6 +79,7 @@ def test_every_route_of_a_lazy_router_is_claimed_by_its_placeholder(fresh_app: F
     assert [group.routers for group in groups] == [
         ("api.brands.router",),
         ("api.queue.router",),
+        ("api.hooks.sources_router",),
         ("api.subscriptions.router", "api.erasure.router", "api.workspaces.router"),
         ("api.problem_pages",),
     ]
@@ -90,22 +91,25 @@ def test_every_route_of_a_lazy_router_is_claimed_by_its_placeholder(fresh_app: F
 def test_the_hot_paths_do_not_load_the_lazy_routers(
     fresh_app: FastAPI, fresh_client: TestClient
 ) -> None:
-    groups = lazy_groups(fresh_app)
-    brand_id = create_brand(fresh_client)  # loads the brands' routes (not a hot path either)
-    groups = groups[1:]
+    brands, queue, hook_sources, management, problem_pages = lazy_groups(fresh_app)
+    brand_id = create_brand(fresh_client)  # brand management is not a hot path either
+    assert brands.loaded
     batch = {"mentions": [mention("lazy-1")]}
     assert fresh_client.post(f"/v1/brands/{brand_id}/mentions", json=batch).status_code == 200
     assert fresh_client.get(f"/v1/brands/{brand_id}/mentions").status_code == 200
     assert fresh_client.get(f"/v1/brands/{brand_id}/risk").status_code == 200
+    assert fresh_client.post(f"/v1/hooks/generic/{brand_id}?hook=hk_none").status_code == 401
     assert fresh_client.get("/healthz").status_code == 200
     assert fresh_client.get("/v1/no-such-thing").status_code == 404
-    assert [group.loaded for group in groups] == [False, False, False]
+    rest = [queue, hook_sources, management, problem_pages]
+    assert [group.loaded for group in rest] == [False, False, False, False]
     # A path of theirs loads the group that owns it, which answers as its router would.
     assert fresh_client.get("/v1/api-keys").status_code == 200
-    assert [group.loaded for group in groups] == [False, True, False]
+    assert [group.loaded for group in rest] == [False, False, True, False]
+    assert fresh_client.get("/v1/hook-sources").status_code == 200
     assert fresh_client.get(f"/v1/brands/{brand_id}/queue").status_code == 200
     assert fresh_client.get("/problems/not-found").status_code == 200
-    assert [group.loaded for group in groups] == [True, True, True]
+    assert [group.loaded for group in rest] == [True, True, True, True]
 
 
 def test_a_405_lists_the_methods_of_the_lazy_routes_too(fresh_client: TestClient) -> None:
@@ -116,6 +120,7 @@ def test_a_405_lists_the_methods_of_the_lazy_routes_too(fresh_client: TestClient
 
 def test_the_document_expands_the_lazy_routers_into_their_own_routes(fresh_app: FastAPI) -> None:
     from api.brands.router import router as brands_router
+    from api.hooks.sources_router import router as hook_sources_router
     from api.queue.router import router as queue_router
     from api.workspaces.router import router as api_keys_router
 
@@ -123,8 +128,6 @@ def test_the_document_expands_the_lazy_routers_into_their_own_routes(fresh_app: 
     fresh_app.openapi()
     assert lazy_groups(fresh_app) == []
     served = {id(route) for route in fresh_app.router.routes}
-    assert all(
-        id(route) in served
-        for route in [*brands_router.routes, *queue_router.routes, *api_keys_router.routes]
-    )
+    routers = [brands_router, queue_router, hook_sources_router, api_keys_router]
+    assert all(id(route) in served for router in routers for route in router.routes)
     assert len(fresh_app.webhooks.routes) == 5

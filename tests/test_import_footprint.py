@@ -28,6 +28,7 @@ FORBIDDEN = (
 )
 LAZY_ROUTERS = (
     "api.brands.router",
+    "api.hooks.sources_router",
     "api.queue.router",
     "api.subscriptions.router",
     "api.subscriptions.webhooks",
@@ -45,7 +46,11 @@ FORBIDDEN_MODULES = (
     "api.worker",
     # Routers the Lambda hot paths never serve, imported on the first request under their paths
     # (api/lazy.py): their routes are not built at cold start, nor on ingest or a webhook.
-    *(name for name in LAZY_ROUTERS if name != "api.brands.router"),
+    *(
+        name
+        for name in LAZY_ROUTERS
+        if name not in {"api.brands.router", "api.hooks.sources_router"}
+    ),
 )
 # Of the console, only the lazy mount point may load with the app.
 CONSOLE_MODULES_ALLOWED = {"api.console", "api.console.mount"}
@@ -99,7 +104,8 @@ def test_ingest_and_webhooks_through_the_lambda_entry_load_no_unused_module(
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     modules = json.loads(result.stdout.strip().splitlines()[-1])
-    # Not even brand management (the probe creates its brand through the API, after this).
+    # Not even brand and hook-source management (the probe creates its brand and source through
+    # the API, after this).
     assert sorted(set(LAZY_ROUTERS) & set(modules["cold_start"])) == []
     loaded = set(modules["served"])
     offenders = sorted(name for name in loaded if name.split(".")[0] in FORBIDDEN)
