@@ -113,7 +113,7 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     app.include_router(assessments_router)
     app.router.routes.append(_hook_sources())
     app.include_router(hooks_router)
-    app.router.routes.append(_management())
+    app.router.routes.extend([_subscriptions(), _erasure(), _api_keys()])
     declare_webhooks_lazily(app)
 
     @app.head("/healthz", include_in_schema=False)
@@ -164,22 +164,32 @@ def _queue() -> LazyRouters:
     )
 
 
-def _management() -> LazyRouters:
+def _subscriptions() -> LazyRouters:
     return LazyRouters(
-        ["api.subscriptions.router", "api.erasure.router", "api.workspaces.router"],
+        ["api.subscriptions.router"],
         [
             "/v1/subscriptions",
             "/v1/subscriptions/{subscription_id}",
             "/v1/subscriptions/{subscription_id}/{action}",
             "/v1/events/{event_id}/resend",
+        ],
+    )
+
+
+def _erasure() -> LazyRouters:
+    return LazyRouters(
+        ["api.erasure.router"],
+        [
             "/v1/brands/{brand_id}",
             "/v1/brands/{brand_id}/mentions/{mention_id}",
             "/v1/erasures",
             "/v1/erasures/{erasure_id}",
-            "/v1/api-keys",
-            "/v1/api-keys/{key_id}",
         ],
     )
+
+
+def _api_keys() -> LazyRouters:
+    return LazyRouters(["api.workspaces.router"], ["/v1/api-keys", "/v1/api-keys/{key_id}"])
 
 
 def _problem_pages() -> LazyRouters:

@@ -80,7 +80,9 @@ def test_every_route_of_a_lazy_router_is_claimed_by_its_placeholder(fresh_app: F
         ("api.brands.router",),
         ("api.queue.router",),
         ("api.hooks.sources_router",),
-        ("api.subscriptions.router", "api.erasure.router", "api.workspaces.router"),
+        ("api.subscriptions.router",),
+        ("api.erasure.router",),
+        ("api.workspaces.router",),
         ("api.problem_pages",),
     ]
     for group in groups:
@@ -91,7 +93,9 @@ def test_every_route_of_a_lazy_router_is_claimed_by_its_placeholder(fresh_app: F
 def test_the_hot_paths_do_not_load_the_lazy_routers(
     fresh_app: FastAPI, fresh_client: TestClient
 ) -> None:
-    brands, queue, hook_sources, management, problem_pages = lazy_groups(fresh_app)
+    brands, queue, hook_sources, subscriptions, erasure, api_keys, problem_pages = lazy_groups(
+        fresh_app
+    )
     brand_id = create_brand(fresh_client)  # brand management is not a hot path either
     assert brands.loaded
     batch = {"mentions": [mention("lazy-1")]}
@@ -101,15 +105,17 @@ def test_the_hot_paths_do_not_load_the_lazy_routers(
     assert fresh_client.post(f"/v1/hooks/generic/{brand_id}?hook=hk_none").status_code == 401
     assert fresh_client.get("/healthz").status_code == 200
     assert fresh_client.get("/v1/no-such-thing").status_code == 404
-    rest = [queue, hook_sources, management, problem_pages]
-    assert [group.loaded for group in rest] == [False, False, False, False]
-    # A path of theirs loads the group that owns it, which answers as its router would.
+    rest = [queue, hook_sources, subscriptions, erasure, api_keys, problem_pages]
+    assert [group.loaded for group in rest] == [False] * 6
+    # A path of theirs loads the group that owns it (only it), which answers as its router would.
     assert fresh_client.get("/v1/api-keys").status_code == 200
-    assert [group.loaded for group in rest] == [False, False, True, False]
+    assert [group.loaded for group in rest] == [False, False, False, False, True, False]
     assert fresh_client.get("/v1/hook-sources").status_code == 200
     assert fresh_client.get(f"/v1/brands/{brand_id}/queue").status_code == 200
+    assert fresh_client.get("/v1/subscriptions").status_code == 200
+    assert fresh_client.get("/v1/erasures/er_none").status_code == 404
     assert fresh_client.get("/problems/not-found").status_code == 200
-    assert [group.loaded for group in rest] == [True, True, True, True]
+    assert all(group.loaded for group in rest)
 
 
 def test_a_405_lists_the_methods_of_the_lazy_routes_too(fresh_client: TestClient) -> None:
