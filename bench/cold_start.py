@@ -11,10 +11,12 @@ Lambda-like environment (function name, region, trace header; no DynamoDB endpoi
   FastAPI + Mangum + DynamoDB service can load.
 
 Runs are interleaved, their order rotated every round, so the machine's noise hits every handler
-alike; medians and ratios are printed, never a lone absolute time. Then `python -X importtime`
-shows where the handler's import spends its time.
+alike; medians and ratios are printed, never a lone absolute time. The import and first-event
+ratios are also printed in CPU time of the child (`time.process_time()`), which a machine busy
+with other work inflates far less than wall time (for reference: the targets are wall time). Then
+`python -X importtime` shows where the handler's import spends its time.
 
-Usage: .venv/bin/python bench/cold_start.py [--runs N] [--strict]
+Usage: .venv/bin/python bench/cold_start.py [--runs N] [--strict] [--compare REF]
 """
 
 from __future__ import annotations
