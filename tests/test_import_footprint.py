@@ -26,6 +26,7 @@ FORBIDDEN = (
     "jinja2",
     "markupsafe",
 )
+# Routers of management areas (api/lazy.py): none is imported by the cold start itself.
 LAZY_ROUTERS = (
     "api.brands.router",
     "api.hooks.sources_router",
