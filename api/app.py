@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 from fastapi import FastAPI, Request
@@ -13,21 +14,18 @@ from pydantic import BaseModel, ConfigDict
 
 from api import __version__, observability
 from api.assessments.router import router as assessments_router
-from api.brands.router import router as brands_router
 from api.console.mount import CONSOLE_PATH, STATIC_PATH, LazyConsole
-from api.erasure.router import router as erasure_router
 from api.hooks.router import router as hooks_router
+from api.lazy import LazyRouters, expand_lazy_routers
 from api.limits import BodySizeLimit, JsonBodyGuard
 from api.mentions.router import router as mentions_router
 from api.openapi import customize_openapi
-from api.problem_pages import router as problem_pages_router
 from api.problems import (
     ServiceBusy,
     install_problem_handlers,
     problem_response,
     problem_responses,
 )
-from api.queue.router import router as queue_router
 from api.redaction import redact_uvicorn_access_log
 from api.request_id import RequestIdMiddleware
 from api.routing import flatten_included_routers
@@ -36,9 +34,6 @@ from api.settings import Settings, get_settings
 from api.storage.client import create_dynamodb_client
 from api.storage.readiness import ReadinessProbe
 from api.storage.retry import StoreBusyError, is_transient
-from api.subscriptions.router import router as subscriptions_router
-from api.subscriptions.webhooks import declare_webhooks
-from api.workspaces.router import router as api_keys_router
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -112,15 +107,14 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # Outermost: every response, the size limit's and the guard's included, carries the id.
     app.add_middleware(RequestIdMiddleware, on_status=count_throttles)
-    app.include_router(brands_router)
+    app.router.routes.append(_brands())
     app.include_router(mentions_router)
-    app.include_router(queue_router)
+    app.router.routes.append(_queue())
     app.include_router(assessments_router)
+    app.router.routes.append(_hook_sources())
     app.include_router(hooks_router)
-    app.include_router(subscriptions_router)
-    app.include_router(erasure_router)
-    app.include_router(api_keys_router)
-    declare_webhooks(app)
+    app.router.routes.extend([_subscriptions(), _erasure(), _api_keys()])
+    declare_webhooks_lazily(app)
 
     @app.head("/healthz", include_in_schema=False)
     async def healthz_head() -> Response:
@@ -140,7 +134,7 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
 
     install_readiness(app, ReadinessProbe(settings))
     install_docs(app)
-    app.include_router(problem_pages_router)
+    app.router.routes.append(_problem_pages())
     # The console: imported on its first request only (Jinja2 stays off the ingest path).
     app.mount(CONSOLE_PATH, LazyConsole(services))
     flatten_included_routers(app)  # routes built once, at import (api/routing.py)
@@ -148,6 +142,82 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     # When served by uvicorn (`vigie dev`, `uvicorn --factory`): hook tokens out of its access log.
     redact_uvicorn_access_log()
     return app
+
+
+# Routers the Lambda hot paths never serve (api/lazy.py): imported on the first request under
+# one of their paths, or for the OpenAPI document. One instance per router group and per app.
+def _brands() -> LazyRouters:
+    return LazyRouters(["api.brands.router"], ["/v1/brands", "/v1/brands/{brand_id}"])
+
+
+def _hook_sources() -> LazyRouters:
+    return LazyRouters(
+        ["api.hooks.sources_router"],
+        ["/v1/hook-sources", "/v1/hook-sources/{hook_id}", "/v1/hook-sources/{hook_id}/rotate"],
+    )
+
+
+def _queue() -> LazyRouters:
+    return LazyRouters(
+        ["api.queue.router"],
+        ["/v1/brands/{brand_id}/mentions/{mention_id}", "/v1/brands/{brand_id}/queue"],
+    )
+
+
+def _subscriptions() -> LazyRouters:
+    return LazyRouters(
+        ["api.subscriptions.router"],
+        [
+            "/v1/subscriptions",
+            "/v1/subscriptions/{subscription_id}",
+            "/v1/subscriptions/{subscription_id}/{action}",
+            "/v1/events/{event_id}/resend",
+        ],
+    )
+
+
+def _erasure() -> LazyRouters:
+    return LazyRouters(
+        ["api.erasure.router"],
+        [
+            "/v1/brands/{brand_id}",
+            "/v1/brands/{brand_id}/mentions/{mention_id}",
+            "/v1/erasures",
+            "/v1/erasures/{erasure_id}",
+        ],
+    )
+
+
+def _api_keys() -> LazyRouters:
+    return LazyRouters(["api.workspaces.router"], ["/v1/api-keys", "/v1/api-keys/{key_id}"])
+
+
+def _problem_pages() -> LazyRouters:
+    return LazyRouters(["api.problem_pages"], ["/problems", "/problems/{slug}"])
+
+
+def declare_webhooks_lazily(app: FastAPI) -> None:
+    """The subscriptions' webhooks (and the lazy routes) join the document when it is built.
+
+    Installed where `declare_webhooks(app)` was called, so its `app.openapi` wrapper keeps its
+    place among the others (customize_openapi wraps this one).
+    """
+    generate = app.openapi
+    built: list[Callable[[], dict[str, Any]]] = []
+
+    def openapi() -> dict[str, Any]:
+        if not built:
+            from api.subscriptions.webhooks import declare_webhooks
+
+            expand_lazy_routers(app)
+            outer = app.openapi
+            app.openapi = generate  # type: ignore[method-assign]
+            declare_webhooks(app)
+            built.append(app.openapi)
+            app.openapi = outer  # type: ignore[method-assign]
+        return built[0]()
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def count_throttles(status: int) -> None:

@@ -15,6 +15,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from mangum import Mangum
+from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 
 from api.app import create_app
 from api.observability import publish_metrics_with
@@ -33,7 +34,10 @@ app = create_app()
 # The app's own loggers (`api.*`) write through the Powertools handler: JSON lines with the
 # invocation's correlation id and each record's `request_id` (api/request_id.py).
 copy_config_to_registered_loggers(source_logger=logger, include={"api"})
-asgi_handler = Mangum(app, lifespan="off")
+# Mangum base64-encodes every body whose media type it does not know as text, and API Gateway
+# hands those on as bytes: problem documents must reach clients as the JSON text they are.
+TEXT_MIME_TYPES = [*DEFAULT_TEXT_MIME_TYPES, "application/problem+json"]
+asgi_handler = Mangum(app, lifespan="off", text_mime_types=TEXT_MIME_TYPES)
 
 
 def traced(function: LambdaHandler) -> LambdaHandler:

@@ -57,7 +57,7 @@ def captured_body(event: dict[str, Any]) -> bytes:
 
 def response_json(response: dict[str, Any]) -> Any:
     """A Lambda response's JSON body, decoded like API Gateway does (Mangum base64-encodes
-    media types it doesn't know as text, application/problem+json among them)."""
+    media types it doesn't know as text; api/handler.py adds application/problem+json)."""
     return json.loads(captured_body(response))
 
 

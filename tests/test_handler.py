@@ -95,6 +95,9 @@ def test_lambda_entry_renders_problems(lambda_module: ModuleType) -> None:
     response = invoke(lambda_module, http_api_event("GET", "/v1/brands"))
     assert response["statusCode"] == 401
     assert response["headers"]["content-type"] == "application/problem+json"
+    # As text, not base64: API Gateway passes a base64 body on as bytes only when told to.
+    assert response["isBase64Encoded"] is False
+    assert json.loads(response["body"])["status"] == 401
 
 
 def test_idempotency_key_replays_through_the_lambda_entry(

@@ -6,7 +6,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.brands.router import router as brands_router
+from api.mentions.router import router as mentions_router
 from api.routing import flatten_included_routers
 from api.settings import Settings
 
@@ -16,7 +16,7 @@ def test_the_app_serves_the_routes_its_routers_built_at_import(
 ) -> None:
     app = create_app(settings)
     served = {id(route) for route in app.router.routes}
-    assert all(id(route) in served for route in brands_router.routes)
+    assert all(id(route) in served for route in mentions_router.routes)
     assert not any(hasattr(route, "original_router") for route in app.router.routes)
 
 
