@@ -18,11 +18,10 @@ from botocore.exceptions import ClientError
 
 from api.aggregates.repository import AggregateRepository
 from api.engine.mention import Mention
-from api.engine.schemas import MentionTriage, Tier
-from api.mentions.items import STATUS_ATTRIBUTE, stored_mention_from_item
+from api.engine.schemas import MentionTriage
+from api.mentions.items import status_condition, stored_mention_from_item
 from api.mentions.schemas import MentionFilters, StoredMention
 from api.queue.repository import queue_attributes
-from api.queue.schemas import HandlingStatus
 from api.storage import keys
 from api.storage.buckets import add_counters, bucket_sort_keys
 from api.storage.codec import to_attribute, to_item
@@ -305,16 +304,9 @@ class MentionRepository:
             names["#network"] = "network"
             values[":network"] = to_attribute(filters.network.value)
         if filters.status is not None:
-            values[":status"] = to_attribute(filters.status.value)
-            condition = f"{STATUS_ATTRIBUTE} = :status"
-            if filters.status is HandlingStatus.open:
-                # Never handled: open by default above `watch`.
-                condition = (
-                    f"({condition} OR (attribute_not_exists({STATUS_ATTRIBUTE}) "
-                    "AND tier <> :watch))"
-                )
-                values[":watch"] = to_attribute(Tier.watch.value)
+            condition, status_values = status_condition(filters.status)
             conditions.append(condition)
+            values.update(status_values)
         base: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": "GSI1",
