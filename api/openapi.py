@@ -81,7 +81,7 @@ def _declare_read_only_refusals(document: dict[str, Any]) -> None:
                 _merge(operation["responses"], _problem_entry(Forbidden), str(Forbidden.status))
 
 
-LOCAL_SERVER: Final = {"url": "http://127.0.0.1:8000", "description": "`vigie dev` on this machine"}
+LOCAL_SERVER: Final = {"url": "http://127.0.0.1:8080", "description": "`vigie dev` on this machine"}
 
 
 def openapi_servers(public_base_url: str | None) -> list[dict[str, str]]:
