@@ -260,7 +260,7 @@ def test_every_v1_operation_documents_429_from_the_gateway_or_a_quota(
 
 
 def test_servers_default_to_the_serving_host_and_vigie_dev(document: dict[str, Any]) -> None:
-    assert [server["url"] for server in document["servers"]] == ["/", "http://127.0.0.1:8000"]
+    assert [server["url"] for server in document["servers"]] == ["/", "http://127.0.0.1:8080"]
 
 
 def test_servers_name_the_public_base_url_when_set() -> None:
