@@ -95,6 +95,16 @@ class Settings(BaseSettings):
     # API keys: how long a container trusts a key it has checked. A revoked key keeps working
     # at most this long in another container (the revoking one forgets it at once).
     api_key_cache_seconds: Annotated[float, Field(ge=0, le=60)] = 5.0
+    # Ingest's answer (api/assessments/live.py): a container re-reads a brand's assessment
+    # inputs at most this often and adds its own writes in between, so the assessment an
+    # ingest returns may miss what other containers stored in the last this-many seconds.
+    # 0: read them after every write.
+    live_assessment_seconds: Annotated[float, Field(ge=0, le=60)] = 2.0
+    # How long a container trusts a brand (settings, existence) and a workspace's list of
+    # subscriptions it has read; a change made in the same container is seen at once. An
+    # erasure waits this long on top of `erasure_settle_seconds` (no request still writes).
+    brand_cache_seconds: Annotated[float, Field(ge=0, le=60)] = 5.0
+    subscription_cache_seconds: Annotated[float, Field(ge=0, le=60)] = 5.0
     # Ingest quota: mentions stored per workspace per UTC day (API and webhook receivers alike),
     # and per-workspace exceptions as JSON: `VIGIE_WORKSPACE_MENTION_QUOTAS='{"acme": 500000}'`.
     daily_mention_quota: Annotated[int, Field(ge=0)] = 100_000
