@@ -56,7 +56,9 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
     mentions = MentionRepository(
         client, table, aggregates, bucket_seconds=settings.engine.bucket_seconds
     )
-    brands = BrandService(BrandRepository(client, table))
+    brands = BrandService(
+        BrandRepository(client, table), cache_seconds=settings.brand_cache_seconds
+    )
     # One master key per process: hooks and subscriptions derive from the same one.
     secrets_key = SecretsKey(settings)
     subscriptions = SubscriptionService(

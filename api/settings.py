@@ -99,10 +99,11 @@ class Settings(BaseSettings):
     # inputs at most this often and adds its own writes in between, so the assessment an
     # ingest returns may miss what other containers stored in the last this-many seconds.
     # 0: read them after every write.
-    live_assessment_seconds: Annotated[float, Field(ge=0, le=60)] = 2.0
-    # How long a container trusts a brand (settings, existence) and a workspace's list of
-    # subscriptions it has read; a change made in the same container is seen at once. An
-    # erasure waits this long on top of `erasure_settle_seconds` (no request still writes).
+    live_assessment_seconds: Annotated[float, Field(ge=0, le=60)] = 5.0
+    # How long ingest trusts a brand's settings, and the announcer a workspace's list of
+    # subscriptions, that this container read; a change made through the same container is
+    # seen at once. (An erased brand stores nothing whatever the cache: mentions are written
+    # on condition that the brand item is there and not being erased.)
     brand_cache_seconds: Annotated[float, Field(ge=0, le=60)] = 5.0
     subscription_cache_seconds: Annotated[float, Field(ge=0, le=60)] = 5.0
     # Ingest quota: mentions stored per workspace per UTC day (API and webhook receivers alike),

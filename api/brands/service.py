@@ -8,12 +8,19 @@ from api.brands.repository import BrandAlreadyExistsError, BrandRepository
 from api.brands.schemas import Brand, BrandCreate, BrandList, BrandUpdate
 from api.pagination import decode_cursor, encode_cursor
 from api.problems import Conflict, NotFound
+from api.ttl_cache import TtlCache
 from api.workspaces.service import Principal
 
 
 class BrandService:
-    def __init__(self, repository: BrandRepository) -> None:
+    def __init__(self, repository: BrandRepository, *, cache_seconds: float = 0.0) -> None:
         self._repository = repository
+        # Ingest reads its brand on every call: it may trust what this container read for
+        # `cache_seconds` (Settings.brand_cache_seconds). A PATCH or an erasure through this
+        # container is seen at once; a PATCH through another, at most that late. An erased
+        # brand stores nothing whatever the cache says: every mention transaction checks the
+        # brand item (api/mentions/repository.py). Every other route reads the brand afresh.
+        self._cache: TtlCache[tuple[str, str], Brand] = TtlCache(cache_seconds)
 
     def create(self, principal: Principal, request: BrandCreate) -> Brand:
         now = datetime.now(UTC)
@@ -42,6 +49,19 @@ class BrandService:
             raise NotFound(f"Brand '{brand_id}' does not exist in this workspace.")
         return brand
 
+    def get_for_ingest(self, principal: Principal, brand_id: str) -> Brand:
+        """The brand as ingest needs it: from this container's cache while fresh enough."""
+        key = (principal.workspace, brand_id)
+        brand = self._cache.get(key)
+        if brand is None:
+            brand = self.get(principal, brand_id)
+            self._cache.put(key, brand)
+        return brand
+
+    def forget(self, workspace: str, brand_id: str) -> None:
+        """Drop the cached brand (it is being erased)."""
+        self._cache.discard((workspace, brand_id))
+
     def erasure_of(self, principal: Principal, brand_id: str) -> str | None:
         """The erasure deleting this brand, if one is (the brand itself answers 404)."""
         return self._repository.erasure_of(principal.workspace, brand_id)
@@ -66,4 +86,5 @@ class BrandService:
             }
         )
         self._repository.update(principal.workspace, updated)
+        self._cache.discard((principal.workspace, brand_id))
         return updated

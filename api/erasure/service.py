@@ -116,6 +116,7 @@ class ErasureService:
             if running is None:
                 raise NotFound(f"Brand '{brand_id}' does not exist in this workspace.") from None
             return self.get(principal, running)
+        self._brands.forget(principal.workspace, brand_id)
         self._assessments.forget(principal.workspace, brand_id)
         return self._run_now(principal.workspace, job)
 
