@@ -102,8 +102,8 @@ class Settings(BaseSettings):
     live_assessment_seconds: Annotated[float, Field(ge=0, le=60)] = 5.0
     # How long ingest trusts a brand's settings, and the announcer a workspace's list of
     # subscriptions, that this container read; a change made through the same container is
-    # seen at once. (An erased brand stores nothing whatever the cache: mentions are written
-    # on condition that the brand item is there and not being erased.)
+    # seen at once. A brand erasure waits this long on top of `erasure_settle_seconds` before
+    # its last sweep (another container's ingest may store into it until then).
     brand_cache_seconds: Annotated[float, Field(ge=0, le=60)] = 5.0
     subscription_cache_seconds: Annotated[float, Field(ge=0, le=60)] = 5.0
     # Ingest quota: mentions stored per workspace per UTC day (API and webhook receivers alike),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from api.brands.repository import BrandAlreadyExistsError, BrandRepository
@@ -13,14 +15,19 @@ from api.workspaces.service import Principal
 
 
 class BrandService:
-    def __init__(self, repository: BrandRepository, *, cache_seconds: float = 0.0) -> None:
+    def __init__(
+        self,
+        repository: BrandRepository,
+        *,
+        cache_seconds: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._repository = repository
         # Ingest reads its brand on every call: it may trust what this container read for
         # `cache_seconds` (Settings.brand_cache_seconds). A PATCH or an erasure through this
-        # container is seen at once; a PATCH through another, at most that late. An erased
-        # brand stores nothing whatever the cache says: every mention transaction checks the
-        # brand item (api/mentions/repository.py). Every other route reads the brand afresh.
-        self._cache: TtlCache[tuple[str, str], Brand] = TtlCache(cache_seconds)
+        # container is seen at once; one through another, at most that late (an erasure's last
+        # sweep waits that long too: api/erasure). Every other route reads the brand afresh.
+        self._cache: TtlCache[tuple[str, str], Brand] = TtlCache(cache_seconds, clock=clock)
 
     def create(self, principal: Principal, request: BrandCreate) -> Brand:
         now = datetime.now(UTC)

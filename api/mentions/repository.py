@@ -67,10 +67,6 @@ class QuotaRefusedError(Exception):
         self.count = count
 
 
-class BrandGoneError(Exception):
-    """The brand item is gone or being erased (api/erasure): nothing was written."""
-
-
 QuotaAction = Callable[[int], "TransactWriteItemTypeDef"]
 """Builds the transaction action reserving quota for that many new mentions (api/quotas)."""
 
@@ -157,8 +153,7 @@ class MentionRepository:
             }
             new_size = size + len(candidate.document.encode("utf-8", "surrogatepass"))
             if chunk and (
-                # +1: the brand's condition check.
-                len(chunk) + 2 + 2 * len(new_buckets) + reserved > _MAX_TRANSACTION_ACTIONS
+                len(chunk) + 1 + 2 * len(new_buckets) + reserved > _MAX_TRANSACTION_ACTIONS
                 or new_size > _MAX_TRANSACTION_DOCUMENT_BYTES
             ):
                 break
@@ -196,12 +191,6 @@ class MentionRepository:
                     return {m.mention_id for m in remaining}
                 except ClientError as error:
                     all_reasons = cancellation_reasons(error)
-                    brand_check = len(actions) - (2 if quota is not None else 1)
-                    if (
-                        len(all_reasons) == len(actions)
-                        and all_reasons[brand_check] == "ConditionalCheckFailed"
-                    ):
-                        raise BrandGoneError(brand_id) from None
                     reasons = all_reasons[: len(remaining)]
                     duplicates = {
                         remaining[i].mention_id
@@ -245,21 +234,6 @@ class MentionRepository:
         actions.extend(
             self._aggregates.update_action(workspace, brand_id, shard, sk, counters, expiry[sk])
             for sk, counters in sorted(totals.items())
-        )
-        # The brand, checked in the same transaction: a request holding a brand read before
-        # its erasure began (or cached, api/brands) stores nothing into it.
-        actions.append(
-            {
-                "ConditionCheck": {
-                    "TableName": self._table,
-                    "Key": to_item(
-                        {"PK": keys.workspace_pk(workspace), "SK": keys.brand_sk(brand_id)}
-                    ),
-                    "ConditionExpression": "attribute_exists(PK) "
-                    "AND attribute_not_exists(#erasure)",
-                    "ExpressionAttributeNames": {"#erasure": "erasure_id"},
-                }
-            }
         )
         return actions
 

@@ -16,7 +16,6 @@ from api.brands.schemas import Brand
 from api.engine import BrandRiskAssessment, EngineConfig, mention_counters
 from api.engine.mention import Mention
 from api.mentions.repository import (
-    BrandGoneError,
     MentionRepository,
     NewMention,
     PartialWriteError,
@@ -194,10 +193,6 @@ class MentionService:
                 retry_after_seconds=2,
                 items=_outcomes(order, mentions, failed.present, failed.unknown),
             ) from None
-        except BrandGoneError:
-            live.forget(workspace, brand.id)
-            self._give_back(reservation, reservation.count if reservation else 0)
-            raise NotFound(f"Brand '{brand.id}' does not exist in this workspace.") from None
         except BaseException:
             live.forget(workspace, brand.id)
             raise

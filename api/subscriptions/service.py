@@ -16,7 +16,8 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -141,7 +142,12 @@ def matches(record: Mapping[str, Any], event_type: str, brand_id: str | None) ->
 
 class SubscriptionService:
     def __init__(
-        self, repository: SubscriptionRepository, settings: Settings, master_key: MasterKey
+        self,
+        repository: SubscriptionRepository,
+        settings: Settings,
+        master_key: MasterKey,
+        *,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._repository = repository
         self._settings = settings
@@ -152,7 +158,7 @@ class SubscriptionService:
         # receiving this container's events at most that late, and a delivery queued for one
         # deleted or disabled there is skipped by the dispatcher).
         self._subscribers: TtlCache[str, builtins.list[dict[str, Any]]] = TtlCache(
-            settings.subscription_cache_seconds
+            settings.subscription_cache_seconds, clock=clock
         )
 
     @property

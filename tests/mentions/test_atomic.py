@@ -13,12 +13,11 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from mypy_boto3_dynamodb import DynamoDBClient
 
-from api.brands.schemas import BrandCreate
+from api.brands.schemas import Brand
 from api.engine.mention import Mention
 from api.mentions.service import MAX_STORED_MENTION_BYTES
 from api.services import Services
 from api.settings import Settings
-from api.workspaces.service import Principal
 from tests.factories import mention
 from tests.mentions.test_ingest import stored_items
 
@@ -102,8 +101,15 @@ def test_the_same_mentions_get_the_same_tiers_one_by_one_or_in_batches(
 
     def tiers(split: int) -> list[str]:
         workspace = f"ws-{uuid.uuid4().hex[:10]}"
-        # Stored: every mention transaction checks its brand is there (and not being erased).
-        brand = services.brands.create(Principal(workspace), BrandCreate(id="b", name="B"))
+        brand = Brand.model_validate(
+            {
+                "id": "b",
+                "name": "B",
+                "settings": {},
+                "created_at": datetime.now(UTC),
+                "updated_at": datetime.now(UTC),
+            }
+        )
         out: list[str] = []
         for start in range(0, len(mentions), split):
             response = services.mentions.ingest(
