@@ -33,6 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.aggregates.repository import AggregateRepository
 from api.engine.mention import Mention
+from api.quotas.repository import QuotaRepository
+from api.quotas.service import QuotaService
 from api.workspaces.service import Principal
 from bench import harness
 from bench.harness import Payload, Report, Stack, median, ms, percentile, timed
@@ -181,7 +183,7 @@ def measure_ingest(report: Report, stack: Stack, rounds: int, seed: int) -> tupl
     brand_id = "throughput"
     stack.create_brand(brand_id)
     table = stack.settings.table_name
-    per_round = {"raw": 100, "batched": 100, "single": 25}
+    per_round = {"raw": 100, "batched": 100, "single": 25, "transaction": 25}
     rates: dict[str, list[float]] = {name: [] for name in per_round}
 
     def fresh(kind: str, round_index: int) -> list[Payload]:
@@ -222,11 +224,32 @@ def measure_ingest(report: Report, stack: Stack, rounds: int, seed: int) -> tupl
         def batched(round_index: int) -> Callable[[], None]:
             return partial(post, harness.encode_batch(fresh("batched", round_index)))
 
+        # The single path's storage floor: the very transaction it sends for one mention (the
+        # mention, its two buckets, the day's quota), without HTTP, triage or assessment.
+        repository = stack.services.mentions._repository
+        claim = QuotaService(QuotaRepository(stack.dynamodb, table), stack.settings).claim(
+            stack.workspace, datetime.now(UTC)
+        )
+
+        def transact_all(transactions: list[Any]) -> None:
+            for actions in transactions:
+                stack.dynamodb.transact_write_items(TransactItems=actions)
+
+        def transaction(round_index: int) -> Callable[[], None]:
+            prepared = harness.prepare_new_mentions(
+                stack, brand_id, fresh("transaction", round_index)
+            )
+            transactions = [
+                [*repository._transaction(stack.workspace, brand_id, [new], 0), claim.action(1)]
+                for new in prepared
+            ]
+            return partial(transact_all, transactions)
+
         def single(round_index: int) -> Callable[[], None]:
             bodies = [harness.encode_batch([m]) for m in fresh("single", round_index)]
             return partial(post_all, bodies)
 
-        builders = {"raw": raw, "batched": batched, "single": single}
+        builders = {"raw": raw, "batched": batched, "single": single, "transaction": transaction}
         names = list(builders)
         warm_up = 2
         for round_index in range(warm_up + rounds):
@@ -237,7 +260,7 @@ def measure_ingest(report: Report, stack: Stack, rounds: int, seed: int) -> tupl
                 if round_index >= warm_up:
                     rates[name].append(per_round[name] / seconds)
 
-    raw_rate, batched_rate, single_rate = (median(rates[name]) for name in names)
+    raw_rate, batched_rate, single_rate, transaction_rate = (median(rates[name]) for name in names)
     report.table(
         ["path", "mentions/round", "median mentions/s", "slowest round", "fastest round"],
         [
@@ -246,10 +269,14 @@ def measure_ingest(report: Report, stack: Stack, rounds: int, seed: int) -> tupl
                 ("raw", "raw conditional put_item"),
                 ("batched", "API, batches of 100"),
                 ("single", "API, one mention per call"),
+                ("transaction", "its transaction alone, one per mention"),
             )
         ],
     )
     report.line(
+        f"single path's transaction alone / raw = {transaction_rate / raw_rate:.2f} (the "
+        f"storage floor of one mention per call); single API / its transaction = "
+        f"{single_rate / transaction_rate:.2f}\n"
         f"batched API / raw = {batched_rate / raw_rate:.2f}; "
         f"single API / raw = {single_rate / raw_rate:.2f}; "
         f"batched / single = {batched_rate / single_rate:.1f}"
