@@ -13,8 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from fastapi.testclient import TestClient
 from mypy_boto3_dynamodb import DynamoDBClient
 
+from api.app import create_app
 from api.brands.schemas import BrandCreate
 from api.engine.mention import Mention
 from api.mentions.service import mention_id_for
@@ -22,8 +24,9 @@ from api.quotas.repository import QuotaRepository
 from api.services import Services, build_services
 from api.settings import Settings
 from api.storage.buckets import floor_to
+from api.storage.client import create_dynamodb_client
 from api.workspaces.service import Principal
-from tests.factories import mention
+from tests.factories import create_brand, mention
 from tests.mentions.test_ingest import counter_totals, stored_items
 
 BOUND = 60.0
@@ -166,3 +169,34 @@ def test_with_no_bound_every_answer_is_read_after_the_write(
     b.mentions.ingest(workspace, brand, [angry("n-2", at - timedelta(minutes=2))], now=at)
     answer = a.mentions.ingest(workspace, brand, [angry("n-3", at - timedelta(minutes=3))], now=at)
     assert answer.assessment == a.assessments.assess(workspace, brand.id, at, live=True)
+
+
+def test_a_mention_pushed_one_per_call_costs_one_dynamodb_call(
+    settings: Settings, workspace: str
+) -> None:
+    """Over HTTP, once the container has read what it caches (key, brand, subscriptions, the
+    assessment inputs): the mention's transaction, and nothing else."""
+    client = create_dynamodb_client(settings)
+    calls: list[str] = []
+    client.meta.events.register(
+        "after-call.dynamodb.*", lambda model, **_: calls.append(model.name)
+    )
+    # Every per-container cache at its longest: no request here outlives one.
+    longest = dict.fromkeys(
+        (
+            "live_assessment_seconds",
+            "api_key_cache_seconds",
+            "brand_cache_seconds",
+            "subscription_cache_seconds",
+        ),
+        60.0,
+    )
+    app = create_app(settings.model_copy(update=longest), client)
+    key = app.state.services.api_keys.create(workspace)
+    with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as http:
+        brand = create_brand(http)
+        for index in range(3):
+            calls.clear()
+            body = {"mentions": [mention(f"one-{index}")]}
+            assert http.post(f"/v1/brands/{brand}/mentions", json=body).status_code == 200
+    assert calls == ["TransactWriteItems"]
