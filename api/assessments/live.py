@@ -83,6 +83,9 @@ class LiveAssessments:
         self._inputs: TtlCache[tuple[str, str], _Inputs] = TtlCache(seconds, clock=clock)
         self._lock = threading.Lock()
         self._events = itertools.count()
+        # When each brand's last write by this container ended: inputs read while one was
+        # being applied are not kept (the write could be in neither).
+        self._last_write: TtlCache[tuple[str, str], int] = TtlCache(60.0, clock=clock)
 
     def write_began(self) -> int:
         """Call before a write to the brand's counters; hand the ticket to `wrote`."""
@@ -95,6 +98,7 @@ class LiveAssessments:
         """The mentions this container just stored (their transaction committed)."""
         with self._lock:
             ended = next(self._events)
+            self._last_write.put((workspace, brand_id), ended)
             inputs = self._inputs.get((workspace, brand_id))
             if inputs is None or ended < inputs.read_began:
                 return
@@ -132,7 +136,9 @@ class LiveAssessments:
             hourly, fine, candidates = inputs.hourly, inputs.fine, list(inputs.candidates)
             if self._seconds > 0:
                 with self._lock:
-                    self._inputs.put(key, inputs)
+                    last_write = self._last_write.get(key)
+                    if last_write is None or last_write < inputs.read_began:
+                        self._inputs.put(key, inputs)
                     # Copies: later writes change the cached inputs, not this answer's.
                     hourly = {start: dict(c) for start, c in hourly.items()}
                     fine = {start: dict(c) for start, c in fine.items()}
