@@ -10,6 +10,12 @@ re-sent, and a re-sent batch of duplicates is accepted even when the day's quota
 the reservation is refused, the mentions already stored are looked up and need no room). Over
 quota, the whole batch is refused (429, Retry-After: the next UTC midnight) and nothing is
 stored.
+
+The price: every transaction of a workspace now touches its day's quota item, and DynamoDB
+cancels concurrent transactions on one item (`TransactionConflict`, retried with backoff by
+`with_retries`), so a workspace's concurrent ingests take turns on that item. A plain conditional
+update (the large-batch path) does not conflict, but costs a call. Either way one item holds the
+day's count: ~1,000 writes/s per workspace at most (DynamoDB's per-partition limit).
 """
 
 from __future__ import annotations
