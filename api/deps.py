@@ -144,6 +144,16 @@ def get_brand(services: ServicesDep, principal: PrincipalDep, brand_id: BrandIdP
 BrandDep = Annotated[Brand, Depends(get_brand)]
 
 
+def get_ingest_brand(
+    services: ServicesDep, principal: PrincipalDep, brand_id: BrandIdPath
+) -> Brand:
+    return services.brands.get_for_ingest(principal, brand_id)
+
+
+# Ingest's brand: cached per container (Settings.brand_cache_seconds; api/brands/service.py).
+IngestBrandDep = Annotated[Brand, Depends(get_ingest_brand)]
+
+
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 

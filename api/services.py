@@ -65,6 +65,7 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
         BrandRepository(client, table, shard_counts),
         settings.mention_shards,
         settings.workspace_mention_shards,
+        cache_seconds=settings.brand_cache_seconds,
     )
     # One master key per process: hooks and subscriptions derive from the same one.
     secrets_key = SecretsKey(settings)

@@ -104,6 +104,17 @@ class Settings(BaseSettings):
     # API keys: how long a container trusts a key it has checked. A revoked key keeps working
     # at most this long in another container (the revoking one forgets it at once).
     api_key_cache_seconds: Annotated[float, Field(ge=0, le=60)] = 5.0
+    # Ingest's answer (api/assessments/live.py): a container re-reads a brand's assessment
+    # inputs at most this often and adds its own writes in between, so the assessment an
+    # ingest returns may miss what other containers stored in the last this-many seconds.
+    # 0: read them after every write.
+    live_assessment_seconds: Annotated[float, Field(ge=0, le=60)] = 5.0
+    # How long ingest trusts a brand's settings, and the announcer a workspace's list of
+    # subscriptions, that this container read; a change made through the same container is
+    # seen at once. A brand erasure waits this long on top of `erasure_settle_seconds` before
+    # its last sweep (another container's ingest may store into it until then).
+    brand_cache_seconds: Annotated[float, Field(ge=0, le=60)] = 5.0
+    subscription_cache_seconds: Annotated[float, Field(ge=0, le=60)] = 5.0
     # Ingest quota: mentions stored per workspace per UTC day (API and webhook receivers alike),
     # and per-workspace exceptions as JSON: `VIGIE_WORKSPACE_MENTION_QUOTAS='{"acme": 500000}'`.
     daily_mention_quota: Annotated[int, Field(ge=0)] = 100_000

@@ -76,6 +76,7 @@ MONTHLY_VOLUMES = (1_000_000, 10_000_000, 100_000_000)
 # outbound delivery per 1,000 mentions (a tier or stage change reaching one subscriber).
 READS_PER_THOUSAND = {"risk": 10, "list_page": 10}
 DELIVERIES_PER_THOUSAND = 1
+SINGLE_CALLS_TARGET = 2  # issue 16: DynamoDB calls per mention pushed one per call
 
 
 @dataclass
@@ -138,6 +139,7 @@ class Figure:
     write: float
     calls: float
     seconds: float  # median duration of the request (or operation)
+    by_operation: dict[str, float] = field(default_factory=dict)  # mean calls per sample
 
     @property
     def rru(self) -> float:
@@ -152,6 +154,7 @@ def sample(
     name: str, per: int, capacity: Capacity, action: Callable[[], object], rounds: int
 ) -> Figure:
     reads, writes, calls, seconds = [], [], [], []
+    operations: Counter[str] = Counter()
     action()  # warm-up, not counted
     capacity.take()
     for _ in range(rounds):
@@ -162,6 +165,7 @@ def sample(
         reads.append(read)
         writes.append(write)
         calls.append(sum(counted.values()))
+        operations.update(counted)
     return Figure(
         name,
         per,
@@ -169,6 +173,7 @@ def sample(
         statistics.median(writes),
         statistics.median(calls),
         statistics.median(seconds),
+        {operation: count / rounds for operation, count in sorted(operations.items())},
     )
 
 
@@ -388,6 +393,17 @@ def main() -> int:
             )
             for f in figures
         ],
+    )
+    for figure in (batched, single):
+        report.line(
+            f"{figure.name}: DynamoDB calls per request, mean: "
+            + ", ".join(f"{op} {n:.2f}" for op, n in figure.by_operation.items())
+        )
+    single_calls = sum(single.by_operation.values())
+    report.line(
+        f"issue 16: DynamoDB calls per single mention (mean, cache refreshes included) ≤ "
+        f"{SINGLE_CALLS_TARGET}: {single_calls:.2f} "
+        + ("PASS" if single_calls <= SINGLE_CALLS_TARGET else "MISS")
     )
     memory_mb = configured_memory_mb()
     memory_gb = memory_mb / 1024

@@ -41,7 +41,7 @@ from api.app import create_app
 from api.engine import MentionTriage, mention_counters
 from api.engine.mention import Mention
 from api.local.dynamodb_local import DynamoDBLocal, free_port
-from api.mentions.repository import MentionRepository, NewMention
+from api.mentions.repository import MentionRepository, NewMention, QuotaAction
 from api.mentions.schemas import StoredMention
 from api.mentions.service import MentionService
 from api.services import Services
@@ -304,7 +304,14 @@ class _RecordingRepository(MentionRepository):
         self.prepared: list[NewMention] = []
 
     @override
-    def store_new(self, workspace: str, brand_id: str, mentions: Sequence[NewMention]) -> set[str]:
+    def store_new(
+        self,
+        workspace: str,
+        brand_id: str,
+        mentions: Sequence[NewMention],
+        *,
+        quota: QuotaAction | None = None,
+    ) -> set[str]:
         self.prepared.extend(mentions)
         return set()
 

@@ -6,6 +6,7 @@ from bisect import bisect_left
 from datetime import UTC, datetime, timedelta
 
 from api.aggregates.repository import AggregateRepository
+from api.assessments.live import LiveAssessments
 from api.assessments.schemas import RiskHistory, RiskPoint
 from api.engine import (
     BrandContext,
@@ -37,6 +38,8 @@ class AssessmentService:
         self._aggregates = aggregates
         self._settings = settings
         self._contexts: dict[tuple[str, str], tuple[datetime, BrandRiskAssessment]] = {}
+        # The assessment ingest answers with: cached inputs plus this container's own writes.
+        self.live = LiveAssessments(aggregates, settings.engine, settings.live_assessment_seconds)
 
     def assess(
         self, workspace: str, brand_id: str, at: datetime, *, live: bool = False
@@ -67,8 +70,9 @@ class AssessmentService:
         return assessment
 
     def forget(self, workspace: str, brand_id: str) -> None:
-        """Drop the brand's cached triage context (its mentions were erased)."""
+        """Drop the brand's cached triage context and live inputs (its mentions were erased)."""
         self._contexts.pop((workspace, brand_id), None)
+        self.live.forget(workspace, brand_id)
 
     def resolve_at(
         self, at: datetime | None, now: datetime | None = None, *, name: str = "at"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from api.brands.repository import BrandAlreadyExistsError, BrandRepository
 from api.brands.schemas import Brand, BrandCreate, BrandList, BrandUpdate
 from api.pagination import decode_cursor, encode_cursor
 from api.problems import Conflict, NotFound
+from api.ttl_cache import TtlCache
 from api.workspaces.service import Principal
 
 
@@ -18,11 +20,19 @@ class BrandService:
         repository: BrandRepository,
         mention_shards: int = 1,
         workspace_mention_shards: Mapping[str, int] | None = None,
+        *,
+        cache_seconds: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._repository = repository
         # Chosen per workspace at creation and never changed (api/storage/shards.py).
         self._mention_shards = mention_shards
         self._workspace_mention_shards = dict(workspace_mention_shards or {})
+        # Ingest reads its brand on every call: it may trust what this container read for
+        # `cache_seconds` (Settings.brand_cache_seconds). A PATCH or an erasure through this
+        # container is seen at once; one through another, at most that late (an erasure's last
+        # sweep waits that long too: api/erasure). Every other route reads the brand afresh.
+        self._cache: TtlCache[tuple[str, str], Brand] = TtlCache(cache_seconds, clock=clock)
 
     def create(self, principal: Principal, request: BrandCreate) -> Brand:
         now = datetime.now(UTC)
@@ -52,6 +62,19 @@ class BrandService:
             raise NotFound(f"Brand '{brand_id}' does not exist in this workspace.")
         return brand
 
+    def get_for_ingest(self, principal: Principal, brand_id: str) -> Brand:
+        """The brand as ingest needs it: from this container's cache while fresh enough."""
+        key = (principal.workspace, brand_id)
+        brand = self._cache.get(key)
+        if brand is None:
+            brand = self.get(principal, brand_id)
+            self._cache.put(key, brand)
+        return brand
+
+    def forget(self, workspace: str, brand_id: str) -> None:
+        """Drop the cached brand (it is being erased)."""
+        self._cache.discard((workspace, brand_id))
+
     def erasure_of(self, principal: Principal, brand_id: str) -> str | None:
         """The erasure deleting this brand, if one is (the brand itself answers 404)."""
         return self._repository.erasure_of(principal.workspace, brand_id)
@@ -76,4 +99,5 @@ class BrandService:
             }
         )
         self._repository.update(principal.workspace, updated)
+        self._cache.discard((principal.workspace, brand_id))
         return updated

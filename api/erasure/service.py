@@ -116,6 +116,7 @@ class ErasureService:
             if running is None:
                 raise NotFound(f"Brand '{brand_id}' does not exist in this workspace.") from None
             return self.get(principal, running)
+        self._brands.forget(principal.workspace, brand_id)
         self._assessments.forget(principal.workspace, brand_id)
         return self._run_now(principal.workspace, job)
 
@@ -287,7 +288,12 @@ class ErasureService:
         # phase runs once more, then the brand item goes, so a re-created brand starts empty.
         if not job.get("swept"):
             marked = datetime.fromisoformat(job["created_at"]).timestamp()
-            if time.time() - marked < self._settings.erasure_settle_seconds:
+            # Other containers' ingest may trust a brand read before the mark that much longer
+            # (Settings.brand_cache_seconds); 0 (tests, `vigie dev`) waits for nothing.
+            settle = self._settings.erasure_settle_seconds
+            if settle:
+                settle += self._settings.brand_cache_seconds
+            if time.time() - marked < settle:
                 return None
             job["swept"] = True
             job["phase"] = 0

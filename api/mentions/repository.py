@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -59,6 +59,19 @@ class PartialWriteError(StoreBusyError):
         """In the transaction that timed out: stored whole or not at all."""
 
 
+class QuotaRefusedError(Exception):
+    """The quota action of the transaction was cancelled: no room for the new mentions (the
+    duplicates were dropped first: they need none). Nothing was written."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"no quota left for {count} mentions")
+        self.count = count
+
+
+QuotaAction = Callable[[int], "TransactWriteItemTypeDef"]
+"""Builds the transaction action reserving quota for that many new mentions (api/quotas)."""
+
+
 @dataclass(frozen=True, slots=True)
 class NewMention:
     """A validated, triaged mention ready to be written."""
@@ -94,20 +107,37 @@ class MentionRepository:
 
     # --- writes ---------------------------------------------------------------------------
 
-    def store_new(self, workspace: str, brand_id: str, mentions: Sequence[NewMention]) -> set[str]:
+    def fits_one_transaction(self, mentions: Sequence[NewMention]) -> bool:
+        """Whether `store_new` writes these mentions in one transaction (then it can reserve
+        their quota in the same one): room is kept for the quota action."""
+        return len(self._next_chunk(mentions, reserved=1)) == len(mentions)
+
+    def store_new(
+        self,
+        workspace: str,
+        brand_id: str,
+        mentions: Sequence[NewMention],
+        *,
+        quota: QuotaAction | None = None,
+    ) -> set[str]:
         """Store the mentions not stored yet, with their counters; return the ids actually written.
+
+        With `quota` (only for mentions that `fits_one_transaction`), the transaction also
+        reserves quota for the mentions it writes; QuotaRefusedError when there is no room.
 
         Raises PartialWriteError when DynamoDB fails past the retries: chunks written before
         stay written (re-sending the batch is safe, they come back as duplicates), and the
         error says which mentions are stored.
         """
+        if quota is not None and not self.fits_one_transaction(mentions):
+            raise ValueError("a quota action needs the mentions to fit one transaction")
         written: set[str] = set()
         present: set[str] = set()
         pending = list(mentions)
         while pending:
             chunk = self._next_chunk(pending)
             try:
-                written |= self._write_chunk(workspace, brand_id, chunk, present)
+                written |= self._write_chunk(workspace, brand_id, chunk, present, quota)
             except StoreBusyError as error:
                 ids = {m.mention_id for m in chunk} - present
                 raise PartialWriteError(
@@ -116,7 +146,7 @@ class MentionRepository:
             pending = pending[len(chunk) :]
         return written
 
-    def _next_chunk(self, pending: Sequence[NewMention]) -> list[NewMention]:
+    def _next_chunk(self, pending: Sequence[NewMention], *, reserved: int = 0) -> list[NewMention]:
         chunk: list[NewMention] = []
         buckets: set[tuple[str, str]] = set()
         size = 0
@@ -126,7 +156,7 @@ class MentionRepository:
             }
             new_size = size + len(candidate.document.encode("utf-8", "surrogatepass"))
             if chunk and (
-                len(chunk) + 1 + 2 * len(new_buckets) > _MAX_TRANSACTION_ACTIONS
+                len(chunk) + 1 + 2 * len(new_buckets) + reserved > _MAX_TRANSACTION_ACTIONS
                 or new_size > _MAX_TRANSACTION_DOCUMENT_BYTES
             ):
                 break
@@ -136,7 +166,12 @@ class MentionRepository:
         return chunk
 
     def _write_chunk(
-        self, workspace: str, brand_id: str, chunk: list[NewMention], present: set[str]
+        self,
+        workspace: str,
+        brand_id: str,
+        chunk: list[NewMention],
+        present: set[str],
+        quota: QuotaAction | None = None,
     ) -> set[str]:
         """Write the chunk in one transaction; add the mentions found stored to `present`."""
         remaining = list(chunk)
@@ -149,19 +184,29 @@ class MentionRepository:
             shard = self._counter_shard(workspace, brand_id, remaining, attempt)
             while remaining:
                 actions = self._transaction(workspace, brand_id, remaining, shard)
+                if quota is not None:
+                    # Last: its reason comes after the mentions' (a duplicate tells first).
+                    actions.append(quota(len(remaining)))
                 try:
                     self._client.transact_write_items(
                         TransactItems=actions, ClientRequestToken=uuid.uuid4().hex
                     )
                     return {m.mention_id for m in remaining}
                 except ClientError as error:
-                    reasons = cancellation_reasons(error)[: len(remaining)]
+                    all_reasons = cancellation_reasons(error)
+                    reasons = all_reasons[: len(remaining)]
                     duplicates = {
                         remaining[i].mention_id
                         for i, reason in enumerate(reasons)
                         if reason == "ConditionalCheckFailed"
                     }
                     if not duplicates:
+                        if (
+                            quota is not None
+                            and len(all_reasons) == len(actions)
+                            and all_reasons[-1] == "ConditionalCheckFailed"
+                        ):
+                            raise QuotaRefusedError(len(remaining)) from None
                         raise
                     present.update(duplicates)
                     # Drop what is already stored and write the rest at once.

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from api.deps import (
     BrandDep,
     IdempotentDep,
+    IngestBrandDep,
     MentionIdPath,
     PrincipalDep,
     ServicesDep,
@@ -72,7 +73,7 @@ def refuse_hook_sources(batch: MentionBatch) -> None:
 )
 def ingest_mentions(
     body: MentionBatch,
-    brand: BrandDep,
+    brand: IngestBrandDep,
     principal: PrincipalDep,
     services: ServicesDep,
     idempotent: IdempotentDep,

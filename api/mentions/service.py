@@ -10,11 +10,18 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from api import observability
+from api.assessments.live import WrittenMention
 from api.assessments.service import AssessmentService
 from api.brands.schemas import Brand
 from api.engine import BrandRiskAssessment, EngineConfig, mention_counters
 from api.engine.mention import Mention
-from api.mentions.repository import MentionRepository, NewMention, PartialWriteError
+from api.mentions.repository import (
+    MentionRepository,
+    NewMention,
+    PartialWriteError,
+    QuotaAction,
+    QuotaRefusedError,
+)
 from api.mentions.schemas import (
     IngestResponse,
     MentionFilters,
@@ -105,40 +112,80 @@ class MentionService:
             received_at,
             max_mentions or self._settings.max_mentions_per_batch,
         )
-        # The quota is reserved once the batch is known valid, before anything is written: a
-        # batch over quota stores nothing. Duplicates are given back below (api/quotas).
-        distinct = len({mention_id_for(m.source, m.external_id) for m in mentions})
-        reservation = (
-            self._quotas.reserve(workspace, distinct, received_at) if self._quotas else None
+        prepared, order = self._triaged(workspace, brand, mentions, documents, received_at)
+        new = list(prepared.values())
+        if self._quotas is not None and self._repository.fits_one_transaction(new):
+            # One transaction stores the mentions and reserves their quota (api/quotas).
+            claim = self._quotas.claim(workspace, received_at)
+            try:
+                return self._store(
+                    workspace, brand, mentions, prepared, order, received_at, None, claim.action
+                )
+            except QuotaRefusedError as refused:
+                raise self._quotas.refusal(workspace, refused.count, received_at) from None
+        # A larger batch: its quota is reserved before anything is written (it is not stored
+        # whole or not at all across transactions), and what was not needed is given back.
+        reservation = self._reserve(workspace, brand, prepared, received_at)
+        return self._store(
+            workspace, brand, mentions, prepared, order, received_at, reservation, None
         )
-        return self._ingest_reserved(
-            workspace, brand, mentions, documents, received_at, reservation
-        )
+
+    def _reserve(
+        self,
+        workspace: str,
+        brand: Brand,
+        prepared: dict[str, NewMention],
+        received_at: datetime,
+    ) -> Reservation | None:
+        if self._quotas is None:
+            return None
+        reservation = self._quotas.try_reserve(workspace, len(prepared), received_at)
+        if reservation is not None:
+            return reservation
+        # No room for all of them: the mentions already stored (a re-sent batch) need none.
+        try:
+            stored = self._repository.get_many(workspace, brand.id, list(prepared))
+        except StoreBusyError:
+            raise ServiceBusy(
+                "The store failed checking the batch against the quota; nothing was stored. "
+                "Re-send the batch.",
+                retry_after_seconds=2,
+            ) from None
+        missing = len(prepared.keys() - stored.keys())
+        if missing == 0:
+            return None
+        reservation = self._quotas.try_reserve(workspace, missing, received_at)
+        if reservation is None:
+            raise self._quotas.refusal(workspace, missing, received_at)
+        return reservation
 
     def _give_back(self, reservation: Reservation | None, count: int) -> None:
         if reservation is not None and self._quotas is not None and count > 0:
             self._quotas.release(reservation, count)
 
-    def _ingest_reserved(
+    def _store(
         self,
         workspace: str,
         brand: Brand,
         mentions: Sequence[Mention],
-        documents: Sequence[str],
+        prepared: dict[str, NewMention],
+        order: list[str],
         received_at: datetime,
         reservation: Reservation | None,
+        quota: QuotaAction | None,
     ) -> IngestResponse:
+        live = self._assessments.live
+        began = live.write_began()
         try:
-            prepared, order = self._triaged(workspace, brand, mentions, documents, received_at)
-        except BaseException:
-            self._give_back(reservation, reservation.count if reservation else 0)
-            raise
-        try:
-            written = self._repository.store_new(workspace, brand.id, list(prepared.values()))
+            written = self._repository.store_new(
+                workspace, brand.id, list(prepared.values()), quota=quota
+            )
         except PartialWriteError as failed:
+            # Part of the batch may be counted: this container's cached inputs cannot tell.
+            live.forget(workspace, brand.id)
             # Keep the quota of what is (or may be) stored, give back the rest.
             kept = len(prepared.keys() & (failed.present | failed.unknown))
-            self._give_back(reservation, len(prepared) - kept)
+            self._give_back(reservation, (reservation.count if reservation else 0) - kept)
             raise ServiceBusy(
                 "The store failed partway through the batch: `items` says which mentions are "
                 "stored. Re-send the batch (or those not stored): stored mentions come back as "
@@ -146,12 +193,35 @@ class MentionService:
                 retry_after_seconds=2,
                 items=_outcomes(order, mentions, failed.present, failed.unknown),
             ) from None
+        except BaseException:
+            live.forget(workspace, brand.id)
+            raise
+        live.wrote(
+            workspace,
+            brand.id,
+            [
+                WrittenMention(
+                    mention_id=new.mention_id,
+                    published_at=new.mention.published_utc,
+                    counters=new.counters,
+                    risk=new.triage.risk,
+                    hot=new.hot,
+                )
+                for mention_id, new in prepared.items()
+                if mention_id in written
+            ],
+            began,
+        )
         # Duplicates (stored before, or copies inside the batch) do not count against the quota.
-        self._give_back(reservation, len(prepared) - len(written))
+        self._give_back(reservation, (reservation.count if reservation else 0) - len(written))
         try:
             already_stored = [i for i in prepared if i not in written]
-            stored = self._repository.get_many(workspace, brand.id, already_stored)
-            assessment = self._assessments.assess(workspace, brand.id, received_at, live=True)
+            stored = (
+                self._repository.get_many(workspace, brand.id, already_stored)
+                if already_stored
+                else {}
+            )
+            assessment = live.assess(workspace, brand.id, received_at)
         except StoreBusyError:
             raise ServiceBusy(
                 "The mentions are stored (`items`) but the store failed reading them back or "

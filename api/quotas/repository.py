@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -10,6 +10,7 @@ from api.storage.codec import from_item, to_attribute, to_item
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 
 def quota_pk(workspace: str, day: str) -> str:
@@ -47,6 +48,30 @@ class QuotaRepository:
                 return False
             raise
         return True
+
+    def reserve_action(
+        self, workspace: str, day: str, count: int, limit: int, expires_at: int
+    ) -> TransactWriteItemTypeDef:
+        """The same reservation as one action of a mention's transaction: the mention and its
+        quota are written together or not at all, so a duplicate (cancelled by its own
+        condition) never needs room, and nothing has to be given back."""
+        room = limit - count
+        update: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": to_item({"PK": quota_pk(workspace, day), "SK": _SK}),
+            "UpdateExpression": "SET expires_at = if_not_exists(expires_at, :ttl) ADD used :n",
+            # More than the whole quota: a condition that cannot hold (a room below zero would
+            # let a first write of the day through `attribute_not_exists`).
+            "ConditionExpression": "attribute_not_exists(used) OR used <= :room"
+            if room >= 0
+            else "attribute_exists(PK) AND attribute_not_exists(PK)",
+            "ExpressionAttributeValues": {
+                ":n": to_attribute(count),
+                ":ttl": to_attribute(expires_at),
+                **({":room": to_attribute(room)} if room >= 0 else {}),
+            },
+        }
+        return {"Update": update}  # type: ignore[typeddict-item]
 
     def release(self, workspace: str, day: str, count: int) -> None:
         """Give back part of a reservation (duplicates, or a batch that was not stored)."""

@@ -16,7 +16,8 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -58,6 +59,7 @@ from api.subscriptions.schemas import (
 )
 from api.subscriptions.secrets import MasterKey, derive_secret, key_id_of, new_credential_id
 from api.subscriptions.ssrf import UnsafeURLError, allowed_networks, check_url
+from api.ttl_cache import TtlCache
 from api.workspaces.service import Principal
 
 log = logging.getLogger(__name__)
@@ -140,11 +142,24 @@ def matches(record: Mapping[str, Any], event_type: str, brand_id: str | None) ->
 
 class SubscriptionService:
     def __init__(
-        self, repository: SubscriptionRepository, settings: Settings, master_key: MasterKey
+        self,
+        repository: SubscriptionRepository,
+        settings: Settings,
+        master_key: MasterKey,
+        *,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._repository = repository
         self._settings = settings
         self._master_key = master_key
+        # What `announce` reads on every ingest: the workspace's subscriptions, trusted for
+        # `subscription_cache_seconds` (a change made through this container is seen at once;
+        # one made in another container, within that bound: a subscription created there starts
+        # receiving this container's events at most that late, and a delivery queued for one
+        # deleted or disabled there is skipped by the dispatcher).
+        self._subscribers: TtlCache[str, builtins.list[dict[str, Any]]] = TtlCache(
+            settings.subscription_cache_seconds, clock=clock
+        )
 
     @property
     def repository(self) -> SubscriptionRepository:
@@ -163,6 +178,7 @@ class SubscriptionService:
         widened to null it would receive every other brand's events. (subscriptions changed,
         other items deleted)."""
         changed = 0
+        self._changed_subscriptions(workspace)
         for record in self._repository.all_subscriptions(workspace):
             for _ in range(3):  # a concurrent PATCH wins; read it again and retry
                 brands = record.get("brand_ids")
@@ -246,6 +262,7 @@ class SubscriptionService:
             "current": credential,
         }
         self._repository.put_subscription(principal.workspace, record, new=True)
+        self._changed_subscriptions(principal.workspace)
         log.info("subscription created: %s in %s", subscription_id, principal.workspace)
         secret = derive_secret(self._master_key.get(), subscription_id, credential["credential_id"])
         return SubscriptionWithSecret(**_subscription_from(record).model_dump(), secret=secret)
@@ -341,12 +358,15 @@ class SubscriptionService:
                     ) from None
                 record = fresh
                 continue
+            self._changed_subscriptions(principal.workspace)
             return _subscription_from(updated)
         raise _changed(subscription_id)
 
     def delete(self, principal: Principal, subscription: SubscriptionRef) -> None:
         subscription_id = self._owned(principal, subscription)["subscription_id"]
-        if not self._repository.delete_subscription(principal.workspace, subscription_id):
+        deleted = self._repository.delete_subscription(principal.workspace, subscription_id)
+        self._changed_subscriptions(principal.workspace)
+        if not deleted:
             raise NotFound(f"Subscription '{subscription_id}' does not exist in this workspace.")
 
     def rotate_secret(
@@ -568,6 +588,7 @@ class SubscriptionService:
         self, workspace: str, record: Mapping[str, Any], reason: DisabledReason, at: datetime
     ) -> None:
         """`subscription.disabled` to the workspace's other subscriptions that asked for it."""
+        self._changed_subscriptions(workspace)
         others = [
             NewDelivery(other["subscription_id"], "queued" if other["enabled"] else "skipped")
             for other in self._repository.all_subscriptions(workspace)
@@ -596,6 +617,16 @@ class SubscriptionService:
             ],
         )
 
+    def _workspace_subscriptions(self, workspace: str) -> builtins.list[dict[str, Any]]:
+        records = self._subscribers.get(workspace)
+        if records is None:
+            records = self._repository.all_subscriptions(workspace)
+            self._subscribers.put(workspace, records)
+        return records
+
+    def _changed_subscriptions(self, workspace: str) -> None:
+        self._subscribers.discard(workspace)
+
     def announce(
         self,
         workspace: str,
@@ -607,7 +638,7 @@ class SubscriptionService:
         """Announce what changed for the brand (once, whoever calls); the ids of events written."""
         subscribers = [
             record
-            for record in self._repository.all_subscriptions(workspace)
+            for record in self._workspace_subscriptions(workspace)
             if record.get("brand_ids") is None or brand.id in record["brand_ids"]
         ]
         if not subscribers:

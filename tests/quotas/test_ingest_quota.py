@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from mypy_boto3_dynamodb import DynamoDBClient
 
+from api.brands.schemas import BrandCreate
+from api.engine.mention import Mention
+from api.problems import QuotaExceeded
 from api.quotas.repository import QuotaRepository
 from api.quotas.service import seconds_until_utc_midnight
+from api.services import build_services
 from api.settings import Settings
+from api.workspaces.service import Principal
 from tests.factories import create_brand, mention
 from tests.hooks.deliveries import deliver, register_hook, stored_mentions
 from tests.hooks.test_atomic_deliveries import youscan_items
@@ -116,3 +122,50 @@ def test_seconds_until_utc_midnight() -> None:
     assert seconds_until_utc_midnight(datetime(2026, 3, 9, 23, 59, 30, tzinfo=UTC)) == 30
     assert seconds_until_utc_midnight(datetime(2026, 3, 9, 0, 0, tzinfo=UTC)) == 86400
     assert seconds_until_utc_midnight(datetime(2026, 3, 9, 23, 59, 59, 900000, tzinfo=UTC)) == 1
+
+
+def test_a_resent_duplicate_is_accepted_when_the_quota_is_full(
+    quota_client: TestClient, dynamodb: DynamoDBClient, settings: Settings, quota_workspace: str
+) -> None:
+    """Duplicates need no quota: one mention per call (quota in the mention's transaction)."""
+    brand = create_brand(quota_client)
+    full = batch(*[f"m{i}" for i in range(QUOTA)])
+    assert quota_client.post(f"/v1/brands/{brand}/mentions", json=full).status_code == 200
+    again = quota_client.post(f"/v1/brands/{brand}/mentions", json=batch("m0"))
+    assert again.status_code == 200, again.text
+    assert again.json()["results"][0]["duplicate"] is True
+    assert_quota_problem(quota_client.post(f"/v1/brands/{brand}/mentions", json=batch("new")))
+    # A batch of a duplicate and a new mention: the new one has no room, nothing is stored.
+    assert_quota_problem(quota_client.post(f"/v1/brands/{brand}/mentions", json=batch("m1", "new")))
+    assert len(stored_mentions(dynamodb, settings, quota_workspace, brand)) == QUOTA
+    assert used_today(dynamodb, settings, quota_workspace) == QUOTA
+
+
+def test_a_resent_large_batch_of_duplicates_is_accepted_when_the_quota_is_full(
+    settings: Settings, dynamodb: DynamoDBClient
+) -> None:
+    """A batch too large for one transaction reserves first; refused, the mentions already
+    stored are looked up and need no room."""
+    services = build_services(settings.model_copy(update={"daily_mention_quota": 40}), dynamodb)
+    workspace = f"quota-{uuid.uuid4().hex[:10]}"
+    brand = services.brands.create(Principal(workspace), BrandCreate(id="big", name="Big"))
+    now = datetime.now(UTC)
+    # One per hour: 40 mentions and 80 buckets do not fit one transaction.
+    mentions = [
+        Mention.model_validate(
+            mention(f"h{i}", published_at=(now - timedelta(hours=i, minutes=1)).isoformat())
+        )
+        for i in range(40)
+    ]
+    assert not services.mentions.ingest(workspace, brand, mentions).results[0].duplicate
+    assert used_today(dynamodb, settings, workspace) == 40
+    again = services.mentions.ingest(workspace, brand, mentions)
+    assert all(result.duplicate for result in again.results)
+    assert used_today(dynamodb, settings, workspace) == 40
+    with pytest.raises(QuotaExceeded):
+        services.mentions.ingest(workspace, brand, [*mentions[:39], _one_more()])
+    assert used_today(dynamodb, settings, workspace) == 40
+
+
+def _one_more() -> Mention:
+    return Mention.model_validate(mention("one-more"))
