@@ -218,6 +218,23 @@ def _build_lexicon(
     )
 
 
+def _merged(first: _Lexicon, second: _Lexicon) -> _Lexicon:
+    """Both lexicons in one, `first` winning a clash: what `_build_lexicon` makes of both entry
+    lists, without normalising every entry a second time at import."""
+    phrases = dict(first.phrases)
+    for word, found in second.phrases.items():
+        # A stable sort keeps `first`'s phrase ahead of an equal one of `second`.
+        phrases[word] = tuple(
+            sorted((*phrases.get(word, ()), *found), key=lambda item: (-len(item[0]), item[0]))
+        )
+    return _Lexicon(
+        words=MappingProxyType({**second.words, **first.words}),
+        stems=MappingProxyType({**second.stems, **first.stems}),
+        phrases=MappingProxyType(phrases),
+        extra=MappingProxyType({**second.extra, **first.extra}),
+    )
+
+
 _FR_ENTRIES: Final = _read_entries("sentiment_fr.txt")
 _EN_ENTRIES: Final = _read_entries("sentiment_en.txt")
 # Published lexicons (VADER, MIT; Pattern's French adjectives, PDDL), the words ours lack: see the
@@ -225,12 +242,10 @@ _EN_ENTRIES: Final = _read_entries("sentiment_en.txt")
 _FR_EXTRA: Final = _read_supplement("sentiment_fr_pattern.json")
 _EN_EXTRA: Final = _read_supplement("sentiment_en_vader.json")
 # Unknown language: English first on a clash (`hate`, `rage`), the rarer French reading loses.
+_FR_LEXICON: Final = _build_lexicon(_FR_ENTRIES, _FR_EXTRA)
+_EN_LEXICON: Final = _build_lexicon(_EN_ENTRIES, _EN_EXTRA)
 _LEXICONS: Final = MappingProxyType(
-    {
-        "fr": _build_lexicon(_FR_ENTRIES, _FR_EXTRA),
-        "en": _build_lexicon(_EN_ENTRIES, _EN_EXTRA),
-        "*": _build_lexicon([*_EN_ENTRIES, *_FR_ENTRIES], {**_FR_EXTRA, **_EN_EXTRA}),
-    }
+    {"fr": _FR_LEXICON, "en": _EN_LEXICON, "*": _merged(_EN_LEXICON, _FR_LEXICON)}
 )
 _SYMBOLS: Final = MappingProxyType(dict(_read_entries("sentiment_symbols.txt")))
 _EMOJI: Final = MappingProxyType({s: v for s, v in _SYMBOLS.items() if len(s) == 1})
