@@ -12,8 +12,18 @@ package, loaded once at import):
 - contrast (`mais`, `but`): what follows weighs more than what precedes;
 - emoji and emoticons, split hashtags (`#ServiceClientNul`, `#worstservice`).
 
-The sum is squashed into [-1, 1]; `label_for_score` cuts it into three labels. Sarcasm is not
-handled here: risk topics are scored apart so that it cannot hide them.
+Words the hand-written lexicons lack are looked up in two published ones, shipped with their
+licence (`sentiment_en_vader.json`: VADER, MIT; `sentiment_fr_pattern.json`: Pattern's French
+adjectives, PDDL): a second channel of evidence, never an override of ours.
+
+The evidence is then calibrated: a multinomial logistic regression over 15 features of it
+(strengths, counts, negation, `!`, `?`, courtesy, irony, link, length, contrast, the supplements'
+strengths; `sentiment_calibration.json`, fitted by `bench/sentiment_calibration.py` on the train
+splits of labelled public posts, no word in it) gives P(negative), P(neutral), P(positive). The
+score is P(positive) - P(negative), placed so that `label_for_score` returns the most likely
+label; a post where no lexicon finds anything scores 0.0. Sarcasm is not handled here beyond
+irony tags: risk topics are scored apart so that it cannot hide them, and the triage floors the
+sentiment of a stated problem (`signals.resolve_sentiment`).
 """
 
 from __future__ import annotations
