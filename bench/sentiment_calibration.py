@@ -91,9 +91,12 @@ def fit(rows: Sequence[Sequence[float]], labels: Sequence[int], penalty: float) 
 
 
 def predict(weights: Matrix, row: Sequence[float]) -> int:
+    """The engine's label: the most likely once the pole no word supports goes to neutral."""
     data = [*row, 1.0]
     logits = [sum(w * x for w, x in zip(line, data, strict=True)) for line in weights]
-    return max(range(3), key=lambda k: logits[k])
+    negative, neutral, positive = _softmax(logits)
+    probabilities = sentiment._allowed(tuple(row), (negative, neutral, positive))
+    return max(range(3), key=lambda k: (probabilities[k], k == 1))
 
 
 def _evidence_rows(

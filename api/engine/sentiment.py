@@ -759,6 +759,30 @@ def _features(evidence: _Evidence, text: str) -> tuple[float, ...]:
     )
 
 
+def _has_negative(features: tuple[float, ...]) -> bool:
+    return features[2] > 0 or features[14] > 0
+
+
+def _has_positive(features: tuple[float, ...]) -> bool:
+    return features[1] > 0 or features[13] > 0
+
+
+def _allowed(
+    features: tuple[float, ...], probabilities: tuple[float, float, float]
+) -> tuple[float, float, float]:
+    """Marks (`?`, `!`, a link, the length) weigh the evidence, never reverse it: a post whose
+    words are all praise is not read as blame because it asks a question, nor the reverse. The
+    pole no word supports is ruled out and the other two keep their odds (on the train splits'
+    cross-validation this costs < 0.001 of macro-F1; sending that share to neutral cost 0.003)."""
+    negative, neutral, positive = probabilities
+    if not _has_negative(features):
+        negative = 0.0
+    if not _has_positive(features):
+        positive = 0.0
+    norm = negative + neutral + positive
+    return negative / norm, neutral / norm, positive / norm
+
+
 def _read_calibration() -> Mapping[str, tuple[tuple[float, ...], ...]]:
     data = json.loads(_LEXICON_DIR.joinpath("sentiment_calibration.json").read_text("utf-8"))
     if tuple(data["features"]) != FEATURES or tuple(data["labels"]) != _LABEL_ORDER:
@@ -804,7 +828,9 @@ def score_sentiment(text: str, language: str | None) -> float:
     evidence = _evidence(text, language)
     if evidence is None or not (evidence.values or evidence.extra):
         return 0.0
-    negative, neutral, positive = _probabilities(_features(evidence, text), evidence.key)
+    features = _features(evidence, text)
+    negative, neutral, positive = _probabilities(features, evidence.key)
+    negative, neutral, positive = _allowed(features, (negative, neutral, positive))
     expected = positive - negative
     if neutral >= positive and neutral >= negative:
         return round(expected * POSITIVE_ABOVE, 4)

@@ -100,7 +100,8 @@ def test_the_label_of_the_score_is_the_most_likely_label(text: str, language: st
     if evidence is None or not (evidence.values or evidence.extra):
         assert score == 0.0
         return
-    probabilities = sentiment._probabilities(sentiment._features(evidence, text), evidence.key)
+    features = sentiment._features(evidence, text)
+    probabilities = sentiment._allowed(features, sentiment._probabilities(features, evidence.key))
     best = max(range(3), key=lambda k: (probabilities[k], k == 1))
     expected = (SentimentLabel.negative, SentimentLabel.neutral, SentimentLabel.positive)[best]
     assert label_for_score(score) is expected, (probabilities, score)
@@ -154,6 +155,24 @@ def test_a_polite_problem_is_still_negative_once_triaged(text: str, language: st
         make_mention(text, score=None, language=language), now=NOW, config=CONFIG
     )
     assert triage.sentiment.label is SentimentLabel.negative, triage.sentiment
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "never"),
+    [
+        # A question or exclamations beside praise alone: neutral at worst, never blame.
+        ("Vous savez si la nouvelle carte est valable en magasin ?", "fr", SentimentLabel.negative),
+        ("Le nouveau forfait est-il vraiment avantageux ?", "fr", SentimentLabel.negative),
+        ("Nouvelle boutique ouverte à Lyon !!!", "fr", SentimentLabel.negative),
+        # Blame alone is never read as praise, whatever the marks around it.
+        ("Delayed again!!! see you next year", "en", SentimentLabel.positive),
+        ("Encore en retard ?! https://exemple.fr/info", "fr", SentimentLabel.positive),
+    ],
+)
+def test_marks_weigh_the_evidence_never_reverse_it(
+    text: str, language: str, never: SentimentLabel
+) -> None:
+    assert label_for_score(score_sentiment(text, language)) is not never
 
 
 def test_no_evidence_stays_exactly_neutral_whatever_the_marks() -> None:
