@@ -13,18 +13,18 @@ entries + VADER's 5,504, FR 1,470 + Pattern's 998, symbols 175; calibrated by
 `bench/sentiment_calibration.py` on the train splits), language given; before = engine 2026.12.5:
 
     macro-F1 (human labels)             before   after    after: F1 neg   neu    pos
-      SemEval-2017 EN train (fitted on)  0.637   0.652           0.712  0.591  0.653
+      SemEval-2017 EN train (fitted on)  0.637   0.652           0.712  0.591  0.654
       SemEval-2017 EN val                0.618   0.642           0.670  0.539  0.716
-      DEFT 2017 FR train (fitted on)     0.662   0.674           0.772  0.652  0.598
-      DEFT 2017 FR val                   0.643   0.654           0.766  0.633  0.562
+      DEFT 2017 FR train (fitted on)     0.662   0.674           0.775  0.650  0.597
+      DEFT 2017 FR val                   0.643   0.648           0.755  0.633  0.556
       majority class 0.167; naive 40-word lexicon EN 0.385/0.387, FR 0.243/0.263 (train/val)
       (references on the unseen test splits, not run here: VADER-FR 0.55 on DEFT; FastText 0.51,
       XLM-R 0.69+ on SemEval)
 
     X-CI EN vs its machine (VADER-like) sentiment column: macro-F1 0.698 (before 0.695)
     X-CI complaints (human label) scored negative 53.3 % vs 15.8 % of non-complaints;
-      positive 9.5 % vs 31.9 %; mean score by severity 0..4:
-      +0.122, -0.182, -0.352, -0.360, -0.457
+      positive 9.4 % vs 31.9 %; mean score by severity 0..4:
+      +0.139, -0.191, -0.380, -0.376, -0.485
 
     Language detection: DEFT FR 98.0 % fr (1.7 % undecided, 0.3 % wrong);
       X-CI EN 94.9 % en (5.0 % undecided, 0.1 % wrong)
