@@ -194,8 +194,9 @@ def _read_entries(name: str) -> list[tuple[str, float]]:
 
 
 def _read_supplement(name: str) -> Mapping[str, float]:
-    # Stored folded and JSON-encoded: several thousand entries parse in C, at no cold-start cost
-    # beyond a file read (the header fields `about`, `source`, `licence` travel with the data).
+    # Stored folded and JSON-encoded: the entries parse in C with no per-entry normalising (~2 ms
+    # for VADER's 5.5 k at import), and the header fields `about`, `source`, `licence` travel
+    # with the data.
     words: dict[str, float] = json.loads(_LEXICON_DIR.joinpath(name).read_text("utf-8"))["words"]
     return words
 
@@ -759,12 +760,16 @@ def _features(evidence: _Evidence, text: str) -> tuple[float, ...]:
     )
 
 
+_NEGATIVE_EVIDENCE: Final = (FEATURES.index("negative"), FEATURES.index("extra_negative"))
+_POSITIVE_EVIDENCE: Final = (FEATURES.index("positive"), FEATURES.index("extra_positive"))
+
+
 def _has_negative(features: tuple[float, ...]) -> bool:
-    return features[2] > 0 or features[14] > 0
+    return any(features[i] > 0 for i in _NEGATIVE_EVIDENCE)
 
 
 def _has_positive(features: tuple[float, ...]) -> bool:
-    return features[1] > 0 or features[13] > 0
+    return any(features[i] > 0 for i in _POSITIVE_EVIDENCE)
 
 
 def _allowed(
