@@ -12,16 +12,27 @@ package, loaded once at import):
 - contrast (`mais`, `but`): what follows weighs more than what precedes;
 - emoji and emoticons, split hashtags (`#ServiceClientNul`, `#worstservice`).
 
-The sum is squashed into [-1, 1]; `label_for_score` cuts it into three labels. Sarcasm is not
-handled here: risk topics are scored apart so that it cannot hide them.
+Words the hand-written lexicons lack are looked up in two published ones, shipped with their
+licence (`sentiment_en_vader.json`: VADER, MIT; `sentiment_fr_pattern.json`: Pattern's French
+adjectives, PDDL): a second channel of evidence, never an override of ours.
+
+The evidence is then calibrated: a multinomial logistic regression over 15 features of it
+(strengths, counts, negation, `!`, `?`, courtesy, irony, link, length, contrast, the supplements'
+strengths; `sentiment_calibration.json`, fitted by `bench/sentiment_calibration.py` on the train
+splits of labelled public posts, no word in it) gives P(negative), P(neutral), P(positive). The
+score is P(positive) - P(negative), placed so that `label_for_score` returns the most likely
+label; a post where no lexicon finds anything scores 0.0. Sarcasm is not handled here beyond
+irony tags: risk topics are scored apart so that it cannot hide them, and the triage floors the
+sentiment of a stated problem (`signals.resolve_sentiment`).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
@@ -153,6 +164,8 @@ class _Lexicon:
     stems: Mapping[str, float]
     # first token → (phrase tokens, valence, negation already inside), longest phrases first
     phrases: Mapping[str, tuple[tuple[tuple[str, ...], float, bool], ...]]
+    # words of a published lexicon that this one lacks: a second, weaker channel of evidence
+    extra: Mapping[str, float]
 
 
 def _normalise(text: str) -> str:
@@ -180,7 +193,17 @@ def _read_entries(name: str) -> list[tuple[str, float]]:
     return entries
 
 
-def _build_lexicon(entries: Iterable[tuple[str, float]]) -> _Lexicon:
+def _read_supplement(name: str) -> Mapping[str, float]:
+    # Stored folded and JSON-encoded: the entries parse in C with no per-entry normalising (~2 ms
+    # for VADER's 5.5 k at import), and the header fields `about`, `source`, `licence` travel
+    # with the data.
+    words: dict[str, float] = json.loads(_LEXICON_DIR.joinpath(name).read_text("utf-8"))["words"]
+    return words
+
+
+def _build_lexicon(
+    entries: Iterable[tuple[str, float]], extra: Mapping[str, float] | None = None
+) -> _Lexicon:
     words: dict[str, float] = {}
     stems: dict[str, float] = {}
     phrases: dict[str, list[tuple[tuple[str, ...], float, bool]]] = {}
@@ -194,6 +217,7 @@ def _build_lexicon(entries: Iterable[tuple[str, float]]) -> _Lexicon:
         else:
             words.setdefault(entry, value)
     return _Lexicon(
+        extra=MappingProxyType(extra if extra is not None else {}),
         words=MappingProxyType(words),
         stems=MappingProxyType(stems),
         phrases=MappingProxyType(
@@ -205,15 +229,34 @@ def _build_lexicon(entries: Iterable[tuple[str, float]]) -> _Lexicon:
     )
 
 
+def _merged(first: _Lexicon, second: _Lexicon) -> _Lexicon:
+    """Both lexicons in one, `first` winning a clash: what `_build_lexicon` makes of both entry
+    lists, without normalising every entry a second time at import."""
+    phrases = dict(first.phrases)
+    for word, found in second.phrases.items():
+        # A stable sort keeps `first`'s phrase ahead of an equal one of `second`.
+        phrases[word] = tuple(
+            sorted((*phrases.get(word, ()), *found), key=lambda item: (-len(item[0]), item[0]))
+        )
+    return _Lexicon(
+        words=MappingProxyType({**second.words, **first.words}),
+        stems=MappingProxyType({**second.stems, **first.stems}),
+        phrases=MappingProxyType(phrases),
+        extra=MappingProxyType({**second.extra, **first.extra}),
+    )
+
+
 _FR_ENTRIES: Final = _read_entries("sentiment_fr.txt")
 _EN_ENTRIES: Final = _read_entries("sentiment_en.txt")
+# Published lexicons (VADER, MIT; Pattern's French adjectives, PDDL), the words ours lack: see the
+# header of each file for its origin and licence.
+_FR_EXTRA: Final = _read_supplement("sentiment_fr_pattern.json")
+_EN_EXTRA: Final = _read_supplement("sentiment_en_vader.json")
 # Unknown language: English first on a clash (`hate`, `rage`), the rarer French reading loses.
+_FR_LEXICON: Final = _build_lexicon(_FR_ENTRIES, _FR_EXTRA)
+_EN_LEXICON: Final = _build_lexicon(_EN_ENTRIES, _EN_EXTRA)
 _LEXICONS: Final = MappingProxyType(
-    {
-        "fr": _build_lexicon(_FR_ENTRIES),
-        "en": _build_lexicon(_EN_ENTRIES),
-        "*": _build_lexicon([*_EN_ENTRIES, *_FR_ENTRIES]),
-    }
+    {"fr": _FR_LEXICON, "en": _EN_LEXICON, "*": _merged(_EN_LEXICON, _FR_LEXICON)}
 )
 _SYMBOLS: Final = MappingProxyType(dict(_read_entries("sentiment_symbols.txt")))
 _EMOJI: Final = MappingProxyType({s: v for s, v in _SYMBOLS.items() if len(s) == 1})
@@ -450,6 +493,19 @@ def _valence(word: str, lexicon_key: str) -> float:
     return 0.0
 
 
+@lru_cache(maxsize=65536)
+def _extra_valence(word: str, lexicon_key: str) -> float:
+    extra = _LEXICONS[lexicon_key].extra
+    found = extra.get(word)
+    if found is not None:
+        return found
+    for form in _inflections(word, lexicon_key):
+        found = extra.get(form)
+        if found is not None:
+            return found
+    return 0.0
+
+
 def _lexicon_key(text: str, language: str | None) -> str:
     if language is None:
         language = detect_language(text)
@@ -507,25 +563,42 @@ def _boost(words: list[str], index: int) -> float:
     return total
 
 
-def score_sentiment(text: str, language: str | None) -> float:
-    """Sentiment of `text` in [-1, 1] (0.0 when nothing in it carries sentiment).
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """What the rules found in a text, before the valences are combined into one score."""
 
-    `language` is a BCP-47 tag (`fr`, `en-GB`…); None detects it, and a language without a
-    lexicon (or an undetectable one) is scored with the French and English lexicons together.
-    A caller that already ran `detect_language` in vain passes `"und"` to skip a second try.
-    """
+    # valence of each sentiment word, phrase, emoji or emoticon, in order, after negation,
+    # emphasis, courtesy and irony
+    values: list[float]
+    # index in `values` of the first value after a contrast (`but`, `mais`), -1 without one
+    contrast_at: int
+    exclamations: int
+    # valences of the words found in the supplementary lexicons only, same rules applied
+    extra: list[float] = field(default_factory=list)
+    negated: int = 0
+    courtesy: int = 0
+    irony: bool = False
+    words: int = 0
+    # the lexicon read: `en`, `fr`, or `*` (both)
+    key: str = "*"
+
+
+def _evidence(text: str, language: str | None) -> _Evidence | None:
     if not text or text.isspace():
-        return 0.0
+        return None
     tokens = _tokenise(text)
     words = tokens.words
     if not words and not tokens.irony:
-        return 0.0
+        return None
     key = _lexicon_key(text, language)
     phrases = _LEXICONS[key].phrases
     emphasis = tokens.emphasis
 
     values: list[float] = []
+    extra: list[float] = []
     courtesy: list[int] = []
+    negated = 0
+    word_count = 0
     # Negators a phrase has already used up (`pas de souci`, `sans doute`, `pas mal de`): they do
     # not negate the words after the phrase. One that ends it (`toujours pas`, `still not`) does.
     muted: set[int] = set()
@@ -542,6 +615,7 @@ def score_sentiment(text: str, language: str | None) -> float:
             values.append(tokens.symbols[index])
             index += 1
             continue
+        word_count += 1
         if contrast_at < 0 and word in _CONTRASTS:
             contrast_at = len(values)
 
@@ -561,6 +635,10 @@ def score_sentiment(text: str, language: str | None) -> float:
             valence = _SWEAR_VALENCE
         elif length == 1 and index not in tokens.names:
             valence = _valence(word, key)
+        supplementary = False
+        if valence == 0.0 and length == 1 and index not in tokens.names:
+            valence = _extra_valence(word, key)
+            supplementary = True
         if valence == 0.0:
             index += length
             continue
@@ -575,8 +653,13 @@ def score_sentiment(text: str, language: str | None) -> float:
         valence += sign * (stress + _boost(words, index))
         if not self_negated and _negated(words, index, length, muted):
             valence *= _NEGATION_SCALAR
+            negated += 1
         elif valence > 0 and _irrealis(words, index):
             valence *= _IRREALIS_SCALAR
+        if supplementary:
+            extra.append(valence)
+            index += length
+            continue
         if valence > 0 and tuple(words[index : index + length]) in _COURTESY:
             courtesy.append(len(values))
         values.append(valence)
@@ -588,19 +671,181 @@ def score_sentiment(text: str, language: str | None) -> float:
     if tokens.irony:
         # Irony turns praise into blame and leaves blame as it is; alone it is mild blame.
         values = [-abs(value) for value in values] or [_IRONY_VALENCE]
-    if not values:
-        return 0.0
-    if contrast_at >= 0:
-        total = _BEFORE_CONTRAST * math.fsum(values[:contrast_at]) + _AFTER_CONTRAST * math.fsum(
-            values[contrast_at:]
-        )
+        extra = [-abs(value) for value in extra]
+    return _Evidence(
+        values,
+        contrast_at,
+        tokens.exclamations,
+        extra,
+        negated,
+        len(courtesy),
+        tokens.irony,
+        word_count,
+        key,
+    )
+
+
+def _total(evidence: _Evidence) -> float:
+    """The valences summed, what follows a contrast weighing more, stressed by exclamations."""
+    values = evidence.values
+    if evidence.contrast_at >= 0:
+        total = _BEFORE_CONTRAST * math.fsum(
+            values[: evidence.contrast_at]
+        ) + _AFTER_CONTRAST * math.fsum(values[evidence.contrast_at :])
     else:
         total = math.fsum(values)
-    if total and tokens.exclamations:
+    if total and evidence.exclamations:
         total += math.copysign(
-            _EXCLAMATION_BOOST * min(tokens.exclamations, _MAX_EXCLAMATIONS), total
+            _EXCLAMATION_BOOST * min(evidence.exclamations, _MAX_EXCLAMATIONS), total
         )
-    return round(total / math.sqrt(total * total + _ALPHA), 4)
+    return total
+
+
+# The features the calibration weighs, in the order of its weights (`sentiment_calibration.json`).
+FEATURES: Final = (
+    "score",
+    "positive",
+    "negative",
+    "positive_hits",
+    "negative_hits",
+    "negated",
+    "exclamations",
+    "question",
+    "courtesy",
+    "irony",
+    "link",
+    "length",
+    "contrast",
+    "extra_positive",
+    "extra_negative",
+)
+_MAX_HITS: Final = 4
+_LENGTH_SCALE: Final = 4.0
+
+
+def _features(evidence: _Evidence, text: str) -> tuple[float, ...]:
+    """Lexicon evidence as a few bounded numbers: strengths, counts and marks of the post.
+
+    No word of any data set is among them: the calibration learns how much each kind of evidence
+    is worth (a hit of the supplementary lexicons, a question, a link), never which words matter.
+    """
+    values = evidence.values
+    if evidence.contrast_at >= 0:
+        # What follows `but`/`mais` weighs more, in the strengths as in the sum.
+        cut = evidence.contrast_at
+        weighted = [_BEFORE_CONTRAST * v for v in values[:cut]]
+        weighted += [_AFTER_CONTRAST * v for v in values[cut:]]
+    else:
+        weighted = values
+    positive = math.fsum(value for value in weighted if value > 0)
+    negative = -math.fsum(value for value in weighted if value < 0)
+    total = _total(evidence) if values else 0.0
+    extra = evidence.extra
+    return (
+        total / math.sqrt(total * total + _ALPHA),
+        math.log1p(positive),
+        math.log1p(negative),
+        min(sum(value > 0 for value in values), _MAX_HITS) / _MAX_HITS,
+        min(sum(value < 0 for value in values), _MAX_HITS) / _MAX_HITS,
+        float(evidence.negated > 0),
+        min(evidence.exclamations, _MAX_EXCLAMATIONS) / _MAX_EXCLAMATIONS,
+        float("?" in text),
+        float(evidence.courtesy > 0),
+        float(evidence.irony),
+        float("http" in text or "www." in text),
+        math.log1p(evidence.words) / _LENGTH_SCALE,
+        float(evidence.contrast_at >= 0),
+        math.log1p(math.fsum(value for value in extra if value > 0)),
+        math.log1p(-math.fsum(value for value in extra if value < 0)),
+    )
+
+
+_NEGATIVE_EVIDENCE: Final = (FEATURES.index("negative"), FEATURES.index("extra_negative"))
+_POSITIVE_EVIDENCE: Final = (FEATURES.index("positive"), FEATURES.index("extra_positive"))
+
+
+def _has_negative(features: tuple[float, ...]) -> bool:
+    return any(features[i] > 0 for i in _NEGATIVE_EVIDENCE)
+
+
+def _has_positive(features: tuple[float, ...]) -> bool:
+    return any(features[i] > 0 for i in _POSITIVE_EVIDENCE)
+
+
+def _allowed(
+    features: tuple[float, ...], probabilities: tuple[float, float, float]
+) -> tuple[float, float, float]:
+    """Marks (`?`, `!`, a link, the length) weigh the evidence, never reverse it: a post whose
+    words are all praise is not read as blame because it asks a question, nor the reverse. The
+    pole no word supports is ruled out and the other two keep their odds (on the train splits'
+    cross-validation this costs < 0.001 of macro-F1; sending that share to neutral cost 0.003)."""
+    negative, neutral, positive = probabilities
+    if not _has_negative(features):
+        negative = 0.0
+    if not _has_positive(features):
+        positive = 0.0
+    norm = negative + neutral + positive
+    return negative / norm, neutral / norm, positive / norm
+
+
+def _read_calibration() -> Mapping[str, tuple[tuple[float, ...], ...]]:
+    data = json.loads(_LEXICON_DIR.joinpath("sentiment_calibration.json").read_text("utf-8"))
+    if tuple(data["features"]) != FEATURES or tuple(data["labels"]) != _LABEL_ORDER:
+        raise ValueError("sentiment_calibration.json does not match the engine's features")
+    return MappingProxyType(
+        {
+            key: tuple(tuple(float(w) for w in row) for row in rows)
+            for key, rows in data["weights"].items()
+        }
+    )
+
+
+_LABEL_ORDER: Final = ("negative", "neutral", "positive")
+# Multinomial logistic regression over `FEATURES`, one per lexicon (`en`, `fr`, both): for each
+# label, a weight per feature then a bias. Fitted by `bench/sentiment_calibration.py` on the
+# train splits of labelled public posts; 3 x 16 numbers per lexicon, no word.
+_CALIBRATION: Final = _read_calibration()
+
+
+def _probabilities(features: tuple[float, ...], key: str) -> tuple[float, float, float]:
+    rows = _CALIBRATION[key]
+    # Each row holds a weight per feature, then the bias (`zip` stops before it).
+    logits = [
+        math.fsum(w * x for w, x in zip(row, features, strict=False)) + row[-1] for row in rows
+    ]
+    top = max(logits)
+    exps = [math.exp(logit - top) for logit in logits]
+    norm = math.fsum(exps)
+    return exps[0] / norm, exps[1] / norm, exps[2] / norm
+
+
+def score_sentiment(text: str, language: str | None) -> float:
+    """Sentiment of `text` in [-1, 1] (0.0 when nothing in it carries sentiment).
+
+    `language` is a BCP-47 tag (`fr`, `en-GB`…); None detects it, and a language without a
+    lexicon (or an undetectable one) is scored with the French and English lexicons together.
+    A caller that already ran `detect_language` in vain passes `"und"` to skip a second try.
+
+    The score is the calibrated expectation P(positive) - P(negative), placed so that
+    `label_for_score` returns the most likely label: inside the neutral band when neutral wins,
+    beyond the cut points otherwise.
+    """
+    evidence = _evidence(text, language)
+    if evidence is None or not (evidence.values or evidence.extra):
+        return 0.0
+    features = _features(evidence, text)
+    negative, neutral, positive = _probabilities(features, evidence.key)
+    negative, neutral, positive = _allowed(features, (negative, neutral, positive))
+    expected = positive - negative
+    if neutral >= positive and neutral >= negative:
+        return round(expected * POSITIVE_ABOVE, 4)
+    if positive > negative:
+        return max(_LEAST_LABELLED, round(POSITIVE_ABOVE + (1 - POSITIVE_ABOVE) * expected, 4))
+    return min(-_LEAST_LABELLED, round(NEGATIVE_BELOW + (1 + NEGATIVE_BELOW) * expected, 4))
+
+
+# The smallest score that still reads as its label once rounded to 4 decimals.
+_LEAST_LABELLED: Final = POSITIVE_ABOVE + 0.0001
 
 
 def label_for_score(score: float) -> SentimentLabel:

@@ -13,10 +13,10 @@ from api.engine.sentiment import label_for_score, score_sentiment
 from api.mentions.schemas import SentimentLabel
 from bench.sentiment_accuracy import load_deft, load_semeval, load_xci, macro_f1, vigie_labels
 
-# Measured 0.659 on DEFT FR train + val, language detected (bench docstring); the floor leaves room
-# for lexicon edits that trade a little of this general-news corpus for brand posts, not for a
-# regression.
-DEFT_MACRO_F1_FLOOR = 0.62
+# Measured 0.670 on DEFT FR train + val, language detected (0.659 before the calibration); the floor
+# leaves room for lexicon edits that trade a little of this general-news corpus for brand posts,
+# not for a regression.
+DEFT_MACRO_F1_FLOOR = 0.64
 
 
 def test_deft_french_macro_f1_stays_above_floor() -> None:
@@ -26,9 +26,9 @@ def test_deft_french_macro_f1_stays_above_floor() -> None:
     assert macro_f1(gold, vigie_labels(posts, None)) >= DEFT_MACRO_F1_FLOOR
 
 
-# Measured 0.634 on SemEval train + val, language detected (train 0.637, val 0.618; 0.603 before the
-# issue 10 classes): the floor guards the classes, not the third decimal.
-SEMEVAL_MACRO_F1_FLOOR = 0.62
+# Measured 0.651 on SemEval train + val, language detected (train 0.652, val 0.642; 0.634 before the
+# calibration, 0.603 before the issue 10 classes): the floor guards them, not the third decimal.
+SEMEVAL_MACRO_F1_FLOOR = 0.63
 
 
 def test_semeval_english_macro_f1_stays_above_floor() -> None:
@@ -47,7 +47,7 @@ def test_xci_complaints_are_scored_negative_more_often_than_other_posts() -> Non
         group = [post for post in posts if post.complaint is complaint]
         labels = Counter(label_for_score(score_sentiment(post.text, None)) for post in group)
         negative_share[complaint] = labels[SentimentLabel.negative] / len(group)
-    # Measured 52 % against 15 %: a factor of 2 is the floor.
+    # Measured 53 % against 16 %: a factor of 2 is the floor.
     assert negative_share[True] >= 2 * negative_share[False]
 
 
