@@ -19,8 +19,8 @@ key: N = 1 is exactly the single item of before) and `QUOTA#<ws>#<day>#<k>`, sha
 `share(limit, N, k)` (the shares add up to the limit exactly). Each reservation is conditional
 on its shard's share, so the day's total never passes the limit. A transaction reserves on the
 shard of its first mention's id (the function that picks its counter shard); when that shard
-is full, the N shards are read (one BatchGetItem) and the transaction retried on the one with
-the most room; a batch bigger than any one shard's room reserves across shards first (one
+is full, the N shards are read (one BatchGetItem) and the transaction retried on one with room
+(at random among them); a batch bigger than any one shard's room reserves across shards first (one
 transaction over the shards it takes from, the large-batch path), and only when the shards
 together have less room than the batch's new mentions is it refused (docs/architecture.md
 "Ingest quota").
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import math
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -141,8 +142,8 @@ class QuotaService:
         )
 
     def retry_shard(self, claim: QuotaClaim, count: int, now: datetime) -> int | None:
-        """After `claim`'s shard refused `count` new mentions: the shard to retry on (the one
-        with the most room, read now), None when no one shard has room for them but the
+        """After `claim`'s shard refused `count` new mentions: the shard to retry on (one with
+        room for them, read now), None when no one shard has room for them but the
         shards together do (reserve across shards first); QuotaExceeded when they do not."""
         if claim.shards == 1:
             raise self.refusal(claim.workspace, count, now)
@@ -151,8 +152,10 @@ class QuotaService:
         room = rooms(used, claim.limit)
         if sum(room) < count:
             raise self.refusal(claim.workspace, count, now, used=sum(used))
-        best = max(range(claim.shards), key=lambda k: (room[k], -k))
-        return best if room[best] >= count else None
+        fits = [shard for shard in range(claim.shards) if room[shard] >= count]
+        # At random among those with room: concurrent writers refused together do not all
+        # pile onto the same shard.
+        return random.choice(fits) if fits else None
 
     def try_reserve(
         self, workspace: str, count: int, now: datetime, first_id: str = ""
