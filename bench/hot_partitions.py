@@ -260,10 +260,10 @@ def simulate_writes(
                     for index, projected in projections(item, size):
                         units[index] += kb(projected)
                 else:
-                    update: Any = action["Update"]
-                    pk = update["Key"]["PK"]["S"]
+                    written: Any = action["Update"]
+                    pk = written["Key"]["PK"]["S"]
                     if pk.startswith("QUOTA#"):
-                        units[f"base {pk}"] += 2 * kb(quota_item_size(update))
+                        units[f"base {pk}"] += 2 * kb(quota_item_size(written))
                         quota_transactions[pk] += 1
                     else:
                         units[f"base {pk}"] += 2 * kb(bucket_size)
