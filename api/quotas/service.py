@@ -23,7 +23,7 @@ is full, the N shards are read (one BatchGetItem) and the transaction retried on
 (at random among them); a batch bigger than any one shard's room reserves across shards first (one
 transaction over the shards it takes from, the large-batch path), and only when the shards
 together have less room than the batch's new mentions is it refused (docs/architecture.md
-"Ingest quota").
+"Hot partitions", the quota).
 """
 
 from __future__ import annotations
