@@ -16,9 +16,9 @@ from mypy_boto3_dynamodb import DynamoDBClient
 from api.brands.schemas import Brand, BrandCreate
 from api.engine.mention import Mention
 from api.mentions.service import mention_id_for
-from api.problems import QuotaExceeded
+from api.problems import QuotaExceeded, ServiceBusy
 from api.quotas.repository import QuotaRepository, quota_pk, rooms, share
-from api.quotas.service import spread
+from api.quotas.service import SPREAD_ROUNDS, spread
 from api.services import Services, build_services
 from api.settings import Settings
 from api.storage import keys
@@ -149,7 +149,7 @@ def test_a_batch_bigger_than_any_shards_room_is_reserved_across_shards(
     assert not any(result.duplicate for result in response.results)
     assert sum(used(dynamodb, settings, workspace, 4)) == 7
     # One room left: a batch of two is refused whole, a re-sent duplicate needs none.
-    with pytest.raises(QuotaExceeded):
+    with pytest.raises(QuotaExceeded, match=r"\(7 used\)"):
         services.mentions.ingest(
             workspace, brand, [Mention.model_validate(mention(f"two-{i}")) for i in range(2)]
         )
@@ -254,3 +254,26 @@ def test_a_batch_is_refused_exactly_when_the_workspace_has_no_room_for_it(
             share(limit, shards, shard) - n for shard, n in enumerate(per_shard)
         ]
     assert len(stored_mentions(dynamodb, services.settings, workspace, brand.id)) == stored
+
+
+def test_a_spread_reservation_that_keeps_losing_its_room_is_a_503_not_a_429(
+    settings: Settings, dynamodb: DynamoDBClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injected: every spread reservation finds its room taken (concurrent writers)."""
+    services, workspace, brand = sharded(settings, dynamodb, 8, 4)
+    for external_id in on_shard(0, 4, 2):  # shard 0 full, 6 left elsewhere
+        services.mentions.ingest(workspace, brand, one(external_id))
+    attempts: list[int] = []
+
+    def lost(*_: object, **__: object) -> bool:
+        attempts.append(1)
+        return False
+
+    monkeypatch.setattr(QuotaRepository, "reserve_spread", lost)
+    # Three of shard 0's mentions: bigger than any other shard's room (2), so spread.
+    three = [Mention.model_validate(mention(external_id)) for external_id in on_shard(0, 4, 5)[2:]]
+    with pytest.raises(ServiceBusy):
+        services.mentions.ingest(workspace, brand, three)
+    assert len(attempts) == SPREAD_ROUNDS
+    assert sum(used(dynamodb, settings, workspace, 4)) == 2
+    assert len(stored_mentions(dynamodb, services.settings, workspace, brand.id)) == 2
