@@ -5,8 +5,9 @@ so nothing accumulates in memory or floods stdout.
 
 Metrics (namespace `POWERTOOLS_METRICS_NAMESPACE`, default `Vigie`):
 `MentionsStored`, `DuplicateMentions`, `TriageLatency` (ms per batch), `TierChanges` (announced
-to subscriptions), `QuotaRefusals`, `Throttles` (every 429 and 503 answered) and
-`ServiceBusy` (the 503s among them).
+to subscriptions), `QuotaRefusals`, `QuotaShardRetries` (a sharded workspace's quota shard was
+full: its shards read, the write retried on another), `Throttles` (every 429 and 503 answered)
+and `ServiceBusy` (the 503s among them).
 """
 
 from __future__ import annotations

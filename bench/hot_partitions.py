@@ -20,6 +20,13 @@ and N = `--shards` side by side. The brand's shard count is handed to the real b
 `ShardCounts`, as the brand item would; counter writes take the aggregate shard the code's first
 attempt would (`MentionRepository._counter_shard`).
 
+Quota (`QUOTA#<ws>#<day>[#<k>]`, api/quotas): the workspace's daily counter, split over the
+workspace's mention shard count (`VIGIE_WORKSPACE_MENTION_SHARDS`, the same N). A batch that fits
+one transaction reserves in it (`QuotaClaim.action` on the shard `MentionRepository._quota_shard`
+picks: the first mention's id hash, as the counter shard), a larger batch with one conditional
+UpdateItem (`QuotaService.try_reserve`, through a recording client). The fallback reads (a full
+shard, near the day's limit) are not in the steady state.
+
 Reads: a batch `POST …/mentions` answers a fresh assessment (one per POST). A single-mention POST
 answers its container's cached assessment (issue 16 item 2), re-read at most every
 `--refresh-seconds` by each of `--containers` containers: containers / refresh assessments a
@@ -59,6 +66,8 @@ from api.engine.counters import mention_counters
 from api.engine.mention import Mention
 from api.mentions.repository import MentionRepository, NewMention
 from api.mentions.service import mention_id_for
+from api.quotas.repository import QuotaRepository
+from api.quotas.service import QuotaService
 from api.settings import Settings
 from api.storage import keys
 from api.storage.shards import ShardCounts
@@ -147,6 +156,8 @@ def family(where: str) -> str:
     head, *rest = key.split("#")
     if not rest:
         return f"{index} {head}"
+    if head == "QUOTA":  # per workspace and UTC day, shard 0 unsuffixed (today's key)
+        return f"{index} QUOTA#<ws>#<day>[#<k>]"
     # Shard 0 of the mention keys has no suffix (today's key): one family with the others.
     return f"{index} {head}#<ws>#<brand>" + ("#<s>" if head == "AGG" else "[#<s>]")
 
@@ -158,10 +169,43 @@ def shard_directory(shards: int) -> ShardCounts:
     return directory
 
 
+class _RecordingQuotaClient:
+    """Stands for DynamoDB under the large-batch path's quota reservation (a plain conditional
+    UpdateItem, 1 WCU per KB): records the key, grants the room."""
+
+    def __init__(self) -> None:
+        self.updates: list[dict[str, Any]] = []
+
+    def update_item(self, **request: Any) -> dict[str, Any]:
+        self.updates.append(request)
+        return {}
+
+
+def quota_item_size(update: dict[str, Any]) -> int:
+    """The quota item once written: its key, `used` (a day's count) and `expires_at`."""
+    return item_size(
+        dict(update["Key"]) | {"used": {"N": "100000"}, "expires_at": {"N": "1790000000"}}
+    )
+
+
+QUOTA_TRANSACTIONS: dict[str, float] = {}
+"""Transactions per second on the busiest quota key, per `(batch, shards)` label."""
+
+
 def simulate_writes(
     settings: Settings, mentions: Sequence[NewMention], batch: int, rate: int, shards: int
 ) -> dict[str, float]:
-    """Steady-state write units per second per (index, partition key)."""
+    """Steady-state write units per second per (index, partition key), the workspace's daily
+    quota (one workspace, this one brand) included as ingest reserves it: in the mention's
+    transaction when the batch fits one (2 WCU/KB), else one conditional update per batch
+    (1 WCU/KB) through the real `QuotaService.try_reserve`."""
+    # The workspace's quota shards are its mention shard setting, as the brand's are.
+    settings = settings.model_copy(update={"workspace_mention_shards": {WORKSPACE: shards}})
+    recorder = _RecordingQuotaClient()
+    quotas = QuotaService(QuotaRepository(recorder, settings.table_name), settings)  # type: ignore[arg-type]
+    now = datetime.now(UTC)
+    claim = quotas.claim(WORKSPACE, now)
+    quota_transactions: Counter[str] = Counter()
     directory = shard_directory(shards)
     aggregates = AggregateRepository(
         None,  # type: ignore[arg-type]
@@ -194,12 +238,20 @@ def simulate_writes(
     mention_sizes: list[int] = []
     for start in range(0, len(mentions), batch):
         pending = list(mentions[start : start + batch])
+        # As `MentionService.ingest`: the quota in the transaction when the batch fits one.
+        in_transaction = repository.fits_one_transaction(pending)
+        if not in_transaction:
+            quotas.try_reserve(WORKSPACE, len(pending), now, pending[0].mention_id)
         while pending:
             part = repository._next_chunk(pending)
             pending = pending[len(part) :]
             # The aggregate shard the first attempt of this write would use.
             shard = repository._counter_shard(WORKSPACE, BRAND, part, 0)
-            for action in repository._transaction(WORKSPACE, BRAND, part, shard=shard):
+            actions = repository._transaction(WORKSPACE, BRAND, part, shard=shard)
+            if in_transaction:
+                quota_shard = repository._quota_shard(claim, part, 0)
+                actions.append(claim.action(len(part), quota_shard))
+            for action in actions:
                 if "Put" in action:
                     item: Any = action["Put"]["Item"]
                     size = item_size(item)
@@ -208,9 +260,19 @@ def simulate_writes(
                     for index, projected in projections(item, size):
                         units[index] += kb(projected)
                 else:
-                    key: Any = action["Update"]["Key"]
-                    units[f"base {key['PK']['S']}"] += 2 * kb(bucket_size)
+                    written: Any = action["Update"]
+                    pk = written["Key"]["PK"]["S"]
+                    if pk.startswith("QUOTA#"):
+                        units[f"base {pk}"] += 2 * kb(quota_item_size(written))
+                        quota_transactions[pk] += 1
+                    else:
+                        units[f"base {pk}"] += 2 * kb(bucket_size)
+    for request in recorder.updates:
+        units[f"base {request['Key']['PK']['S']}"] += kb(quota_item_size(request))
     SIZES.update(bucket=bucket_size, mention=max(mention_sizes or [0]))
+    QUOTA_TRANSACTIONS[f"{batch}/{shards}"] = (
+        max(quota_transactions.values()) * rate / len(mentions) if quota_transactions else 0.0
+    )
     return {where: total * rate / len(mentions) for where, total in units.items()}
 
 
@@ -354,6 +416,20 @@ def main() -> int:
                     missed += not ok
                 line += f"|       {max(keys_written, keys_read):>6}{w:>9,.0f}{r:>8,.0f}  {text:<11}"
             print(line)
+        on_quota = [QUOTA_TRANSACTIONS.get(f"{batch}/{shards}", 0.0) for shards, _, _ in columns]
+        print(
+            "  quota in the mention's transaction: "
+            + (
+                ", ".join(
+                    f"N = {shards}: {tx:,.0f} transactions/s on the busiest quota key"
+                    for (shards, _, _), tx in zip(columns, on_quota, strict=True)
+                )
+                + " (each may cancel the others in flight on that item: TransactionConflict)"
+                if any(on_quota)
+                else "none (the batch does not fit one transaction: one conditional "
+                "UpdateItem per batch reserves it, which does not conflict)"
+            )
+        )
     uncached = simulate_reads(settings, args.shards, args.rate, contexts, args.risk_rru)
     busiest = max(uncached, key=uncached.__getitem__)
     print(

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from botocore.exceptions import ClientError
 
@@ -63,13 +63,32 @@ class QuotaRefusedError(Exception):
     """The quota action of the transaction was cancelled: no room for the new mentions (the
     duplicates were dropped first: they need none). Nothing was written."""
 
-    def __init__(self, count: int) -> None:
-        super().__init__(f"no quota left for {count} mentions")
+    def __init__(self, count: int, shard: int = 0) -> None:
+        super().__init__(f"no quota left for {count} mentions on quota shard {shard}")
         self.count = count
+        self.shard = shard
 
 
-QuotaAction = Callable[[int], "TransactWriteItemTypeDef"]
-"""Builds the transaction action reserving quota for that many new mentions (api/quotas)."""
+class QuotaAction(Protocol):
+    """The day's quota of a workspace (api/quotas `QuotaClaim`), over `shards` items."""
+
+    @property
+    def shards(self) -> int: ...
+
+    @property
+    def pinned(self) -> int | None:
+        """The quota shard to use (a retry on a shard with room); None: the chunk's own."""
+        ...
+
+    def action(self, count: int, shard: int = 0) -> TransactWriteItemTypeDef:
+        """The transaction action reserving quota for that many new mentions on `shard`."""
+        ...
+
+
+def first_mention_shard(chunk: Sequence[NewMention], shards: int) -> int:
+    """A sharded write's shard among `shards`: the first mention's id hash, so thousands of
+    single-mention writes a second spread evenly (counters and quota alike)."""
+    return keys.mention_shard(chunk[0].mention_id, shards) if chunk else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,11 +201,12 @@ class MentionRepository:
             # writers collide (a viral brand, concurrent batches) do retries spread the
             # counters over the other shards.
             shard = self._counter_shard(workspace, brand_id, remaining, attempt)
+            quota_shard = self._quota_shard(quota, remaining, attempt)
             while remaining:
                 actions = self._transaction(workspace, brand_id, remaining, shard)
                 if quota is not None:
                     # Last: its reason comes after the mentions' (a duplicate tells first).
-                    actions.append(quota(len(remaining)))
+                    actions.append(quota.action(len(remaining), quota_shard))
                 try:
                     self._client.transact_write_items(
                         TransactItems=actions, ClientRequestToken=uuid.uuid4().hex
@@ -206,7 +226,7 @@ class MentionRepository:
                             and len(all_reasons) == len(actions)
                             and all_reasons[-1] == "ConditionalCheckFailed"
                         ):
-                            raise QuotaRefusedError(len(remaining)) from None
+                            raise QuotaRefusedError(len(remaining), quota_shard) from None
                         raise
                     present.update(duplicates)
                     # Drop what is already stored and write the rest at once.
@@ -230,7 +250,20 @@ class MentionRepository:
             return random.randrange(shards)
         if self._shards.mention_shards(workspace, brand_id) == 1 or not chunk:
             return 0
-        return keys.mention_shard(chunk[0].mention_id, shards)
+        return first_mention_shard(chunk, shards)
+
+    @staticmethod
+    def _quota_shard(quota: QuotaAction | None, chunk: Sequence[NewMention], attempt: int) -> int:
+        """The quota shard a chunk reserves on: chosen as its counter shard is (the first
+        mention's id), so a viral workspace's single-mention writes spread over its quota
+        shards; a retry after a conflict on a busy shard tries another at random."""
+        if quota is None or quota.shards == 1:
+            return 0
+        if quota.pinned is not None:
+            return quota.pinned
+        if attempt:
+            return random.randrange(quota.shards)
+        return first_mention_shard(chunk, quota.shards)
 
     def _transaction(
         self, workspace: str, brand_id: str, mentions: Sequence[NewMention], shard: int

@@ -31,7 +31,7 @@ from api.mentions.schemas import (
 )
 from api.pagination import InvalidCursor, decode_cursor, encode_cursor
 from api.problems import InvalidParam, ItemOutcome, NotFound, ServiceBusy, ValidationFailed
-from api.quotas.service import QuotaService, Reservation
+from api.quotas.service import SPREAD_ROUNDS, QuotaService, Reservation
 from api.settings import Settings
 from api.storage.retry import StoreBusyError
 from api.subscriptions.service import SubscriptionService, TriagedMention
@@ -117,14 +117,21 @@ class MentionService:
         if self._quotas is not None and self._repository.fits_one_transaction(new):
             # One transaction stores the mentions and reserves their quota (api/quotas).
             claim = self._quotas.claim(workspace, received_at)
-            try:
-                return self._store(
-                    workspace, brand, mentions, prepared, order, received_at, None, claim.action
-                )
-            except QuotaRefusedError as refused:
-                raise self._quotas.refusal(workspace, refused.count, received_at) from None
-        # A larger batch: its quota is reserved before anything is written (it is not stored
-        # whole or not at all across transactions), and what was not needed is given back.
+            for _ in range(SPREAD_ROUNDS):
+                try:
+                    return self._store(
+                        workspace, brand, mentions, prepared, order, received_at, None, claim
+                    )
+                except QuotaRefusedError as refused:
+                    # Its quota shard is full: another may have room (429 when none has).
+                    shard = self._quotas.retry_shard(claim, refused.count, received_at)
+                if shard is None:
+                    break  # more than any one shard's room: reserved across shards below
+                claim = claim.pinned_to(shard)
+        # A larger batch (or one bigger than any one quota shard's room): its quota is reserved
+        # before anything is written (across shards if need be; a batch of several
+        # transactions is not stored whole or not at all), and what was not needed is given
+        # back.
         reservation = self._reserve(workspace, brand, prepared, received_at)
         return self._store(
             workspace, brand, mentions, prepared, order, received_at, reservation, None
@@ -139,7 +146,8 @@ class MentionService:
     ) -> Reservation | None:
         if self._quotas is None:
             return None
-        reservation = self._quotas.try_reserve(workspace, len(prepared), received_at)
+        first = next(iter(prepared), "")
+        reservation = self._quotas.try_reserve(workspace, len(prepared), received_at, first)
         if reservation is not None:
             return reservation
         # No room for all of them: the mentions already stored (a re-sent batch) need none.
@@ -154,7 +162,7 @@ class MentionService:
         missing = len(prepared.keys() - stored.keys())
         if missing == 0:
             return None
-        reservation = self._quotas.try_reserve(workspace, missing, received_at)
+        reservation = self._quotas.try_reserve(workspace, missing, received_at, first)
         if reservation is None:
             raise self._quotas.refusal(workspace, missing, received_at)
         return reservation
