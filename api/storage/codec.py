@@ -2,6 +2,12 @@
 
 boto3's TypeSerializer would pull `import boto3` (and s3transfer) onto the cold-start path; the
 subset we need is small: str, bool, int, float (as Decimal text), None, list, dict.
+
+Reading is where an assessment spends its client-side time, per attribute value: botocore walks
+every `AttributeValue` of a response through the service model (ten member look-ups each, to turn
+base64 blobs into bytes), then `from_attribute` decodes it again. `WireAttributeParsers` hands the
+attribute values over as they came on the wire (JSON: `{"N": "3"}`); we store no binary, so that
+is exactly what botocore would have built, at a fraction of the cost (bench/risk_cost.py).
 """
 
 from __future__ import annotations
@@ -10,8 +16,37 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from botocore.parsers import JSONParser, ResponseParser, ResponseParserFactory
+
 if TYPE_CHECKING:
+    from botocore.model import Shape
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+
+_ATTRIBUTE_VALUE = "AttributeValue"
+
+
+class _WireAttributeValues(JSONParser):  # type: ignore[misc]
+    """botocore's JSON parser, except that `AttributeValue`s (and the item maps of them) are
+    kept as decoded from the JSON body instead of walked member by member."""
+
+    def _handle_map(self, shape: Shape, value: Any) -> Any:
+        if getattr(shape.value, "name", None) == _ATTRIBUTE_VALUE:
+            return value  # an item: attribute names are plain strings, values as sent
+        return super()._handle_map(shape, value)
+
+    def _handle_structure(self, shape: Shape, value: Any) -> Any:
+        if shape.name == _ATTRIBUTE_VALUE:
+            return value
+        return super()._handle_structure(shape, value)
+
+
+class WireAttributeParsers(ResponseParserFactory):  # type: ignore[misc]
+    """The response parsers of a DynamoDB client (`session.register_component`)."""
+
+    def create_parser(self, protocol_name: str) -> ResponseParser:
+        if protocol_name == "json":
+            return _WireAttributeValues(**self._defaults)
+        return super().create_parser(protocol_name)
 
 
 def to_attribute(value: Any) -> AttributeValueTypeDef:
@@ -41,6 +76,10 @@ def from_attribute(attribute: Mapping[str, Any]) -> Any:
     if kind == "S":
         return value
     if kind == "N":
+        # DynamoDB sends numbers as decimal text: plain digits are an int, digits with a point
+        # a float (both exactly what the Decimal route gives); only exponents need Decimal.
+        if "e" not in value and "E" not in value:
+            return float(value) if "." in value else int(value)
         number = Decimal(value)
         return (
             int(number)
