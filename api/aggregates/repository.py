@@ -11,9 +11,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from api.engine import AggregateBucket, EngineConfig, TopMentionCandidate
+from api.engine.assessment import BURST_COUNTERS
+from api.engine.counters import MENTIONS
 from api.storage import keys
 from api.storage.buckets import (
     BucketWindow,
@@ -24,7 +26,7 @@ from api.storage.buckets import (
     hour_sort_key,
     slot_starts,
 )
-from api.storage.codec import from_attribute, from_item, to_attribute
+from api.storage.codec import decode_number, from_item, to_attribute
 from api.storage.retry import DEFAULT_ATTEMPTS, with_retries
 
 if TYPE_CHECKING:
@@ -34,6 +36,9 @@ if TYPE_CHECKING:
 _COUNTER_NAME = re.compile(r"^[a-z0-9_]{1,40}$")
 _NOT_COUNTERS = frozenset({"PK", "SK", "expires_at"})
 _HOT_CANDIDATES_LIMIT = 100
+_SLOT_PROJECTION: Final = {
+    f"#a{index}": name for index, name in enumerate(("SK", MENTIONS, *BURST_COUNTERS))
+}
 
 
 class AggregateRepository:
@@ -134,7 +139,12 @@ class AggregateRepository:
         since: datetime | None = None,
     ) -> list[AggregateBucket]:
         """The 5-minute slots the burst detector reads: the `burst_slots` ending with the one
-        holding `at` (from the one holding `since`, for a history), in time order."""
+        holding `at` (from the one holding `since`, for a history), in time order.
+
+        Each holds only the counters the assessment reads from slots (`BURST_COUNTERS`) and
+        the mention count (so a slot is there exactly when mentions were published in it): a
+        tenth of a busy slot's counters, the rest are read from the hourly buckets.
+        """
         starts = slot_starts(at, config.burst_slots)
         first = (
             starts[0]
@@ -144,7 +154,9 @@ class AggregateRepository:
         fine: dict[datetime, dict[str, float]] = defaultdict(dict)
         for shard in range(self._shards):
             pk = keys.aggregate_pk(workspace, brand_id, shard)
-            for item in self._query_range(pk, fine_sort_key(first), fine_sort_key(starts[-1])):
+            for item in self._query_range(
+                pk, fine_sort_key(first), fine_sort_key(starts[-1]), _SLOT_PROJECTION
+            ):
                 _add_counters(fine[_slot_of_sort_key(item["SK"]["S"])], item)
         return assemble_slots(fine)
 
@@ -185,7 +197,11 @@ class AggregateRepository:
             )
         return candidates
 
-    def _query_range(self, pk: str, first: str, last: str) -> Iterable[dict[str, Any]]:
+    def _query_range(
+        self, pk: str, first: str, last: str, projection: Mapping[str, str] | None = None
+    ) -> Iterable[dict[str, Any]]:
+        """Items of `pk` with a sort key in [first, last]; with `projection` (placeholder ->
+        attribute name), only those attributes."""
         request: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "PK = :pk AND SK BETWEEN :first AND :last",
@@ -197,6 +213,9 @@ class AggregateRepository:
             # The assessment returned right after an ingest must see that ingest's counters.
             "ConsistentRead": True,
         }
+        if projection:
+            request["ProjectionExpression"] = ", ".join(projection)
+            request["ExpressionAttributeNames"] = dict(projection)
         while True:
             response = self._query(request)
             # Items as sent (attribute values undecoded): `_add_counters` decodes the counters.
@@ -228,5 +247,7 @@ def _add_counters(total: dict[str, float], item: Mapping[str, Any]) -> None:
     assessment reads about a thousand of them, and their decoding is what grew its cost.
     """
     for name, attribute in item.items():
-        if "N" in attribute and name not in _NOT_COUNTERS:
-            total[name] = total.get(name, 0) + from_attribute(attribute)
+        text = attribute.get("N")
+        if text is None or name in _NOT_COUNTERS:
+            continue
+        total[name] = total.get(name, 0) + decode_number(text)

@@ -130,6 +130,12 @@ class AssessmentService:
         bucket_starts = [b.start for b in buckets]
         slot_starts = [s.start for s in slots]
         slot_span = timedelta(seconds=config.burst_slots * FINE_SECONDS)
+        # A point with nothing published in its window (the range reaches back before the
+        # brand's first mention: a new brand, or a history longer than its life) reads nothing:
+        # its score, level, tier, stage and factors are those of no buckets and no slots, the
+        # same at every such instant (only the window and playbook dates move, not in a point).
+        # Assessed once, not once per point: most of a new brand's 14-day history.
+        nothing_read: BrandRiskAssessment | None = None
         points = []
         for index in range(count):
             at = start + timedelta(seconds=index * step_seconds)
@@ -139,7 +145,12 @@ class AssessmentService:
                 bisect_left(bucket_starts, window_start) : bisect_left(bucket_starts, at)
             ]
             recent = slots[bisect_left(slot_starts, at - slot_span) : bisect_left(slot_starts, at)]
-            assessment = assess_brand(visible, at=at, config=config, slots=recent)
+            if visible or recent:
+                assessment = assess_brand(visible, at=at, config=config, slots=recent)
+            else:
+                if nothing_read is None:
+                    nothing_read = assess_brand([], at=at, config=config)
+                assessment = nothing_read
             step_start = at - timedelta(seconds=step_seconds)
             in_step = [b for b in visible if b.start >= step_start]
             mentions = round(sum(b.counters.get(MENTIONS, 0) for b in in_step))

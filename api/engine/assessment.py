@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Final
 
 from api.engine.config import EngineConfig
 from api.engine.counters import NEGATIVE_WEIGHT, POSITIVE_WEIGHT, UNKNOWN
@@ -24,6 +25,10 @@ from api.engine.stage import crisis_stage
 from api.engine.tiers import brand_tier, held_tier
 from api.engine.version import MODEL_VERSION
 
+BURST_COUNTERS: Final = (NEGATIVE_WEIGHT, UNKNOWN, POSITIVE_WEIGHT)
+"""The only counters of the 5-minute slots the assessment reads (the burst detector's volume):
+storage need not return the others."""
+
 
 def assess_brand(
     buckets: Sequence[AggregateBucket],
@@ -42,12 +47,7 @@ def assess_brand(
     seasonal = SeasonalBaseline(volume, config)
     baseline = seasonal.at(len(volume) - 1)
     spike = spike_reading(volume, baseline, config)
-    slot_volume = gated_volume_series(
-        inputs.slot_values(NEGATIVE_WEIGHT),
-        inputs.slot_values(UNKNOWN),
-        inputs.slot_values(POSITIVE_WEIGHT),
-        config,
-    )
+    slot_volume = gated_volume_series(*map(inputs.slot_values, BURST_COUNTERS), config)
     burst = burst_reading(slot_volume, baseline, config) if slot_volume else None
     sheet = brand_factors(inputs.recent_sums(), baseline, spike, config, burst)
     signals = sheet.signals

@@ -71,21 +71,23 @@ def to_item(values: Mapping[str, Any]) -> dict[str, AttributeValueTypeDef]:
     return {k: to_attribute(v) for k, v in values.items() if v is not None}
 
 
+def decode_number(text: str) -> int | float:
+    """A DynamoDB number (decimal text): an int when written without a point, else a float."""
+    # Plain digits and digits with a point convert directly, exactly as through Decimal (the
+    # float nearest the decimal either way); only an exponent needs Decimal's reading.
+    if "e" not in text and "E" not in text:
+        return float(text) if "." in text else int(text)
+    number = Decimal(text)
+    integral = number == number.to_integral_value() and "." not in text
+    return int(number) if integral else float(number)
+
+
 def from_attribute(attribute: Mapping[str, Any]) -> Any:
     (kind, value), *_ = attribute.items()
     if kind == "S":
         return value
     if kind == "N":
-        # DynamoDB sends numbers as decimal text: plain digits are an int, digits with a point
-        # a float (both exactly what the Decimal route gives); only exponents need Decimal.
-        if "e" not in value and "E" not in value:
-            return float(value) if "." in value else int(value)
-        number = Decimal(value)
-        return (
-            int(number)
-            if number == number.to_integral_value() and "." not in value
-            else float(number)
-        )
+        return decode_number(value)
     if kind == "BOOL":
         return bool(value)
     if kind == "NULL":
