@@ -47,7 +47,8 @@ def assess_brand(
     seasonal = SeasonalBaseline(volume, config)
     baseline = seasonal.at(len(volume) - 1)
     spike = spike_reading(volume, baseline, config)
-    slot_volume = gated_volume_series(*map(inputs.slot_values, BURST_COUNTERS), config)
+    negative_slots, unknown_slots, positive_slots = map(inputs.slot_values, BURST_COUNTERS)
+    slot_volume = gated_volume_series(negative_slots, unknown_slots, positive_slots, config)
     burst = burst_reading(slot_volume, baseline, config) if slot_volume else None
     sheet = brand_factors(inputs.recent_sums(), baseline, spike, config, burst)
     signals = sheet.signals

@@ -19,33 +19,34 @@ from typing import TYPE_CHECKING, Any
 from botocore.parsers import JSONParser, ResponseParser, ResponseParserFactory
 
 if TYPE_CHECKING:
-    from botocore.model import Shape
+    from botocore.model import MapShape, Shape
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
 _ATTRIBUTE_VALUE = "AttributeValue"
 
 
-class _WireAttributeValues(JSONParser):  # type: ignore[misc]
+class _WireAttributeValues(JSONParser):
     """botocore's JSON parser, except that `AttributeValue`s (and the item maps of them) are
     kept as decoded from the JSON body instead of walked member by member."""
 
-    def _handle_map(self, shape: Shape, value: Any) -> Any:
-        if getattr(shape.value, "name", None) == _ATTRIBUTE_VALUE:
+    # botocore-stubs leave the parsers' handlers out: they are what a subclass overrides.
+    def _handle_map(self, shape: MapShape, value: Any) -> Any:
+        if shape.value.name == _ATTRIBUTE_VALUE:
             return value  # an item: attribute names are plain strings, values as sent
-        return super()._handle_map(shape, value)
+        return super()._handle_map(shape, value)  # type: ignore[misc]
 
     def _handle_structure(self, shape: Shape, value: Any) -> Any:
         if shape.name == _ATTRIBUTE_VALUE:
             return value
-        return super()._handle_structure(shape, value)
+        return super()._handle_structure(shape, value)  # type: ignore[misc]
 
 
-class WireAttributeParsers(ResponseParserFactory):  # type: ignore[misc]
+class WireAttributeParsers(ResponseParserFactory):
     """The response parsers of a DynamoDB client (`session.register_component`)."""
 
     def create_parser(self, protocol_name: str) -> ResponseParser:
         if protocol_name == "json":
-            return _WireAttributeValues(**self._defaults)
+            return _WireAttributeValues(**self._defaults)  # type: ignore[attr-defined]
         return super().create_parser(protocol_name)
 
 

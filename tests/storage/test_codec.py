@@ -81,6 +81,7 @@ def test_items_come_back_as_sent_and_decode_like_botocore_parsed_them(
     finally:
         dynamodb.meta.events.unregister("before-parse.dynamodb.Query", keep)
     output = dynamodb.meta.service_model.operation_model("Query").output_shape
+    assert output is not None
     botocore_parsed = create_parser("json").parse(sent[0], output)["Items"]
     assert wire == botocore_parsed
     assert from_item(wire[0]) == {k: v for k, v in values.items() if v is not None}
