@@ -4,6 +4,10 @@ Part 1 (issue #2 acceptance): brand A holds 100 mentions and brand B 100,000, sp
 24 h. Scoring reads the hourly aggregates (one item per bucket and shard), never the raw mentions,
 so `GET /v1/brands/{id}/risk` must cost about the same for both: target B/A ≤ 1.5 (medians).
 
+Issue 16 item 3 adds two targets to part 1, same run, same brands: B/A ≤ 1.1 (flat), and
+`GET /risk/history` over 14 days at hourly steps (337 points) ≤ 3x one `GET /risk` of brand B,
+over HTTP, interleaved (the same ratio in process is printed beside it).
+
 Part 2 (BENCHMARKS "Per request"): mentions/s through `POST /v1/brands/{id}/mentions` in batches
 of 100 and one mention per call, against raw DynamoDB Local conditional `put_item` of the same
 mention items, interleaved in the same run. Targets: API (batched) ≥ 0.75x raw; batched ≥ 3x

@@ -86,6 +86,20 @@ def assess_brand(
     )
 
 
+def reads_slots(buckets: Sequence[AggregateBucket], *, at: datetime, config: EngineConfig) -> bool:
+    """Whether the assessment as of `at` reads its 5-minute slots at all.
+
+    The burst detector judges only once the seasonal baseline is warm; before, any slots give a
+    reading without burst nor strength, which the factors and the stage read exactly as no
+    slots. So a history need not read the slots of points before its first warm one.
+    """
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
+    inputs = AssessmentInputs.of(buckets, at, config)
+    negative, unknown, positive = inputs.hourly_many((NEGATIVE_WEIGHT, UNKNOWN, POSITIVE_WEIGHT))
+    volume = gated_volume_series(negative, unknown, positive, config)
+    return bool(volume) and SeasonalBaseline(volume, config).warm(len(volume) - 1)
+
+
 def earlier_score(
     inputs: AssessmentInputs,
     seasonal: SeasonalBaseline,
