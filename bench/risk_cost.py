@@ -4,6 +4,10 @@ Part 1 (issue #2 acceptance): brand A holds 100 mentions and brand B 100,000, sp
 24 h. Scoring reads the hourly aggregates (one item per bucket and shard), never the raw mentions,
 so `GET /v1/brands/{id}/risk` must cost about the same for both: target B/A ≤ 1.5 (medians).
 
+Issue 16 item 3 adds two targets to part 1, same run, same brands: B/A ≤ 1.1 (flat), and
+`GET /risk/history` over 14 days at hourly steps (337 points) ≤ 3x one `GET /risk` of brand B,
+over HTTP, interleaved (the same ratio in process is printed beside it).
+
 Part 2 (BENCHMARKS "Per request"): mentions/s through `POST /v1/brands/{id}/mentions` in batches
 of 100 and one mention per call, against raw DynamoDB Local conditional `put_item` of the same
 mention items, interleaved in the same run. Targets: API (batched) ≥ 0.75x raw; batched ≥ 3x
@@ -94,12 +98,14 @@ class ReadCounter:
 
 
 def read_volume(stack: Stack, brand_id: str) -> ReadCounter:
-    """What one assessment reads from DynamoDB, through the repository's own read methods."""
+    """What one live assessment (`GET /risk`) reads from DynamoDB, through the repository's own
+    read methods, called as `AssessmentService.assess(live=True)` calls them."""
     counter = ReadCounter(stack.dynamodb)
     settings, now = stack.settings, datetime.now(UTC)
     client: Any = counter  # duck-typed: the repository only calls `query` on it here
     aggregates = AggregateRepository(client, settings.table_name, settings.aggregate_shards)
-    aggregates.read_buckets(stack.workspace, brand_id, now, settings.engine)
+    aggregates.read_buckets(stack.workspace, brand_id, now, settings.engine, live=True)
+    aggregates.read_slots(stack.workspace, brand_id, now, settings.engine)
     aggregates.hot_candidates(stack.workspace, brand_id, now, settings.engine)
     return counter
 
@@ -171,8 +177,8 @@ def measure_risk(report: Report, stack: Stack, brands: dict[str, int], rounds: i
         rows,
     )
     report.line(
-        "Reads per assessment: aggregate bucket items (hourly and 5-minute, all shards) and the "
-        "attribute values in them, and top-mention candidates (GSI2)."
+        "Reads per live assessment: aggregate items (hourly buckets and 5-minute slots, all "
+        "shards) and the attribute values in them, and top-mention candidates (GSI2)."
     )
     return median(over_http[names[-1]]) / median(over_http[smallest])
 
@@ -284,6 +290,38 @@ def measure_ingest(report: Report, stack: Stack, rounds: int, seed: int) -> tupl
     return batched_rate / raw_rate, batched_rate / single_rate
 
 
+def measure_history_http(stack: Stack, brand_id: str, rounds: int) -> tuple[float, float]:
+    """(median ms of `GET /risk/history` over 14 days at hourly steps, of `GET /risk`), over
+    HTTP, interleaved: the issue's figure is the whole history against one `GET /risk`."""
+    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    params = {
+        "from": (end - timedelta(days=14)).isoformat(),
+        "to": end.isoformat(),
+        "step": "3600",
+    }
+    history_s: list[float] = []
+    risk_s: list[float] = []
+    with stack.http() as http:
+
+        def get(path: str, query: dict[str, str] | None = None) -> None:
+            response = http.get(f"/v1/brands/{brand_id}/{path}", params=query)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {path}: {response.status_code} {response.text[:300]}")
+            if path.endswith("history") and len(response.json()["points"]) != HISTORY_POINTS:
+                raise RuntimeError("the history does not hold 337 points")
+
+        for index in range(WARM_UP + rounds):
+            calls = [
+                (history_s, partial(get, "risk/history", params)),
+                (risk_s, partial(get, "risk")),
+            ]
+            for samples, call in calls if index % 2 else calls[::-1]:
+                seconds = timed(call)
+                if index >= WARM_UP:
+                    samples.append(seconds)
+    return median(history_s) * 1000, median(risk_s) * 1000
+
+
 def measure_history(stack: Stack, brand_id: str, rounds: int) -> tuple[float, float]:
     """(ms per point of a 14-day hourly history, ms per single in-process assessment)."""
     service = stack.services.assessments
@@ -313,7 +351,8 @@ def main() -> int:
     ingest_rounds = 5 if args.quick else 15
     report = Report("risk cost and ingest throughput" + (" --quick" if args.quick else ""))
     rng = random.Random(args.seed)
-    with harness.running_stack() as stack:
+    # Above the default daily ingest quota (100,000 a workspace): the loading stores 110,100.
+    with harness.running_stack(daily_mention_quota=10_000_000) as stack:
         if ingest_only:
             return _ingest_checks(report, stack, ingest_rounds, args.seed)
         # C sits between A and B: when C and B cost the same, the cost has stopped growing with
@@ -358,9 +397,25 @@ def main() -> int:
             per_point <= per_assess,
         )
         whole = HISTORY_POINTS * per_point / per_assess
+        report.line(
+            f"in process: the whole history = {whole:.2f}x one assess() "
+            f"({HISTORY_POINTS * per_point:.1f} / {per_assess:.2f} ms)"
+        )
+        history_ms, risk_ms = measure_history_http(stack, "brand-b", rounds=risk_rounds // 3)
+        over_http = history_ms / risk_ms
+        report.line(
+            f"over HTTP, interleaved, {risk_rounds // 3} rounds: GET /risk/history (337 points) "
+            f"{history_ms:.1f} ms vs GET /risk {risk_ms:.1f} ms (medians) — {over_http:.2f}x"
+        )
         report.check(
-            f"issue 16: a whole 14-day hourly history ≤ {HISTORY_VS_ONE_TARGET}x one assessment",
-            f"{whole:.1f}x",
+            f"issue 16: GET /risk/history, 14 days hourly, ≤ {HISTORY_VS_ONE_TARGET}x one "
+            "GET /risk (HTTP)",
+            f"{over_http:.2f}x",
+            over_http <= HISTORY_VS_ONE_TARGET,
+        )
+        report.check(
+            f"issue 16: the same in process, ≤ {HISTORY_VS_ONE_TARGET}x one assess()",
+            f"{whole:.2f}x",
             whole <= HISTORY_VS_ONE_TARGET,
         )
 

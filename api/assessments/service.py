@@ -9,12 +9,14 @@ from api.aggregates.repository import AggregateRepository
 from api.assessments.live import LiveAssessments
 from api.assessments.schemas import RiskHistory, RiskPoint
 from api.engine import (
+    AggregateBucket,
     BrandContext,
     BrandRiskAssessment,
     MentionTriage,
     assess_brand,
     triage_mention,
 )
+from api.engine.assessment import reads_slots
 from api.engine.counters import MENTIONS, NEGATIVE
 from api.engine.mention import EARLIEST_INSTANT, Mention
 from api.engine.version import MODEL_VERSION
@@ -130,20 +132,49 @@ class AssessmentService:
         # One read for the whole range; each point sees only the buckets before it.
         since = start - timedelta(hours=config.history_hours)
         buckets = self._aggregates.read_buckets(workspace, brand_id, end, config, since=since)
-        slots = self._aggregates.read_slots(workspace, brand_id, end, config, since=start)
         bucket_starts = [b.start for b in buckets]
-        slot_starts = [s.start for s in slots]
-        slot_span = timedelta(seconds=config.burst_slots * FINE_SECONDS)
-        points = []
-        for index in range(count):
-            at = start + timedelta(seconds=index * step_seconds)
-            window_start = at - timedelta(hours=config.history_hours)
+
+        def visible_at(at: datetime) -> list[AggregateBucket]:
             # Sorted reads: each point slices them in O(log n), not in a scan of the range.
-            visible = buckets[
+            window_start = at - timedelta(hours=config.history_hours)
+            return buckets[
                 bisect_left(bucket_starts, window_start) : bisect_left(bucket_starts, at)
             ]
+
+        # The slots (twelve items an hour) are most of what a history would read, and only
+        # points with a warm baseline read them (`reads_slots`): from the first such point on.
+        points_at = [start + timedelta(seconds=index * step_seconds) for index in range(count)]
+        first_slotted = next(
+            (
+                at
+                for at in points_at
+                if (seen := visible_at(at)) and reads_slots(seen, at=at, config=config)
+            ),
+            None,
+        )
+        slots = (
+            self._aggregates.read_slots(workspace, brand_id, end, config, since=first_slotted)
+            if first_slotted is not None
+            else []
+        )
+        slot_starts = [s.start for s in slots]
+        slot_span = timedelta(seconds=config.burst_slots * FINE_SECONDS)
+        # A point with nothing published in its window (the range reaches back before the
+        # brand's first mention: a new brand, or a history longer than its life) reads nothing:
+        # its score, level, tier, stage and factors are those of no buckets and no slots, the
+        # same at every such instant (only the window and playbook dates move, not in a point).
+        # Assessed once, not once per point: most of a new brand's 14-day history.
+        nothing_read: BrandRiskAssessment | None = None
+        points = []
+        for at in points_at:
+            visible = visible_at(at)
             recent = slots[bisect_left(slot_starts, at - slot_span) : bisect_left(slot_starts, at)]
-            assessment = assess_brand(visible, at=at, config=config, slots=recent)
+            if visible or recent:
+                assessment = assess_brand(visible, at=at, config=config, slots=recent)
+            else:
+                if nothing_read is None:
+                    nothing_read = assess_brand([], at=at, config=config)
+                assessment = nothing_read
             step_start = at - timedelta(seconds=step_seconds)
             in_step = [b for b in visible if b.start >= step_start]
             mentions = round(sum(b.counters.get(MENTIONS, 0) for b in in_step))

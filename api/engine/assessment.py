@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Final
 
 from api.engine.config import EngineConfig
 from api.engine.counters import NEGATIVE_WEIGHT, POSITIVE_WEIGHT, UNKNOWN
@@ -24,6 +25,10 @@ from api.engine.stage import crisis_stage
 from api.engine.tiers import brand_tier, held_tier
 from api.engine.version import MODEL_VERSION
 
+BURST_COUNTERS: Final = (NEGATIVE_WEIGHT, UNKNOWN, POSITIVE_WEIGHT)
+"""The only counters of the 5-minute slots the assessment reads (the burst detector's volume):
+storage need not return the others."""
+
 
 def assess_brand(
     buckets: Sequence[AggregateBucket],
@@ -42,12 +47,8 @@ def assess_brand(
     seasonal = SeasonalBaseline(volume, config)
     baseline = seasonal.at(len(volume) - 1)
     spike = spike_reading(volume, baseline, config)
-    slot_volume = gated_volume_series(
-        inputs.slot_values(NEGATIVE_WEIGHT),
-        inputs.slot_values(UNKNOWN),
-        inputs.slot_values(POSITIVE_WEIGHT),
-        config,
-    )
+    negative_slots, unknown_slots, positive_slots = map(inputs.slot_values, BURST_COUNTERS)
+    slot_volume = gated_volume_series(negative_slots, unknown_slots, positive_slots, config)
     burst = burst_reading(slot_volume, baseline, config) if slot_volume else None
     sheet = brand_factors(inputs.recent_sums(), baseline, spike, config, burst)
     signals = sheet.signals
@@ -83,6 +84,20 @@ def assess_brand(
             Reason(code=f"stage.{stage.stage.value}", message=stage.reason),
         ],
     )
+
+
+def reads_slots(buckets: Sequence[AggregateBucket], *, at: datetime, config: EngineConfig) -> bool:
+    """Whether the assessment as of `at` reads its 5-minute slots at all.
+
+    The burst detector judges only once the seasonal baseline is warm; before, any slots give a
+    reading without burst nor strength, which the factors and the stage read exactly as no
+    slots. So a history need not read the slots of points before its first warm one.
+    """
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
+    inputs = AssessmentInputs.of(buckets, at, config)
+    negative, unknown, positive = inputs.hourly_many((NEGATIVE_WEIGHT, UNKNOWN, POSITIVE_WEIGHT))
+    volume = gated_volume_series(negative, unknown, positive, config)
+    return bool(volume) and SeasonalBaseline(volume, config).warm(len(volume) - 1)
 
 
 def earlier_score(

@@ -14,14 +14,17 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from api.engine.config import EngineConfig
 from api.engine.schemas import AggregateBucket
 
 
-@dataclass(frozen=True, slots=True)
-class _Span:
-    """A bucket as ages before `at`, in seconds: it covers ages (newest_age, oldest_age]."""
+class _Span(NamedTuple):
+    """A bucket as ages before `at`, in seconds: it covers ages (newest_age, oldest_age].
+
+    A named tuple, not a frozen dataclass: one is built per bucket (336 for a 14-day read) and
+    per point of a history, and a tuple is built in a fraction of the time."""
 
     newest_age: float
     oldest_age: float

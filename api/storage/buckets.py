@@ -33,7 +33,8 @@ def hour_sort_key(start: datetime) -> str:
 
 
 def hour_of_sort_key(sort_key: str) -> datetime:
-    return datetime.strptime(sort_key[2:], "%Y-%m-%dT%H").replace(tzinfo=UTC)
+    # fromisoformat, not strptime: a tenth of the cost, read once per bucket item.
+    return datetime.fromisoformat(sort_key[2:]).replace(tzinfo=UTC)
 
 
 def fine_sort_key(start: datetime) -> str:

@@ -13,6 +13,7 @@ import botocore.session
 from botocore.config import Config
 
 from api.settings import Settings, get_settings
+from api.storage.codec import WireAttributeParsers
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
 def create_dynamodb_client(settings: Settings) -> DynamoDBClient:
     session = botocore.session.get_session()
+    # Items as sent on the wire, not walked value by value through the service model (codec.py).
+    session.register_component("response_parser_factory", WireAttributeParsers())
     config = Config(
         region_name=settings.region,
         # Explicit retry policy: defaults differ between botocore versions and Lambda runtimes.

@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 from mypy_boto3_dynamodb import DynamoDBClient
 
-from api.engine import mention_counters, triage_mention
+from api.engine import assess_brand, mention_counters, triage_mention
+from api.engine.assessment import BURST_COUNTERS
 from api.engine.mention import Mention
 from api.local.scenarios import InMemoryAggregates
 from api.services import Services
@@ -133,4 +134,29 @@ def test_a_sharded_brand_spreads_single_mention_counters_and_reads_them_all_back
     aggregates = services.assessments._aggregates
     assert (
         sum(b.counters["n"] for b in aggregates.read_buckets(workspace, sharded, now, config)) == 24
+    )
+
+
+def test_slots_read_only_what_the_burst_reads_and_assess_the_same(
+    client: TestClient, brand_id: str, workspace: str, services: Services
+) -> None:
+    """Slots come back with the burst's counters and `n` only; the assessment is the one the
+    slots with every counter give (in memory), burst and all."""
+    now = datetime.now(UTC)
+    moments = [now - timedelta(minutes=m, seconds=s) for m in (1, 4, 9, 33, 70) for s in (0, 20)]
+    ingest_at(client, brand_id, moments)
+    aggregates = services.assessments._aggregates
+    config = services.settings.engine
+    memory = InMemoryAggregates(config)
+    for index, moment in enumerate(moments):
+        stored = Mention.model_validate(mention(f"m{index}", published_at=moment.isoformat()))
+        triage = triage_mention(stored, now=moment, config=config)
+        memory.add(stored, triage, mention_counters(stored, triage))
+    slots = aggregates.read_slots(workspace, brand_id, now, config)
+    full = memory.slots(now, config)
+    assert {name for s in slots for name in s.counters} <= {"n", *BURST_COUNTERS}
+    assert any(len(s.counters) > len(BURST_COUNTERS) + 1 for s in full)  # others were left out
+    buckets = aggregates.read_buckets(workspace, brand_id, now, config, live=True)
+    assert assess_brand(buckets, at=now, config=config, slots=slots) == assess_brand(
+        buckets, at=now, config=config, slots=full
     )

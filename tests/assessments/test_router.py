@@ -190,3 +190,39 @@ def test_history_points_carry_volume_negative_share_and_spikes(
     (busy,) = [point for point in points if point["mentions"]]
     assert busy["negative_share"] == 0.75
     assert all(isinstance(point["spike"], bool) for point in points)
+
+
+def test_history_points_equal_risk_at_those_points_across_the_warm_up(
+    client: TestClient, brand_id: str
+) -> None:
+    """Four days of mentions and a burst: the points before the baseline is warm (read without
+    slots by the history) and after it (with them) each equal `GET /risk?at=<point>`."""
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    moments = [now - timedelta(hours=96) + timedelta(minutes=20 * i) for i in range(3 * 96)]
+    # A burst in the last 10 minutes before the point 44 h ago: two slots of 50.
+    burst_start = now - timedelta(hours=44, minutes=10)
+    moments += [burst_start + timedelta(seconds=6 * i) for i in range(100)]
+    batch = [mention(f"w{i}", published_at=m.isoformat()) for i, m in enumerate(moments)]
+    for first in range(0, len(batch), 100):
+        response = client.post(
+            f"/v1/brands/{brand_id}/mentions", json={"mentions": batch[first : first + 100]}
+        )
+        assert response.status_code == 200, response.text
+    start, end = now - timedelta(hours=54), now - timedelta(hours=40)
+    history = client.get(
+        f"/v1/brands/{brand_id}/risk/history",
+        params={"from": start.isoformat(), "to": end.isoformat()},
+    )
+    assert history.status_code == 200, history.text
+    points = history.json()["points"]
+    assert len(points) == 15
+    stages = set()
+    for point in points:
+        risk = client.get(f"/v1/brands/{brand_id}/risk", params={"at": point["at"]}).json()
+        spike = any(f["name"] == "volume_spike" and f["contribution"] > 0 for f in risk["factors"])
+        assert (risk["score"], risk["tier"], risk["stage"], risk["level"], spike) == (
+            point["score"], point["tier"], point["stage"], point["level"], point["spike"],
+        )  # fmt: skip
+        stages.add(risk["stage"])
+    assert "quiet" in stages  # warming up at the first points
+    assert "growing" in stages  # the burst, read from the slots once the baseline is warm
