@@ -146,6 +146,9 @@ _COURTESY: Final = frozenset(
         ("great", "job"), ("good", "job"), ("well", "done"), ("nice", "one"), ("please",),
         ("merci",), ("remercie",), ("remercier",), ("felicitations",), ("bien", "joue"),
         ("bon", "boulot"), ("beau", "travail"), ("chapeau",),
+        # set phrases of thanks and praise (`lexicons/*.txt`, session 3): as easily ironic
+        ("well", "played"), ("can", "not", "thank", "you", "enough"),
+        ("cannot", "thank", "you", "enough"), ("big", "up"), ("merci", "mille", "fois"),
     }
 )  # fmt: skip
 # A word this negative is blame; milder ones (`remboursement`, `waiting`) only name the topic of

@@ -383,3 +383,40 @@ def test_stretched_intensifiers_still_intensify() -> None:
 def test_pretty_is_an_intensifier_before_another_word() -> None:
     assert score_sentiment("pretty bad service", "en") < score_sentiment("bad service", "en")
     assert label_for_score(score_sentiment("pretty much done", "en")) is SentimentLabel.neutral
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # Set phrases whose words alone read the other way, or not at all (session 3).
+        ("My grandpa passed away this morning. Rest in peace", "en", SentimentLabel.negative),
+        ("Hell yeah, tickets for Saturday are booked", "en", SentimentLabel.positive),
+        ("Our new intern is killing it this week", "en", SentimentLabel.positive),
+        ("Your message this morning made my day", "en", SentimentLabel.positive),
+        ("I cannot wait for the weekend", "en", SentimentLabel.positive),
+        ("Third delay this month, that was the last straw", "en", SentimentLabel.negative),
+        ("You really let me down on this one", "en", SentimentLabel.negative),
+        ("Je n'en peux plus de ces travaux devant chez moi", "fr", SentimentLabel.negative),
+        ("Encore deux heures de retard, on croit rêver", "fr", SentimentLabel.negative),
+        ("Mon grand-père nous a quittés, repose en paix", "fr", SentimentLabel.negative),
+        ("Le nouveau quartier, ça déchire", "fr", SentimentLabel.positive),
+        ("Ma sœur a eu son permis, elle est trop forte", "fr", SentimentLabel.positive),
+        ("Bon anniversaire ma puce 🎂", "fr", SentimentLabel.positive),
+    ],
+)
+def test_set_phrases_read_as_their_meaning(
+    text: str, language: str, expected: SentimentLabel
+) -> None:
+    assert label_for_score(score_sentiment(text, language)) is expected
+
+
+def test_a_set_phrase_of_thanks_is_courtesy_beside_blame() -> None:
+    # Irony or a polite closing: the phrase lexicon must not make a complaint positive.
+    assert score_sentiment("Charged twice and no refund, well played", "en") < NEGATIVE_BELOW
+    assert (
+        score_sentiment("Lost my bag again, cannot thank you enough for this mess", "en")
+        < NEGATIVE_BELOW
+    )
+    assert score_sentiment("Colis perdu, service nul, merci mille fois", "fr") < NEGATIVE_BELOW
+    # Negation still reaches a phrase: not a big fan.
+    assert score_sentiment("honestly not a big fan of the new logo", "en") < NEGATIVE_BELOW
