@@ -1,25 +1,26 @@
-"""Wiring: one set of repositories and services per process (per Lambda container)."""
+"""Wiring: one set of repositories and services per process (per Lambda container).
+
+The services of the ingest path (API keys, brands, mentions and their announcer, assessments, the
+hook receivers, idempotency) are built with the app. Those of the management areas whose routers
+load on their first request (api/lazy.py) are built on first use, with their modules: hook-source
+management, the review queue and erasures (a Lambda container serving ingest never imports them).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from api.aggregates.repository import AggregateRepository
 from api.assessments.service import AssessmentService
 from api.brands.repository import BrandRepository
 from api.brands.service import BrandService
-from api.erasure.repository import ErasureRepository
-from api.erasure.service import ErasureService
 from api.hooks.credentials import HookKeyring
 from api.hooks.receiver import HookReceiver
 from api.hooks.repository import HookRepository
-from api.hooks.sources import HookSourceService
 from api.idempotency import IdempotencyService
 from api.mentions.repository import MentionRepository
 from api.mentions.service import MentionService
-from api.queue.repository import QueueRepository
-from api.queue.service import QueueService
 from api.quotas.repository import QuotaRepository
 from api.quotas.service import QuotaService
 from api.secrets_key import SecretsKey
@@ -33,20 +34,68 @@ from api.workspaces.service import ApiKeyService
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
+    from api.erasure.service import ErasureService
+    from api.hooks.sources import HookSourceService
+    from api.queue.service import QueueService
 
-@dataclass(frozen=True, slots=True)
+
 class Services:
-    settings: Settings
-    api_keys: ApiKeyService
-    brands: BrandService
-    mentions: MentionService
-    assessments: AssessmentService
-    hook_sources: HookSourceService
-    hook_receiver: HookReceiver
-    idempotency: IdempotencyService
-    subscriptions: SubscriptionService
-    queue: QueueService
-    erasures: ErasureService
+    """The process's services; `hook_sources`, `queue` and `erasures` are built on first use."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        client: DynamoDBClient,
+        *,
+        api_keys: ApiKeyService,
+        brands: BrandService,
+        mentions: MentionService,
+        assessments: AssessmentService,
+        hook_receiver: HookReceiver,
+        hooks: HookRepository,
+        keyring: HookKeyring,
+        idempotency: IdempotencyService,
+        subscriptions: SubscriptionService,
+    ) -> None:
+        self.settings = settings
+        self.api_keys = api_keys
+        self.brands = brands
+        self.mentions = mentions
+        self.assessments = assessments
+        self.hook_receiver = hook_receiver
+        self.idempotency = idempotency
+        self.subscriptions = subscriptions
+        self._client = client
+        self._hooks = hooks
+        self._keyring = keyring
+
+    # functools.cached_property locks on Python 3.11: concurrent first uses build one service.
+    @cached_property
+    def hook_sources(self) -> HookSourceService:
+        from api.hooks.sources import HookSourceService
+
+        return HookSourceService(self._hooks, self.brands, self._keyring, self.settings)
+
+    @cached_property
+    def queue(self) -> QueueService:
+        from api.queue.repository import QueueRepository
+        from api.queue.service import QueueService
+
+        return QueueService(QueueRepository(self._client, self.settings.table_name), self.mentions)
+
+    @cached_property
+    def erasures(self) -> ErasureService:
+        from api.erasure.repository import ErasureRepository
+        from api.erasure.service import ErasureService
+
+        return ErasureService(
+            ErasureRepository(self._client, self.settings.table_name),
+            self.brands,
+            self.hook_sources,
+            self.subscriptions,
+            self.assessments,
+            self.settings,
+        )
 
 
 def build_services(settings: Settings, client: DynamoDBClient) -> Services:
@@ -71,26 +120,18 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
     )
     hooks = HookRepository(client, table)
     keyring = HookKeyring(secrets_key)  # one per process: both sides derive from the same key
-    hook_sources = HookSourceService(hooks, brands, keyring, settings)
     return Services(
-        settings=settings,
+        settings,
+        client,
         api_keys=ApiKeyService(
             ApiKeyRepository(client, table), cache_seconds=settings.api_key_cache_seconds
         ),
         brands=brands,
         mentions=mention_service,
         assessments=assessments,
-        hook_sources=hook_sources,
         hook_receiver=HookReceiver(hooks, brands, mention_service, keyring, settings),
+        hooks=hooks,
+        keyring=keyring,
         idempotency=IdempotencyService(client, table, settings.idempotency_ttl_seconds),
         subscriptions=subscriptions,
-        queue=QueueService(QueueRepository(client, table), mention_service),
-        erasures=ErasureService(
-            ErasureRepository(client, table),
-            brands,
-            hook_sources,
-            subscriptions,
-            assessments,
-            settings,
-        ),
     )
