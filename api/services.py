@@ -8,6 +8,7 @@ management, the review queue and erasures (a Lambda container serving ingest nev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -40,22 +41,23 @@ if TYPE_CHECKING:
 
 
 class Services:
-    """The process's services; `hook_sources`, `queue` and `erasures` are built on first use."""
+    """The process's services; `hook_sources`, `queue` and `erasures` are built on first use (by
+    the builders `build_services` hands over), with their modules."""
 
     def __init__(
         self,
         settings: Settings,
-        client: DynamoDBClient,
         *,
         api_keys: ApiKeyService,
         brands: BrandService,
         mentions: MentionService,
         assessments: AssessmentService,
         hook_receiver: HookReceiver,
-        hooks: HookRepository,
-        keyring: HookKeyring,
         idempotency: IdempotencyService,
         subscriptions: SubscriptionService,
+        build_hook_sources: Callable[[], HookSourceService],
+        build_queue: Callable[[], QueueService],
+        build_erasures: Callable[[], ErasureService],
     ) -> None:
         self.settings = settings
         self.api_keys = api_keys
@@ -65,37 +67,22 @@ class Services:
         self.hook_receiver = hook_receiver
         self.idempotency = idempotency
         self.subscriptions = subscriptions
-        self._client = client
-        self._hooks = hooks
-        self._keyring = keyring
+        self._build_hook_sources = build_hook_sources
+        self._build_queue = build_queue
+        self._build_erasures = build_erasures
 
     # functools.cached_property locks on Python 3.11: concurrent first uses build one service.
     @cached_property
     def hook_sources(self) -> HookSourceService:
-        from api.hooks.sources import HookSourceService
-
-        return HookSourceService(self._hooks, self.brands, self._keyring, self.settings)
+        return self._build_hook_sources()
 
     @cached_property
     def queue(self) -> QueueService:
-        from api.queue.repository import QueueRepository
-        from api.queue.service import QueueService
-
-        return QueueService(QueueRepository(self._client, self.settings.table_name), self.mentions)
+        return self._build_queue()
 
     @cached_property
     def erasures(self) -> ErasureService:
-        from api.erasure.repository import ErasureRepository
-        from api.erasure.service import ErasureService
-
-        return ErasureService(
-            ErasureRepository(self._client, self.settings.table_name),
-            self.brands,
-            self.hook_sources,
-            self.subscriptions,
-            self.assessments,
-            self.settings,
-        )
+        return self._build_erasures()
 
 
 def build_services(settings: Settings, client: DynamoDBClient) -> Services:
@@ -120,9 +107,34 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
     )
     hooks = HookRepository(client, table)
     keyring = HookKeyring(secrets_key)  # one per process: both sides derive from the same key
-    return Services(
+
+    # Management areas (their routers are lazy too, api/lazy.py): imported and built on first use.
+    def hook_sources() -> HookSourceService:
+        from api.hooks.sources import HookSourceService
+
+        return HookSourceService(hooks, brands, keyring, settings)
+
+    def queue() -> QueueService:
+        from api.queue.repository import QueueRepository
+        from api.queue.service import QueueService
+
+        return QueueService(QueueRepository(client, table), mention_service)
+
+    def erasures() -> ErasureService:
+        from api.erasure.repository import ErasureRepository
+        from api.erasure.service import ErasureService
+
+        return ErasureService(
+            ErasureRepository(client, table),
+            brands,
+            services.hook_sources,
+            subscriptions,
+            assessments,
+            settings,
+        )
+
+    services = Services(
         settings,
-        client,
         api_keys=ApiKeyService(
             ApiKeyRepository(client, table), cache_seconds=settings.api_key_cache_seconds
         ),
@@ -130,8 +142,10 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
         mentions=mention_service,
         assessments=assessments,
         hook_receiver=HookReceiver(hooks, brands, mention_service, keyring, settings),
-        hooks=hooks,
-        keyring=keyring,
         idempotency=IdempotencyService(client, table, settings.idempotency_ttl_seconds),
         subscriptions=subscriptions,
+        build_hook_sources=hook_sources,
+        build_queue=queue,
+        build_erasures=erasures,
     )
+    return services
