@@ -1,25 +1,27 @@
-"""Wiring: one set of repositories and services per process (per Lambda container)."""
+"""Wiring: one set of repositories and services per process (per Lambda container).
+
+The services of the ingest path (API keys, brands, mentions and their announcer, assessments, the
+hook receivers, idempotency) are built with the app. Those of the management areas whose routers
+load on their first request (api/lazy.py) are built on first use, with their modules: hook-source
+management, the review queue and erasures (a Lambda container serving ingest never imports them).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from api.aggregates.repository import AggregateRepository
 from api.assessments.service import AssessmentService
 from api.brands.repository import BrandRepository
 from api.brands.service import BrandService
-from api.erasure.repository import ErasureRepository
-from api.erasure.service import ErasureService
 from api.hooks.credentials import HookKeyring
 from api.hooks.receiver import HookReceiver
 from api.hooks.repository import HookRepository
-from api.hooks.sources import HookSourceService
 from api.idempotency import IdempotencyService
 from api.mentions.repository import MentionRepository
 from api.mentions.service import MentionService
-from api.queue.repository import QueueRepository
-from api.queue.service import QueueService
 from api.quotas.repository import QuotaRepository
 from api.quotas.service import QuotaService
 from api.secrets_key import SecretsKey
@@ -34,20 +36,54 @@ from api.workspaces.service import ApiKeyService
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
+    from api.erasure.service import ErasureService
+    from api.hooks.sources import HookSourceService
+    from api.queue.service import QueueService
 
-@dataclass(frozen=True, slots=True)
+
 class Services:
-    settings: Settings
-    api_keys: ApiKeyService
-    brands: BrandService
-    mentions: MentionService
-    assessments: AssessmentService
-    hook_sources: HookSourceService
-    hook_receiver: HookReceiver
-    idempotency: IdempotencyService
-    subscriptions: SubscriptionService
-    queue: QueueService
-    erasures: ErasureService
+    """The process's services; `hook_sources`, `queue` and `erasures` are built on first use (by
+    the builders `build_services` hands over), with their modules."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        api_keys: ApiKeyService,
+        brands: BrandService,
+        mentions: MentionService,
+        assessments: AssessmentService,
+        hook_receiver: HookReceiver,
+        idempotency: IdempotencyService,
+        subscriptions: SubscriptionService,
+        build_hook_sources: Callable[[], HookSourceService],
+        build_queue: Callable[[], QueueService],
+        build_erasures: Callable[[], ErasureService],
+    ) -> None:
+        self.settings = settings
+        self.api_keys = api_keys
+        self.brands = brands
+        self.mentions = mentions
+        self.assessments = assessments
+        self.hook_receiver = hook_receiver
+        self.idempotency = idempotency
+        self.subscriptions = subscriptions
+        self._build_hook_sources = build_hook_sources
+        self._build_queue = build_queue
+        self._build_erasures = build_erasures
+
+    # functools.cached_property locks on Python 3.11: concurrent first uses build one service.
+    @cached_property
+    def hook_sources(self) -> HookSourceService:
+        return self._build_hook_sources()
+
+    @cached_property
+    def queue(self) -> QueueService:
+        return self._build_queue()
+
+    @cached_property
+    def erasures(self) -> ErasureService:
+        return self._build_erasures()
 
 
 def build_services(settings: Settings, client: DynamoDBClient) -> Services:
@@ -81,26 +117,45 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
     )
     hooks = HookRepository(client, table)
     keyring = HookKeyring(secrets_key)  # one per process: both sides derive from the same key
-    hook_sources = HookSourceService(hooks, brands, keyring, settings)
-    return Services(
-        settings=settings,
+
+    # Management areas (their routers are lazy too, api/lazy.py): imported and built on first use.
+    def hook_sources() -> HookSourceService:
+        from api.hooks.sources import HookSourceService
+
+        return HookSourceService(hooks, brands, keyring, settings)
+
+    def queue() -> QueueService:
+        from api.queue.repository import QueueRepository
+        from api.queue.service import QueueService
+
+        return QueueService(QueueRepository(client, table, shard_counts), mention_service)
+
+    def erasures() -> ErasureService:
+        from api.erasure.repository import ErasureRepository
+        from api.erasure.service import ErasureService
+
+        return ErasureService(
+            ErasureRepository(client, table, shard_counts),
+            brands,
+            services.hook_sources,
+            subscriptions,
+            assessments,
+            settings,
+        )
+
+    services = Services(
+        settings,
         api_keys=ApiKeyService(
             ApiKeyRepository(client, table), cache_seconds=settings.api_key_cache_seconds
         ),
         brands=brands,
         mentions=mention_service,
         assessments=assessments,
-        hook_sources=hook_sources,
         hook_receiver=HookReceiver(hooks, brands, mention_service, keyring, settings),
         idempotency=IdempotencyService(client, table, settings.idempotency_ttl_seconds),
         subscriptions=subscriptions,
-        queue=QueueService(QueueRepository(client, table, shard_counts), mention_service),
-        erasures=ErasureService(
-            ErasureRepository(client, table, shard_counts),
-            brands,
-            hook_sources,
-            subscriptions,
-            assessments,
-            settings,
-        ),
+        build_hook_sources=hook_sources,
+        build_queue=queue,
+        build_erasures=erasures,
     )
+    return services
