@@ -27,3 +27,9 @@ MODEL_VERSION = "2026.12.4"
 #            doubles each hour out of the wave; a thin hour's Poisson noise is the highest
 #            expected rate of it and its neighbours.
 MODEL_VERSION = "2026.12.5"
+# 2026.12.6: sentiment calibrated on the train splits (a multinomial logistic regression over
+#            15 lexicon-evidence features, weights in lexicons/sentiment_calibration.json),
+#            VADER (MIT) and Pattern FR (PDDL) words as a weaker second source, set phrases
+#            that override their words ("rest in peace", "on croit rêver"); punctuation weighs
+#            the evidence, never reverses it.
+MODEL_VERSION = "2026.12.6"
