@@ -43,7 +43,10 @@ def test_dev_names_the_url_it_serves_as_public_base_url_unless_one_is_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, configured: str | None
 ) -> None:
     for name in ("VIGIE_PUBLIC_BASE_URL", "VIGIE_SECRETS_KEY", "VIGIE_OUTBOUND_ALLOW_CIDRS"):
-        monkeypatch.delenv(name, raising=False)
+        # setenv first: monkeypatch only restores what it saw, and set_dev_environment sets
+        # these in os.environ, which must not leak into the tests that run after this one.
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     if configured is not None:
         monkeypatch.setenv("VIGIE_PUBLIC_BASE_URL", configured)
     set_dev_environment("http://127.0.0.1:18080", tmp_path)
