@@ -3,7 +3,8 @@
 The services of the ingest path (API keys, brands, mentions and their announcer, assessments, the
 hook receivers, idempotency) are built with the app. Those of the management areas whose routers
 load on their first request (api/lazy.py) are built on first use, with their modules: hook-source
-management, the review queue and erasures (a Lambda container serving ingest never imports them).
+management, the review queue and erasures (a Lambda container serving ingest never imports them),
+and subscriptions, which the announcer needs only for a brand that has subscribers.
 """
 
 from __future__ import annotations
@@ -27,9 +28,8 @@ from api.quotas.service import QuotaService
 from api.secrets_key import SecretsKey
 from api.settings import Settings
 from api.storage.shards import ShardCounts
+from api.subscriptions.announcer import Announcer, Subscribers
 from api.subscriptions.repository import SubscriptionRepository
-from api.subscriptions.secrets import MasterKey
-from api.subscriptions.service import SubscriptionService
 from api.workspaces.repository import ApiKeyRepository
 from api.workspaces.service import ApiKeyService
 
@@ -39,11 +39,12 @@ if TYPE_CHECKING:
     from api.erasure.service import ErasureService
     from api.hooks.sources import HookSourceService
     from api.queue.service import QueueService
+    from api.subscriptions.service import SubscriptionService
 
 
 class Services:
-    """The process's services; `hook_sources`, `queue` and `erasures` are built on first use (by
-    the builders `build_services` hands over), with their modules."""
+    """The process's services; `hook_sources`, `queue`, `erasures` and `subscriptions` are built
+    on first use (by the builders `build_services` hands over), with their modules."""
 
     def __init__(
         self,
@@ -55,7 +56,7 @@ class Services:
         assessments: AssessmentService,
         hook_receiver: HookReceiver,
         idempotency: IdempotencyService,
-        subscriptions: SubscriptionService,
+        build_subscriptions: Callable[[], SubscriptionService],
         build_hook_sources: Callable[[], HookSourceService],
         build_queue: Callable[[], QueueService],
         build_erasures: Callable[[], ErasureService],
@@ -67,12 +68,16 @@ class Services:
         self.assessments = assessments
         self.hook_receiver = hook_receiver
         self.idempotency = idempotency
-        self.subscriptions = subscriptions
+        self._build_subscriptions = build_subscriptions
         self._build_hook_sources = build_hook_sources
         self._build_queue = build_queue
         self._build_erasures = build_erasures
 
     # functools.cached_property locks on Python 3.11: concurrent first uses build one service.
+    @cached_property
+    def subscriptions(self) -> SubscriptionService:
+        return self._build_subscriptions()
+
     @cached_property
     def hook_sources(self) -> HookSourceService:
         return self._build_hook_sources()
@@ -105,20 +110,30 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
     )
     # One master key per process: hooks and subscriptions derive from the same one.
     secrets_key = SecretsKey(settings)
-    subscriptions = SubscriptionService(
-        SubscriptionRepository(client, table), settings, MasterKey(secrets_key)
+    # Shared by the announcer and the subscription service: a change made through this container
+    # is seen at once by the next ingest.
+    subscribers = Subscribers(
+        SubscriptionRepository(client, table), settings.subscription_cache_seconds
     )
     mention_service = MentionService(
         mentions,
         assessments,
         settings,
-        announcer=subscriptions,
+        announcer=Announcer(subscribers, lambda: services.subscriptions),
         quotas=QuotaService(QuotaRepository(client, table), settings),
     )
     hooks = HookRepository(client, table)
     keyring = HookKeyring(secrets_key)  # one per process: both sides derive from the same key
 
     # Management areas (their routers are lazy too, api/lazy.py): imported and built on first use.
+    def subscriptions() -> SubscriptionService:
+        from api.subscriptions.secrets import MasterKey
+        from api.subscriptions.service import SubscriptionService
+
+        return SubscriptionService(
+            subscribers.repository, settings, MasterKey(secrets_key), subscribers=subscribers
+        )
+
     def hook_sources() -> HookSourceService:
         from api.hooks.sources import HookSourceService
 
@@ -138,7 +153,7 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
             ErasureRepository(client, table, shard_counts),
             brands,
             services.hook_sources,
-            subscriptions,
+            services.subscriptions,
             assessments,
             settings,
         )
@@ -153,7 +168,7 @@ def build_services(settings: Settings, client: DynamoDBClient) -> Services:
         assessments=assessments,
         hook_receiver=HookReceiver(hooks, brands, mention_service, keyring, settings),
         idempotency=IdempotencyService(client, table, settings.idempotency_ttl_seconds),
-        subscriptions=subscriptions,
+        build_subscriptions=subscriptions,
         build_hook_sources=hook_sources,
         build_queue=queue,
         build_erasures=erasures,

@@ -45,9 +45,18 @@ LAZY_SERVICES = (
     "api.hooks.sources",
     "api.queue.service",
 )
-# Outbound events are announced at ingest (api.subscriptions.service), but sent by the workers:
+# Outbound events are announced at ingest (api.subscriptions.announcer), but sent by the workers:
 # the ingest path must never load the dispatcher, its HTTP transport or the local worker loop.
+# Nor, for a brand without subscribers (the probe's), the subscription service, its pydantic
+# schemas and its event builders: the announcer imports them for a brand with subscribers only.
+SUBSCRIPTION_SERVICE = (
+    "api.subscriptions.service",
+    "api.subscriptions.schemas",
+    "api.subscriptions.events",
+    "api.subscriptions.ssrf",
+)
 FORBIDDEN_MODULES = (
+    *SUBSCRIPTION_SERVICE,
     "api.subscriptions.dispatcher",
     "api.subscriptions.transport",
     "api.subscriptions.slack",
@@ -123,7 +132,7 @@ def test_ingest_and_webhooks_through_the_lambda_entry_load_no_unused_module(
     loaded = set(modules["served"])
     offenders = sorted(name for name in loaded if name.split(".")[0] in FORBIDDEN)
     assert offenders == []
-    assert "api.subscriptions.service" in loaded  # the ingest hook is there…
+    assert "api.subscriptions.announcer" in loaded  # the ingest hook is there…
     assert sorted(set(FORBIDDEN_MODULES) & loaded) == []  # …and nothing that sends
     console = {name for name in loaded if name.startswith("api.console")}
     assert console <= CONSOLE_MODULES_ALLOWED, sorted(console - CONSOLE_MODULES_ALLOWED)

@@ -34,7 +34,7 @@ from api.problems import InvalidParam, ItemOutcome, NotFound, ServiceBusy, Valid
 from api.quotas.service import SPREAD_ROUNDS, QuotaService, Reservation
 from api.settings import Settings
 from api.storage.retry import StoreBusyError
-from api.subscriptions.service import SubscriptionService, TriagedMention
+from api.subscriptions.announcer import Announcer, TriagedMention
 
 # DynamoDB items are capped at 400 KB; keep a margin for keys, triage and attribute names.
 MAX_STORED_MENTION_BYTES = 300_000
@@ -76,7 +76,7 @@ class MentionService:
         repository: MentionRepository,
         assessments: AssessmentService,
         settings: Settings,
-        announcer: SubscriptionService | None = None,
+        announcer: Announcer | None = None,
         quotas: QuotaService | None = None,
     ) -> None:
         self._quotas = quotas

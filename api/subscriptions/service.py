@@ -24,13 +24,13 @@ from typing import Any, Final
 
 from api import observability
 from api.brands.schemas import Brand
-from api.engine.mention import Mention
-from api.engine.schemas import BrandRiskAssessment, MentionTriage
+from api.engine.schemas import BrandRiskAssessment
 from api.pagination import InvalidCursor, decode_cursor, encode_cursor
 from api.problems import Conflict, InvalidParam, NotFound, ValidationFailed
 from api.settings import Settings
 from api.storage.keys import format_instant
 from api.subscriptions import events as ev
+from api.subscriptions.announcer import Subscribers, TriagedMention
 from api.subscriptions.repository import (
     IN_FLIGHT,
     MAX_TRANSACTION_ITEMS,
@@ -59,7 +59,6 @@ from api.subscriptions.schemas import (
 )
 from api.subscriptions.secrets import MasterKey, derive_secret, key_id_of, new_credential_id
 from api.subscriptions.ssrf import UnsafeURLError, allowed_networks, check_url
-from api.ttl_cache import TtlCache
 from api.workspaces.service import Principal
 
 log = logging.getLogger(__name__)
@@ -70,15 +69,6 @@ _ATTEMPT_POSITION: Final = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]{15}Z#evt_[a-z2-7
 _ANNOUNCE_ROUNDS: Final = 6
 _UPDATE_ROUNDS: Final = 3
 MAX_RECOVER: Final = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class TriagedMention:
-    """A mention of the batch just ingested and its triage: may send `mention.escalated`."""
-
-    mention_id: str
-    mention: Mention
-    triage: MentionTriage
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,17 +138,15 @@ class SubscriptionService:
         master_key: MasterKey,
         *,
         clock: Callable[[], float] = time.monotonic,
+        subscribers: Subscribers | None = None,
     ) -> None:
         self._repository = repository
         self._settings = settings
         self._master_key = master_key
-        # What `announce` reads on every ingest: the workspace's subscriptions, trusted for
-        # `subscription_cache_seconds` (a change made through this container is seen at once;
-        # one made in another container, within that bound: a subscription created there starts
-        # receiving this container's events at most that late, and a delivery queued for one
-        # deleted or disabled there is skipped by the dispatcher).
-        self._subscribers: TtlCache[str, builtins.list[dict[str, Any]]] = TtlCache(
-            settings.subscription_cache_seconds, clock=clock
+        # What `announce` reads on every ingest, cached for `subscription_cache_seconds`; shared
+        # with the ingest-side announcer (api/subscriptions/announcer.py) when it is handed over.
+        self._subscribers = subscribers or Subscribers(
+            repository, settings.subscription_cache_seconds, clock=clock
         )
 
     @property
@@ -617,15 +605,8 @@ class SubscriptionService:
             ],
         )
 
-    def _workspace_subscriptions(self, workspace: str) -> builtins.list[dict[str, Any]]:
-        records = self._subscribers.get(workspace)
-        if records is None:
-            records = self._repository.all_subscriptions(workspace)
-            self._subscribers.put(workspace, records)
-        return records
-
     def _changed_subscriptions(self, workspace: str) -> None:
-        self._subscribers.discard(workspace)
+        self._subscribers.forget(workspace)
 
     def announce(
         self,
@@ -636,11 +617,7 @@ class SubscriptionService:
         now: datetime | None = None,
     ) -> builtins.list[str]:
         """Announce what changed for the brand (once, whoever calls); the ids of events written."""
-        subscribers = [
-            record
-            for record in self._workspace_subscriptions(workspace)
-            if record.get("brand_ids") is None or brand.id in record["brand_ids"]
-        ]
+        subscribers = self._subscribers.of_brand(workspace, brand.id)
         if not subscribers:
             return []
         threshold = (

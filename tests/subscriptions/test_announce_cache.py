@@ -1,5 +1,5 @@
-"""What the announcer reads on every ingest, cached (api/subscriptions/service.py): two containers,
-an injected clock, no waiting."""
+"""What the announcer reads on every ingest, cached (api/subscriptions/announcer.py): two
+containers, an injected clock, no waiting."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from api.engine.schemas import BrandRiskAssessment, Tier
 from api.examples import ASSESSMENT_EXAMPLE
 from api.secrets_key import SecretsKey
 from api.settings import Settings
+from api.subscriptions.announcer import Announcer, Subscribers
 from api.subscriptions.repository import SubscriptionRepository
 from api.subscriptions.schemas import EventType, SubscriptionCreate
 from api.subscriptions.secrets import MasterKey
@@ -67,3 +68,43 @@ def test_a_subscription_created_in_another_container_is_announced_to_within_the_
     assert a.announce(quiet, brand, assessment(Tier.respond_publicly, 4)) == []  # cached: none
     a.create(Principal(quiet), subscription)
     assert len(a.announce(quiet, brand, assessment(Tier.respond_publicly, 5))) == 1
+
+
+def test_the_ingest_announcer_builds_the_service_only_for_a_brand_with_subscribers(
+    settings: Settings, dynamodb: DynamoDBClient, workspace: str, receiver: Receiver
+) -> None:
+    clock = Clock()
+    config = settings.model_copy(update={"subscription_cache_seconds": BOUND})
+    repository = SubscriptionRepository(dynamodb, settings.table_name)
+    subscribers = Subscribers(repository, BOUND, clock=clock)
+    service = SubscriptionService(
+        repository, config, MasterKey(SecretsKey(config)), subscribers=subscribers
+    )
+    built: list[SubscriptionService] = []
+
+    def build() -> SubscriptionService:
+        built.append(service)
+        return service
+
+    announcer = Announcer(subscribers, build)
+    now = datetime.now(UTC)
+    brand = Brand(
+        id=f"b-{uuid.uuid4().hex[:8]}", name="ACME", settings=BrandSettings(),
+        created_at=now, updated_at=now,
+    )  # fmt: skip
+    other = brand.model_copy(update={"id": f"{brand.id}-other"})
+    base = BrandRiskAssessment.model_validate(ASSESSMENT_EXAMPLE)
+    crisis = base.model_copy(update={"tier": Tier.respond_publicly, "as_of": now})
+
+    assert announcer.announce(workspace, brand, crisis) == []
+    assert built == []  # no subscriber: the service is not even built
+    subscription = SubscriptionCreate(
+        url=receiver.url, events=[EventType.brand_tier_changed], brand_ids=[brand.id]
+    )
+    service.create(Principal(workspace), subscription)
+    # The cache is shared: the subscription created through this container is heard at once…
+    assert len(announcer.announce(workspace, brand, crisis)) == 1
+    assert built == [service]
+    # …and a brand it does not name still costs no service call.
+    assert announcer.announce(workspace, other, crisis) == []
+    assert built == [service]

@@ -15,9 +15,9 @@ from api.engine.mention import MENTION_EXAMPLE, Mention
 from api.engine.schemas import BrandRiskAssessment, MentionTriage, Tier
 from api.examples import ASSESSMENT_EXAMPLE, TRIAGE_EXAMPLE
 from api.services import Services
+from api.subscriptions.announcer import TriagedMention
 from api.subscriptions.events import escalates
 from api.subscriptions.schemas import EVENT_MODELS, EventType, SubscriptionCreate
-from api.subscriptions.service import TriagedMention
 from api.workspaces.service import Principal
 from tests.subscriptions.receivers import Receiver
 
