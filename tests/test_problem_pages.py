@@ -88,3 +88,37 @@ def test_webhooks_md_shows_every_vendor_fixture_verbatim() -> None:
         sample = json.loads((ROOT / "tests" / "fixtures" / "hooks" / f"{name}.json").read_text())
         assert json.dumps(sample, indent=2, ensure_ascii=False) in webhooks, name
         assert f"(`{name}`, auth" in webhooks
+
+
+def test_every_module_defining_a_problem_type_is_one_the_pages_import() -> None:
+    """Lazy areas (api/lazy.py) load their modules on first use: the pages must not depend on
+    what happens to be loaded. Import every module of `api` in a fresh interpreter and compare."""
+    script = """
+import importlib, pkgutil, api
+from api.problems import ProblemError
+from api.problem_pages import PROBLEM_MODULES
+for found in pkgutil.walk_packages(api.__path__, "api."):
+    if not found.name.startswith(("api.local", "api.cli", "api.handler", "api.worker")):
+        importlib.import_module(found.name)
+def subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from subclasses(sub)
+defining = {sub.__module__ for sub in subclasses(ProblemError)} - {"api.problems"}
+print(sorted(defining - set(PROBLEM_MODULES)))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]", result.stdout
+
+
+def test_a_fresh_process_lists_the_problem_types_of_lazy_areas_too() -> None:
+    script = (
+        "from api.problem_pages import problem_types\n"
+        "print([p.description for p in problem_types() if p.slug == 'secrets-not-configured'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert "deliveries could not be signed" in result.stdout
