@@ -17,15 +17,29 @@ Part 2 also prints issue 16's target: single-mention ingest ≥ 0.5x raw put_ite
 with the live assessment (api/assessments/live.py); `VIGIE_LIVE_ASSESSMENT_SECONDS=0` in the
 environment measures the same paths with an assessment read after every write.
 
-Run: .venv/bin/python bench/risk_cost.py [--quick] [--ingest-only]   (exit 0 when every target
-is met; --ingest-only: part 2 alone)
+`--mature` (issue 16 item 3, alone): the 24 h brands leave most of a 14-day history with an
+empty window (assessed once and shared), so the figure above says little about a brand with a
+baseline. This mode writes two brands' aggregates directly through the repository's own update
+actions (hourly buckets and 5-minute slots, counters of realistic mentions, as
+bench/console_cost.py does): `day-brand` with 24 h of mentions, `mature-brand` with 16 days
+(every point of its 14-day history has a full, warm baseline), and prints, side by side, the
+history / GET /risk ratio over HTTP, the in-process ms per point, and the cProfile top functions
+of the mature brand's history.
+
+Run: .venv/bin/python bench/risk_cost.py [--quick] [--ingest-only | --mature]   (exit 0 when every
+target is met; --ingest-only: part 2 alone)
 """
 
 from __future__ import annotations
 
+import cProfile
+import io
+import math
+import pstats
 import random
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -36,9 +50,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.aggregates.repository import AggregateRepository
+from api.engine import mention_counters, triage_mention
 from api.engine.mention import Mention
 from api.quotas.repository import QuotaRepository
 from api.quotas.service import QuotaService
+from api.storage.buckets import add_counters, bucket_sort_keys
 from api.workspaces.service import Principal
 from bench import harness
 from bench.harness import Payload, Report, Stack, median, ms, percentile, timed
@@ -341,14 +357,134 @@ def measure_history(stack: Stack, brand_id: str, rounds: int) -> tuple[float, fl
     return median(history_ms), median(single_ms)
 
 
+MATURE_SAMPLE = 400  # distinct realistic mentions whose counters stand for the brand's volume
+
+
+def seed_aggregates(
+    stack: Stack, brand_id: str, per_hour: int, span: timedelta, rng: random.Random
+) -> int:
+    """Add the counters of `per_hour` mentions an hour (a daily cycle around it) over `span`
+    before now: hourly buckets and 5-minute slots, through the repository's update actions.
+    Returns the number of mentions counted."""
+    config = stack.settings.engine
+    now = datetime.now(UTC)
+    sample = []
+    for payload in harness.realistic_mentions(
+        rng, MATURE_SAMPLE, prefix=f"{brand_id}-sample", span=timedelta(hours=1)
+    ):
+        mention = Mention.model_validate(payload)
+        triage = triage_mention(mention, now=now, config=config)
+        sample.append(dict(mention_counters(mention, triage)))
+    totals: dict[str, dict[str, float]] = defaultdict(dict)
+    hours = int(span.total_seconds() // 3600)
+    count = 0
+    for hour in range(hours):
+        # A daily cycle (busy afternoons, quiet nights) and Poisson-like noise.
+        hour_start = now - timedelta(hours=hour + 1)
+        cycle = 1.0 + 0.6 * math.sin(2 * math.pi * (hour_start.hour - 9) / 24)
+        n = max(0, round(rng.gauss(per_hour * cycle, math.sqrt(per_hour * cycle))))
+        for _ in range(n):
+            published = hour_start + timedelta(seconds=rng.uniform(0, 3600))
+            for sort_key in bucket_sort_keys(published, config.bucket_seconds):
+                add_counters(totals[sort_key], rng.choice(sample))
+        count += n
+    settings = stack.settings
+    aggregates = AggregateRepository(stack.dynamodb, settings.table_name, settings.aggregate_shards)
+    expires = int((now + timedelta(days=30)).timestamp())
+    for sort_key, counters in totals.items():
+        rounded = {name: round(value, 3) for name, value in counters.items()}
+        action = aggregates.update_action(stack.workspace, brand_id, 0, sort_key, rounded, expires)
+        stack.dynamodb.update_item(**action["Update"])
+    return count
+
+
+def profile_history(stack: Stack, brand_id: str, top: int = 14) -> str:
+    """cProfile of one in-process 14-day hourly history: the top functions by own time."""
+    service = stack.services.assessments
+    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    service.history(stack.workspace, brand_id, end - timedelta(days=14), end, 3600)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+    lines = out.getvalue().splitlines()
+    start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
+    summary = next((line.strip() for line in lines if "function calls" in line), "")
+    return "\n".join([summary, *lines[start:]])
+
+
+def mature(report: Report, rounds: int, seed: int) -> int:
+    rng = random.Random(seed)
+    brands = {"day-brand": timedelta(hours=24), "mature-brand": timedelta(days=16)}
+    with harness.running_stack(daily_mention_quota=10_000_000) as stack:
+        report.section(
+            "Loading aggregates (hourly buckets and 5-minute slots) through "
+            "AggregateRepository.update_action: ~40 mentions an hour, daily cycle"
+        )
+        for brand_id, span in brands.items():
+            stack.create_brand(brand_id)
+            count = seed_aggregates(stack, brand_id, 40, span, rng)
+            report.line(f"{brand_id}: {count:,} mentions over {span}")
+        rows = []
+        ratios: dict[str, float] = {}
+        for brand_id in brands:
+            per_point, per_assess = measure_history(stack, brand_id, rounds=3)
+            history_ms, risk_ms = measure_history_http(stack, brand_id, rounds=rounds)
+            ratios[brand_id] = history_ms / risk_ms
+            rows.append(
+                [
+                    brand_id,
+                    f"{history_ms:.1f}",
+                    f"{risk_ms:.1f}",
+                    f"{history_ms / risk_ms:.2f}x",
+                    f"{per_point:.3f}",
+                    f"{per_assess:.2f}",
+                    f"{HISTORY_POINTS * per_point / per_assess:.2f}x",
+                ]
+            )
+        report.section(
+            f"GET /risk/history (14 days hourly, 337 points) vs GET /risk, over HTTP, "
+            f"interleaved, {rounds} rounds; and in process"
+        )
+        report.table(
+            [
+                "brand",
+                "history ms",
+                "GET /risk ms",
+                "history / risk",
+                "ms per point",
+                "assess() ms",
+                "in process: history / assess()",
+            ],
+            rows,
+        )
+        report.section("cProfile of one in-process history of mature-brand (by own time)")
+        report.line(profile_history(stack, "mature-brand"))
+        for brand_id, ratio in ratios.items():
+            report.check(
+                f"issue 16: {brand_id} GET /risk/history, 14 days hourly, ≤ "
+                f"{HISTORY_VS_ONE_TARGET}x one GET /risk (HTTP)",
+                f"{ratio:.2f}x",
+                ratio <= HISTORY_VS_ONE_TARGET,
+            )
+        return report.exit_code()
+
+
 def main() -> int:
     ingest_only = "--ingest-only" in sys.argv
     if ingest_only:
         sys.argv.remove("--ingest-only")
+    mature_only = "--mature" in sys.argv
+    if mature_only:
+        sys.argv.remove("--mature")
     args = harness.parse_args(__doc__)
     large_count = 10_000 if args.quick else 100_000
     risk_rounds = 30 if args.quick else 100
     ingest_rounds = 5 if args.quick else 15
+    if mature_only:
+        report = Report("risk history of a mature brand" + (" --quick" if args.quick else ""))
+        return mature(report, 10 if args.quick else 30, args.seed)
     report = Report("risk cost and ingest throughput" + (" --quick" if args.quick else ""))
     rng = random.Random(args.seed)
     # Above the default daily ingest quota (100,000 a workspace): the loading stores 110,100.
