@@ -9,20 +9,19 @@ from api.aggregates.repository import AggregateRepository
 from api.assessments.live import LiveAssessments
 from api.assessments.schemas import RiskHistory, RiskPoint
 from api.engine import (
-    AggregateBucket,
     BrandContext,
     BrandRiskAssessment,
     MentionTriage,
     assess_brand,
     triage_mention,
 )
-from api.engine.assessment import reads_slots
+from api.engine.assessment import HistoryAssessor, reads_slots
 from api.engine.counters import MENTIONS, NEGATIVE
 from api.engine.mention import EARLIEST_INSTANT, Mention
 from api.engine.version import MODEL_VERSION
 from api.problems import InvalidParam, ValidationFailed
 from api.settings import Settings
-from api.storage.buckets import FINE_SECONDS, floor_to
+from api.storage.buckets import floor_to
 
 MAX_HISTORY_POINTS = 500
 SPIKE_FACTOR = "volume_spike"
@@ -133,13 +132,7 @@ class AssessmentService:
         since = start - timedelta(hours=config.history_hours)
         buckets = self._aggregates.read_buckets(workspace, brand_id, end, config, since=since)
         bucket_starts = [b.start for b in buckets]
-
-        def visible_at(at: datetime) -> list[AggregateBucket]:
-            # Sorted reads: each point slices them in O(log n), not in a scan of the range.
-            window_start = at - timedelta(hours=config.history_hours)
-            return buckets[
-                bisect_left(bucket_starts, window_start) : bisect_left(bucket_starts, at)
-            ]
+        visible_at = HistoryAssessor(buckets, config).visible
 
         # The slots (twelve items an hour) are most of what a history would read, and only
         # points with a warm baseline read them (`reads_slots`): from the first such point on.
@@ -157,8 +150,9 @@ class AssessmentService:
             if first_slotted is not None
             else []
         )
-        slot_starts = [s.start for s in slots]
-        slot_span = timedelta(seconds=config.burst_slots * FINE_SECONDS)
+        # Each point equals `assess_brand` of its own buckets and slots: `HistoryAssessor`
+        # shares across points only what gives the same floats.
+        reader = HistoryAssessor(buckets, config, slots)
         # A point with nothing published in its window (the range reaches back before the
         # brand's first mention: a new brand, or a history longer than its life) reads nothing:
         # its score, level, tier, stage and factors are those of no buckets and no slots, the
@@ -167,16 +161,16 @@ class AssessmentService:
         nothing_read: BrandRiskAssessment | None = None
         points = []
         for at in points_at:
-            visible = visible_at(at)
-            recent = slots[bisect_left(slot_starts, at - slot_span) : bisect_left(slot_starts, at)]
-            if visible or recent:
-                assessment = assess_brand(visible, at=at, config=config, slots=recent)
+            if visible_at(at) or reader.recent_slots(at):
+                assessment = reader.at(at)
             else:
                 if nothing_read is None:
                     nothing_read = assess_brand([], at=at, config=config)
                 assessment = nothing_read
             step_start = at - timedelta(seconds=step_seconds)
-            in_step = [b for b in visible if b.start >= step_start]
+            in_step = buckets[
+                bisect_left(bucket_starts, step_start) : bisect_left(bucket_starts, at)
+            ]
             mentions = round(sum(b.counters.get(MENTIONS, 0) for b in in_step))
             negative = sum(b.counters.get(NEGATIVE, 0) for b in in_step)
             points.append(

@@ -3,6 +3,7 @@ slots, for bursts): score, tier, stage, playbook."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Final
@@ -19,7 +20,14 @@ from api.engine.schemas import (
     TopMentionCandidate,
     Window,
 )
-from api.engine.series import AssessmentInputs
+from api.engine.series import (
+    SLOT_SECONDS,
+    AssessmentInputs,
+    _spans,
+    dense_slots,
+    period_seconds,
+    periods_in,
+)
 from api.engine.spike import SeasonalBaseline, burst_reading, spike_reading
 from api.engine.stage import crisis_stage
 from api.engine.tiers import brand_tier, held_tier
@@ -44,6 +52,17 @@ def assess_brand(
     inputs = AssessmentInputs.of(buckets, at, config, slots)
     negative, unknown, positive = inputs.hourly_many((NEGATIVE_WEIGHT, UNKNOWN, POSITIVE_WEIGHT))
     volume = gated_volume_series(negative, unknown, positive, config)
+    return _assessed(inputs, volume, config, top_candidates)
+
+
+def _assessed(
+    inputs: AssessmentInputs,
+    volume: list[float],
+    config: EngineConfig,
+    top_candidates: Sequence[TopMentionCandidate] = (),
+) -> BrandRiskAssessment:
+    """`assess_brand` once the hourly attention volume of its inputs is known."""
+    at = inputs.at
     seasonal = SeasonalBaseline(volume, config)
     baseline = seasonal.at(len(volume) - 1)
     spike = spike_reading(volume, baseline, config)
@@ -84,6 +103,110 @@ def assess_brand(
             Reason(code=f"stage.{stage.stage.value}", message=stage.reason),
         ],
     )
+
+
+class HistoryAssessor:
+    """`assess_brand` at many instants of one read: what the points share is computed once.
+
+    Given the buckets and slots of a whole history (sorted by start), `at(point)` equals
+    `assess_brand(<buckets of [point - history_hours, point)>, at=point, slots=<slots of the
+    last burst_slots x 5 minutes>)` exactly (the same floats). When every bucket is one whole
+    period on the period grid and the point is on it too, each bucket falls in one trailing
+    period of every point whole (`hourly_many` adds `value * 1.0` to 0.0), so the hourly series
+    and its attention volume are computed once for the whole range and sliced per point, and
+    the recency sums read only the buckets they can weigh; any other point is assessed in full.
+    """
+
+    def __init__(
+        self,
+        buckets: Sequence[AggregateBucket],
+        config: EngineConfig,
+        slots: Sequence[AggregateBucket] = (),
+    ) -> None:
+        self._config = config
+        self._buckets = list(buckets)
+        self._starts = [b.start for b in self._buckets]
+        self._slots = list(slots)
+        self._slot_starts = [s.start for s in self._slots]
+        self._slot_span = timedelta(seconds=config.burst_slots * SLOT_SECONDS)
+        self._history = timedelta(hours=config.history_hours)
+        # Buckets the recency sums can weigh: the window, `tier_hold_hours` earlier at most.
+        self._recent = timedelta(hours=config.window_hours + config.tier_hold_hours + 1)
+        period = period_seconds(config)
+        self._period = period
+        self._count = periods_in(config.history_hours, config)
+        self._origin: datetime | None = None
+        self._volume: list[float] = []
+        # Buckets off the grid or not one whole period (a partial current hour): a point that
+        # sees one is assessed in full.
+        self._irregular = [
+            b.start
+            for b in self._buckets
+            if not (_on_grid(b.start, period) and b.seconds == period)
+        ]
+        regular = [b for b in self._buckets if _on_grid(b.start, period) and b.seconds == period]
+        if regular and self._count * period == config.history_hours * 3600:
+            origin = regular[0].start
+            length = _periods_between(origin, regular[-1].start, period) + 1
+            names = (NEGATIVE_WEIGHT, UNKNOWN, POSITIVE_WEIGHT)
+            series = [[0.0] * length for _ in names]
+            for bucket in regular:
+                values = [bucket.counters.get(name, 0.0) for name in names]
+                if not any(values):
+                    continue
+                index = _periods_between(origin, bucket.start, period)
+                for target, value in zip(series, values, strict=True):
+                    if value:
+                        target[index] += value * 1.0  # `hourly_many`'s whole-bucket share
+            negative, unknown, positive = series
+            self._origin = origin
+            self._volume = gated_volume_series(negative, unknown, positive, config)
+
+    def visible(self, at: datetime) -> list[AggregateBucket]:
+        """The buckets `GET /risk?at=` reads: [at - history_hours, at)."""
+        starts = self._starts
+        return self._buckets[bisect_left(starts, at - self._history) : bisect_left(starts, at)]
+
+    def recent_slots(self, at: datetime) -> list[AggregateBucket]:
+        starts = self._slot_starts
+        return self._slots[bisect_left(starts, at - self._slot_span) : bisect_left(starts, at)]
+
+    def at(self, at: datetime) -> BrandRiskAssessment:
+        at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
+        config, origin = self._config, self._origin
+        slots = self.recent_slots(at)
+        irregular = self._irregular
+        if (
+            origin is None
+            or not _on_grid(at, self._period)
+            or bisect_left(irregular, at) > bisect_left(irregular, at - self._history)
+        ):
+            return assess_brand(self.visible(at), at=at, config=config, slots=slots)
+        end = _periods_between(origin, at, self._period)  # the period starting at `at`
+        count, volume = self._count, self._volume
+        first = end - count
+        series = volume[max(first, 0) : max(end, 0)]
+        if first < 0:
+            series = [0.0] * min(-first, count) + series
+        if len(series) < count:
+            series += [0.0] * (count - len(series))
+        starts = self._starts
+        recent = self._buckets[
+            bisect_left(starts, max(at - self._recent, at - self._history)) : bisect_left(
+                starts, at
+            )
+        ]
+        dense = tuple(dense_slots(slots, at, config.burst_slots)) if slots else ()
+        inputs = AssessmentInputs(tuple(_spans(recent, at)), at, config, dense)
+        return _assessed(inputs, series, config)
+
+
+def _on_grid(moment: datetime, period: int) -> bool:
+    return moment.microsecond == 0 and int(moment.timestamp()) % period == 0
+
+
+def _periods_between(origin: datetime, moment: datetime, period: int) -> int:
+    return int((moment - origin).total_seconds()) // period
 
 
 def reads_slots(buckets: Sequence[AggregateBucket], *, at: datetime, config: EngineConfig) -> bool:

@@ -95,6 +95,14 @@ def _median(values: Sequence[float]) -> float:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
+def _stop(newest: int, first: int, step: int) -> int | None:
+    """The stop of `[newest::-step]` keeping the indices ≥ `first` (None: down to 0)."""
+    if newest < first:
+        return newest  # an empty slice
+    stop = newest - step * ((newest - first) // step + 1)
+    return stop if stop >= 0 else None
+
+
 class SeasonalBaseline:
     """Expected volume and deviation of any hour of a series, from the hours before it only.
 
@@ -115,6 +123,7 @@ class SeasonalBaseline:
         self._prefix = list(accumulate(series, initial=0.0))
         self._cache: dict[int, tuple[float, float, int]] = {}
         self._spread: float | None = None
+        self._days: list[float] | None = None
 
     @property
     def first_active(self) -> int:
@@ -135,22 +144,22 @@ class SeasonalBaseline:
         if cached is not None:
             return cached
         series, first = self._series, self._first
-        same_hour = [series[j] for j in range(index - _DAY, first - 1, -_DAY)]
+        # Strided slices, not loops: the same values in the same order (so the same medians),
+        # ~250 profiles an assessment and one assessment per point of a history.
+        same_hour = series[index - _DAY : _stop(index - _DAY, first, _DAY) : -_DAY]
         level = _median(same_hour)
         weekly = 1.0
-        if index - _WEEK - _DAY // 2 >= first:
-            # Day volumes (24 h around an hour, once all of it is in the series) as prefix
-            # differences, inline: ~20 of them for each of the ~250 hours an assessment profiles.
-            prefix, half = self._prefix, _DAY // 2
-            days = [
-                volume
-                for j in range(index - _DAY, first - 1, -_DAY)
-                if j - half >= first and (volume := prefix[j + half] - prefix[j - half]) >= 0
-            ]
+        half = _DAY // 2
+        if index - _WEEK - half >= first:
+            # Day volumes (24 h around an hour j, once all of it is in the series) are the
+            # prefix differences prefix[j + 12] - prefix[j - 12], computed once per baseline
+            # for every j (`_day_volumes`, indexed by j - 12): the same subtractions.
+            day_volumes = self._day_volumes()
+            newest = index - _DAY - half
+            days = [v for v in day_volumes[newest : _stop(newest, first, _DAY) : -_DAY] if v >= 0]
+            newest = index - _WEEK - half
             weeks = [
-                volume
-                for j in range(index - _WEEK, 0, -_WEEK)
-                if j - half >= first and (volume := prefix[j + half] - prefix[j - half]) >= 0
+                v for v in day_volumes[newest : _stop(newest, first, _WEEK) : -_WEEK] if v >= 0
             ]
             typical = _median(days)
             if weeks and typical > 0:
@@ -162,6 +171,13 @@ class SeasonalBaseline:
         profile = (level, weekly, len(same_hour))
         self._cache[index] = profile
         return profile
+
+    def _day_volumes(self) -> list[float]:
+        if self._days is None:
+            prefix = self._prefix
+            pairs = zip(prefix, prefix[_DAY:], strict=False)
+            self._days = [later - earlier for earlier, later in pairs]
+        return self._days
 
     def expected(self, index: int) -> float:
         level, weekly, _ = self._profile(index)
