@@ -60,10 +60,12 @@ def _assessed(
     volume: list[float],
     config: EngineConfig,
     top_candidates: Sequence[TopMentionCandidate] = (),
+    seasonal: SeasonalBaseline | None = None,
 ) -> BrandRiskAssessment:
     """`assess_brand` once the hourly attention volume of its inputs is known."""
     at = inputs.at
-    seasonal = SeasonalBaseline(volume, config)
+    if seasonal is None:
+        seasonal = SeasonalBaseline(volume, config)
     baseline = seasonal.at(len(volume) - 1)
     spike = spike_reading(volume, baseline, config)
     negative_slots, unknown_slots, positive_slots = map(inputs.slot_values, BURST_COUNTERS)
@@ -137,6 +139,7 @@ class HistoryAssessor:
         self._count = periods_in(config.history_hours, config)
         self._origin: datetime | None = None
         self._volume: list[float] = []
+        self._levels: dict[tuple[int, int], float] = {}
         # Buckets off the grid or not one whole period (a partial current hour): a point that
         # sees one is assessed in full.
         self._irregular = [
@@ -198,7 +201,10 @@ class HistoryAssessor:
         ]
         dense = tuple(dense_slots(slots, at, config.burst_slots)) if slots else ()
         inputs = AssessmentInputs(tuple(_spans(recent, at)), at, config, dense)
-        return _assessed(inputs, series, config)
+        # The window is volume[first:end] (zeros outside the read): its hour-of-day medians
+        # are the longer series' own, shared with every other point.
+        seasonal = SeasonalBaseline(series, config, (first, self._levels))
+        return _assessed(inputs, series, config, seasonal=seasonal)
 
 
 def _on_grid(moment: datetime, period: int) -> bool:

@@ -110,9 +110,17 @@ class SeasonalBaseline:
     the stage can replay the last two days at little cost.
     """
 
-    def __init__(self, series: Sequence[float], config: EngineConfig) -> None:
+    def __init__(
+        self,
+        series: Sequence[float],
+        config: EngineConfig,
+        levels: tuple[int, dict[tuple[int, int], float]] | None = None,
+    ) -> None:
+        """`levels`: (index of the series' first hour in a longer series it is a window of,
+        hour-of-day medians shared by the windows of that series, by (hour, samples))."""
         self._series = series
         self._config = config
+        self._levels = levels
         first = len(series)
         for index, value in enumerate(series):
             if value > 0:
@@ -146,8 +154,19 @@ class SeasonalBaseline:
         series, first = self._series, self._first
         # Strided slices, not loops: the same values in the same order (so the same medians),
         # ~250 profiles an assessment and one assessment per point of a history.
-        same_hour = series[index - _DAY : _stop(index - _DAY, first, _DAY) : -_DAY]
-        level = _median(same_hour)
+        stop = _stop(index - _DAY, first, _DAY)
+        same_hour = series[index - _DAY : stop : -_DAY]
+        if self._levels is None:
+            level = _median(same_hour)
+        else:
+            # The same samples (the same hours of the longer series, the same order) in every
+            # window that has as many of them: the same median.
+            offset, levels = self._levels
+            key = (offset + index, len(same_hour))
+            known = levels.get(key)
+            if known is None:
+                known = levels[key] = _median(same_hour)
+            level = known
         weekly = 1.0
         half = _DAY // 2
         if index - _WEEK - half >= first:
