@@ -226,3 +226,46 @@ def test_history_points_equal_risk_at_those_points_across_the_warm_up(
         stages.add(risk["stage"])
     assert "quiet" in stages  # warming up at the first points
     assert "growing" in stages  # the burst, read from the slots once the baseline is warm
+
+
+def test_a_14_day_history_of_a_brand_with_15_days_of_mentions_equals_risk_at_its_points(
+    client: TestClient, brand_id: str
+) -> None:
+    """Every point has a full, warm baseline (the history shares work across such points):
+    each point is still `GET /risk?at=<point>`."""
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    moments = [now - timedelta(days=15) + timedelta(minutes=30 * i) for i in range(15 * 48)]
+    # A negative wave 20 h ago: four mentions every five minutes for three hours.
+    wave = now - timedelta(hours=20)
+    moments += [wave + timedelta(seconds=75 * i) for i in range(144)]
+    batch = [
+        mention(f"h{i}", published_at=m.isoformat(), sentiment={"score": 0.5 if i % 3 else -0.6})
+        if i < 15 * 48
+        else mention(f"h{i}", published_at=m.isoformat())
+        for i, m in enumerate(moments)
+    ]
+    for first in range(0, len(batch), 100):
+        response = client.post(
+            f"/v1/brands/{brand_id}/mentions", json={"mentions": batch[first : first + 100]}
+        )
+        assert response.status_code == 200, response.text
+    start = now - timedelta(days=14)
+    history = client.get(
+        f"/v1/brands/{brand_id}/risk/history",
+        params={"from": start.isoformat(), "to": now.isoformat(), "step": 3600},
+    )
+    assert history.status_code == 200, history.text
+    points = history.json()["points"]
+    assert len(points) == 14 * 24 + 1
+    # Every fifth point, and every point of the last day (the wave).
+    checked = points[::5] + points[-25:]
+    stages = set()
+    for point in checked:
+        risk = client.get(f"/v1/brands/{brand_id}/risk", params={"at": point["at"]}).json()
+        spike = any(f["name"] == "volume_spike" and f["contribution"] > 0 for f in risk["factors"])
+        assert (risk["score"], risk["tier"], risk["stage"], risk["level"], spike) == (
+            point["score"], point["tier"], point["stage"], point["level"], point["spike"],
+        )  # fmt: skip
+        stages.add(risk["stage"])
+    assert stages - {"quiet"}  # the wave is seen
+    assert len({p["score"] for p in points}) > 1
