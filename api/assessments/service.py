@@ -9,6 +9,7 @@ from api.aggregates.repository import AggregateRepository
 from api.assessments.live import LiveAssessments
 from api.assessments.schemas import RiskHistory, RiskPoint
 from api.engine import (
+    AggregateBucket,
     BrandContext,
     BrandRiskAssessment,
     MentionTriage,
@@ -132,7 +133,13 @@ class AssessmentService:
         since = start - timedelta(hours=config.history_hours)
         buckets = self._aggregates.read_buckets(workspace, brand_id, end, config, since=since)
         bucket_starts = [b.start for b in buckets]
-        visible_at = HistoryAssessor(buckets, config).visible
+        history_span = timedelta(hours=config.history_hours)
+
+        def visible_at(at: datetime) -> list[AggregateBucket]:
+            # Sorted reads: each point slices them in O(log n), not in a scan of the range.
+            return buckets[
+                bisect_left(bucket_starts, at - history_span) : bisect_left(bucket_starts, at)
+            ]
 
         # The slots (twelve items an hour) are most of what a history would read, and only
         # points with a warm baseline read them (`reads_slots`): from the first such point on.
