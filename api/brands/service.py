@@ -28,10 +28,11 @@ class BrandService:
         # Chosen per workspace at creation and never changed (api/storage/shards.py).
         self._mention_shards = mention_shards
         self._workspace_mention_shards = dict(workspace_mention_shards or {})
-        # Ingest reads its brand on every call: it may trust what this container read for
-        # `cache_seconds` (Settings.brand_cache_seconds). A PATCH or an erasure through this
-        # container is seen at once; one through another, at most that late (an erasure's last
-        # sweep waits that long too: api/erasure). Every other route reads the brand afresh.
+        # Ingest (the API's and the hook receivers') reads its brand on every call: it may trust
+        # what this container read for `cache_seconds` (Settings.brand_cache_seconds). A PATCH or
+        # an erasure through this container is seen at once; one through another, at most that
+        # late (an erasure's last sweep waits that long too: api/erasure). Every other route
+        # reads the brand afresh.
         self._cache: TtlCache[tuple[str, str], Brand] = TtlCache(cache_seconds, clock=clock)
 
     def create(self, principal: Principal, request: BrandCreate) -> Brand:

@@ -221,7 +221,8 @@ class HookReceiver:
     def _brand_for(self, record: HookSourceRecord, brand_id: str) -> Brand:
         if record.brand_id is not None and record.brand_id != brand_id:
             raise NotFound(f"Brand '{brand_id}' cannot be reached through this hook source.")
-        return self._brands.get(Principal(workspace=record.workspace), brand_id)
+        # The same per-container brand cache as API ingest (Settings.brand_cache_seconds).
+        return self._brands.get_for_ingest(Principal(workspace=record.workspace), brand_id)
 
     def _ingest(
         self,
