@@ -31,7 +31,7 @@ from api.storage.table import create_table
 from api.subscriptions.dispatcher import Dispatcher
 from api.subscriptions.ssrf import allowed_networks
 from api.subscriptions.transport import HttpSender
-from tests.factories import create_brand
+from tests.factories import create_brand, create_sharded_brand
 from tests.live_server import LiveServer
 from tests.subscriptions.receivers import Receiver
 
@@ -163,3 +163,18 @@ def worker(
     yield running
     running.stop()
     sender.close()
+
+
+@pytest.fixture(params=[1, 5], ids=["1-shard", "5-shards"])
+def brand_of_1_or_5_shards(
+    request: pytest.FixtureRequest,
+    client: TestClient,
+    dynamodb: DynamoDBClient,
+    settings: Settings,
+    workspace: str,
+) -> str:
+    """A brand of one shard (today's keys) and a sharded one: a test using it runs on both."""
+    shards: int = request.param
+    if shards == 1:
+        return create_brand(client)
+    return create_sharded_brand(dynamodb, settings.table_name, workspace, shards)

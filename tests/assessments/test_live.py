@@ -16,7 +16,6 @@ from typing import Any
 from fastapi.testclient import TestClient
 from mypy_boto3_dynamodb import DynamoDBClient
 
-from api.app import create_app
 from api.brands.schemas import BrandCreate
 from api.engine.mention import Mention
 from api.mentions.service import mention_id_for
@@ -24,8 +23,8 @@ from api.quotas.repository import QuotaRepository
 from api.services import Services, build_services
 from api.settings import Settings
 from api.storage.buckets import floor_to
-from api.storage.client import create_dynamodb_client
 from api.workspaces.service import Principal
+from tests.call_counting import app_counting_dynamodb_calls
 from tests.factories import create_brand, mention
 from tests.mentions.test_ingest import counter_totals, stored_items
 
@@ -176,24 +175,9 @@ def test_a_mention_pushed_one_per_call_costs_one_dynamodb_call(
 ) -> None:
     """Over HTTP, once the container has read what it caches (key, brand, subscriptions, the
     assessment inputs): the mention's transaction, and nothing else."""
-    client = create_dynamodb_client(settings)
-    calls: list[str] = []
-    client.meta.events.register(
-        "after-call.dynamodb.*", lambda model, **_: calls.append(model.name)
-    )
-    # Every per-container cache at its longest: no request here outlives one.
-    longest = dict.fromkeys(
-        (
-            "live_assessment_seconds",
-            "api_key_cache_seconds",
-            "brand_cache_seconds",
-            "subscription_cache_seconds",
-        ),
-        60.0,
-    )
-    app = create_app(settings.model_copy(update=longest), client)
-    key = app.state.services.api_keys.create(workspace)
-    with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as http:
+    counted = app_counting_dynamodb_calls(settings, workspace)
+    calls = counted.calls
+    with TestClient(counted.app, headers={"Authorization": f"Bearer {counted.key}"}) as http:
         brand = create_brand(http)
         for index in range(3):
             calls.clear()

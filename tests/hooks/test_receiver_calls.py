@@ -8,9 +8,8 @@ from urllib.parse import urlsplit
 from fastapi.testclient import TestClient
 from mypy_boto3_dynamodb import DynamoDBClient
 
-from api.app import create_app
 from api.settings import Settings
-from api.storage.client import create_dynamodb_client
+from tests.call_counting import app_counting_dynamodb_calls
 from tests.factories import create_brand, mention
 from tests.hooks.deliveries import register_hook
 
@@ -22,23 +21,9 @@ def test_a_url_token_delivery_of_one_mention_reads_its_source_and_writes_once(
     record (its secrets can be rotated or revoked at any time: never cached) and the mention's
     transaction. The brand comes from the same per-container cache as API ingest."""
     del dynamodb  # the table, created by the fixture
-    client = create_dynamodb_client(settings)
-    calls: list[str] = []
-    client.meta.events.register(
-        "after-call.dynamodb.*", lambda model, **_: calls.append(model.name)
-    )
-    longest = dict.fromkeys(
-        (
-            "live_assessment_seconds",
-            "api_key_cache_seconds",
-            "brand_cache_seconds",
-            "subscription_cache_seconds",
-        ),
-        60.0,
-    )
-    app = create_app(settings.model_copy(update=longest), client)
-    key = app.state.services.api_keys.create(workspace)
-    with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as http:
+    counted = app_counting_dynamodb_calls(settings, workspace)
+    calls = counted.calls
+    with TestClient(counted.app, headers={"Authorization": f"Bearer {counted.key}"}) as http:
         brand = create_brand(http)
         hook = register_hook(http, "generic", "url_token")
         target = urlsplit(hook.url(brand))
