@@ -240,35 +240,21 @@ class ErasureService:
             # Their index entries (time order, hot mentions, answer queue) go with them; a
             # sharded brand's shards one after the other, empty ones in one step.
             shards = shard_counts.mention_shards(workspace, brand_id)
-            shard = int((job.get("cursor") or {}).get("shard", 0))
-            while shard < shards:
-                deleted = self._repository.delete_partition_page(
-                    keys.mentions_pk(workspace, brand_id, shard)
-                )
-                counts["mentions"] += deleted
-                budget.spend(max(deleted, 1))
-                if deleted:
-                    break
-                shard += 1
-            job["cursor"] = {"shard": shard}
-            return shard >= shards
+            return self._partitions_step(
+                job, budget, "mentions", shards, lambda s: keys.mentions_pk(workspace, brand_id, s)
+            )
         if phase == "aggregates":
             # Empty shards cost one Query each: go through them in one step.
             shards = shard_counts.counter_shards(
                 workspace, brand_id, self._settings.aggregate_shards
             )
-            shard = int((job.get("cursor") or {}).get("shard", 0))
-            while shard < shards:
-                deleted = self._repository.delete_partition_page(
-                    keys.aggregate_pk(workspace, brand_id, shard)
-                )
-                counts["aggregate_items"] += deleted
-                budget.spend(max(deleted, 1))
-                if deleted:
-                    break
-                shard += 1
-            job["cursor"] = {"shard": shard}
-            return shard >= shards
+            return self._partitions_step(
+                job,
+                budget,
+                "aggregate_items",
+                shards,
+                lambda s: keys.aggregate_pk(workspace, brand_id, s),
+            )
         if phase == "idempotency":
             return self._idempotency_step(workspace, job, budget)
         if phase == "hooks":
@@ -301,6 +287,28 @@ class ErasureService:
         self._repository.delete_tombstoned_brand(workspace, brand_id, job["erasure_id"])
         self._assessments.forget(workspace, brand_id)
         return True
+
+    def _partitions_step(
+        self,
+        job: dict[str, Any],
+        budget: Budget,
+        counted: str,
+        shards: int,
+        partition_key: Callable[[int], str],
+    ) -> bool:
+        """A page of the first shard's partition not empty yet; True once all are. The cursor
+        holds the shard reached; empty ones cost one Query each and go in the same step."""
+        counts = job["counts"]
+        shard = int((job.get("cursor") or {}).get("shard", 0))
+        while shard < shards:
+            deleted = self._repository.delete_partition_page(partition_key(shard))
+            counts[counted] += deleted
+            budget.spend(max(deleted, 1))
+            if deleted:
+                break
+            shard += 1
+        job["cursor"] = {"shard": shard}
+        return shard >= shards
 
     def _events_step(self, workspace: str, job: dict[str, Any], budget: Budget) -> bool:
         """One page of one subscription's attempt log or outbox: the brand's events go (their
