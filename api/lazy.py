@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 from starlette._utils import get_route_path
 from starlette.routing import BaseRoute, Match, NoMatchFound, compile_path
 
+from api.routing import splice_routes
+
 if TYPE_CHECKING:
     from fastapi import FastAPI
     from starlette.datastructures import URLPath
@@ -107,17 +109,6 @@ def expand_lazy_routers(app: FastAPI) -> int:
     Not from inside route matching (the router is walking the list then): from the OpenAPI
     document's generation, or outside any request. Returns the number of placeholders expanded.
     """
-    expanded = 0
-    routes: list[BaseRoute] = []
-    for route in app.router.routes:
-        if isinstance(route, LazyRouters):
-            routes.extend(route.routes)
-            expanded += 1
-        else:
-            routes.append(route)
-    if expanded:
-        app.router.routes[:] = routes
-        mark_changed = getattr(app.router, "_mark_routes_changed", None)
-        if callable(mark_changed):
-            mark_changed()
-    return expanded
+    return splice_routes(
+        app, lambda route: route.routes if isinstance(route, LazyRouters) else None
+    )

@@ -15,6 +15,7 @@ its router with an option (e.g. `tags=`) and FastAPI keeps that inclusion as it 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -50,18 +51,29 @@ def flatten_included_routers(app: FastAPI) -> int:
     Older FastAPI versions copied routes at `include_router` (nothing to do: returns 0); an
     inclusion with options is left to FastAPI. Returns the number of inclusions flattened.
     """
-    flattened = 0
+    return splice_routes(
+        app, lambda route: route.original_router.routes if _is_plain_inclusion(route) else None
+    )
+
+
+def splice_routes(app: FastAPI, routes_of: Callable[[Any], Sequence[Any] | None]) -> int:
+    """Replace each route of the app for which `routes_of` gives routes by those routes, in place
+    and in order, and tell the router its list changed. Returns the number of routes replaced.
+
+    One place for both kinds of stand-in: plain inclusions (above) and lazy placeholders
+    (api/lazy.py)."""
+    replaced = 0
     routes: list[Any] = []
-    route: Any
     for route in app.router.routes:
-        if _is_plain_inclusion(route):
-            routes.extend(route.original_router.routes)
-            flattened += 1
-        else:
+        own = routes_of(route)
+        if own is None:
             routes.append(route)
-    if flattened:
+        else:
+            routes.extend(own)
+            replaced += 1
+    if replaced:
         app.router.routes[:] = routes
         mark_changed = getattr(app.router, "_mark_routes_changed", None)
         if callable(mark_changed):
             mark_changed()
-    return flattened
+    return replaced
