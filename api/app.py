@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from botocore.exceptions import BotoCoreError, ClientError
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict
 
 from api import __version__, observability
@@ -136,6 +136,9 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     install_docs(app)
     app.router.routes.append(_problem_pages())
     # The console: imported on its first request only (Jinja2 stays off the ingest path).
+    # The mount answers only below `/app/`; `/app` itself, the address `vigie dev` and the
+    # README print, is sent there (slash redirects are off app-wide, see `FastAPI(...)` above).
+    app.add_route(CONSOLE_PATH, _console_root, methods=["GET", "HEAD"], include_in_schema=False)
     app.mount(CONSOLE_PATH, LazyConsole(services))
     flatten_included_routers(app)  # routes built once, at import (api/routing.py)
     customize_openapi(app, settings.public_base_url)
@@ -190,6 +193,10 @@ def _erasure() -> LazyRouters:
 
 def _api_keys() -> LazyRouters:
     return LazyRouters(["api.workspaces.router"], ["/v1/api-keys", "/v1/api-keys/{key_id}"])
+
+
+async def _console_root(_request: Request) -> Response:
+    return RedirectResponse(CONSOLE_PATH + "/", status_code=308)
 
 
 def _problem_pages() -> LazyRouters:

@@ -41,6 +41,18 @@ def test_pages_need_a_session(browser_client: TestClient) -> None:
     assert browser_client.get("/app/brands").status_code == 303
 
 
+def test_the_printed_console_address_leads_to_sign_in(browser_client: TestClient) -> None:
+    # `vigie dev` and the README print http://127.0.0.1:8080/app, without the slash.
+    root = browser_client.get("/app")
+    assert root.status_code == 308
+    assert root.headers["location"] == "/app/"
+    assert browser_client.head("/app").status_code == 308
+    landing = browser_client.get(root.headers["location"])
+    assert landing.status_code == 303
+    assert landing.headers["location"] == "/app/sign-in"
+    assert browser_client.post("/app").status_code == 405
+
+
 def test_sign_in_checks_its_csrf_nonce_and_never_echoes_the_key(
     browser_client: TestClient, api_key: str
 ) -> None:
