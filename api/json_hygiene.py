@@ -2,8 +2,11 @@
 
 `parse_json` refuses, as RFC 9457 problems, what would break or cost later: a body that is not
 UTF-8, not JSON, uses `NaN`/`Infinity` (not JSON numbers), nests deeper than `MAX_JSON_DEPTH`,
-holds a lone UTF-16 surrogate (`"\\ud800"`, which no UTF-8 store or response can carry), or a
-number out of range (a 401-digit integer overflows every float conversion; `1e400` is infinity).
+holds a lone UTF-16 surrogate (`"\\ud800"`, which no UTF-8 store or response can carry), a
+number out of range (a 401-digit integer overflows every float conversion; `1e400` is infinity),
+or an object naming a member twice (`{"text": "ok", "text": "bad"}`: RFC 8259 leaves which one
+counts to each parser, so a proxy, a signature check and Vigie could each read another body;
+I-JSON, RFC 7493, forbids it).
 It is the one guard of every entry point: webhook receivers call it after authentication, and
 `JsonBodyGuard` applies it to every other JSON request body before FastAPI reads it.
 """
@@ -32,12 +35,19 @@ def parse_json(body: bytes) -> JSONValue:
         raise MalformedJSON("The request body is not UTF-8 encoded JSON.") from None
     try:
         payload: JSONValue = json.loads(
-            decoded, parse_constant=_refuse_constant, parse_int=_bounded_int
+            decoded,
+            parse_constant=_refuse_constant,
+            parse_int=_bounded_int,
+            object_pairs_hook=_unique_members,
         )
     except RecursionError:
         raise MalformedJSON("The request body is nested too deeply.") from None
     except NumberOutOfRange as error:
         raise ValidationFailed(f"The JSON body holds {error}.") from None
+    except DuplicateMember as error:
+        raise MalformedJSON(
+            f"The request body names the member {error} twice in one object."
+        ) from None
     except ValueError as error:
         raise MalformedJSON(f"The request body is not valid JSON: {error}") from None
     _check_structure(payload)
@@ -54,6 +64,22 @@ def _bounded_int(digits: str) -> int:
     if len(digits.lstrip("-")) > 38:
         raise NumberOutOfRange(f"an integer of {len(digits.lstrip('-'))} digits; at most 38")
     return int(digits)
+
+
+class DuplicateMember(ValueError):
+    """An object naming one member twice: which value counts is up to each parser."""
+
+
+def _unique_members(pairs: list[tuple[str, JSONValue]]) -> dict[str, JSONValue]:
+    members = dict(pairs)
+    if len(members) != len(pairs):
+        seen: set[str] = set()
+        for name, _ in pairs:
+            if name in seen:
+                # repr() quotes it and escapes control characters: the detail stays one line.
+                raise DuplicateMember(repr(name[:64]))
+            seen.add(name)
+    return members
 
 
 def _refuse_constant(name: str) -> NoReturn:

@@ -103,7 +103,8 @@ class ProblemError(Exception):
 
 
 class MalformedJSON(ProblemError):
-    """The body is not JSON at all (or not UTF-8): fix the sender's serialisation."""
+    """The body is not JSON, not UTF-8, or ambiguous JSON (an object naming a member twice): fix
+    the sender's serialisation."""
 
     status, slug, title = 400, "malformed-json", "Malformed JSON"
     example_detail = "The request body is not valid JSON: EOF while parsing a value at line 1"
