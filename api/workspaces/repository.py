@@ -145,13 +145,13 @@ class ApiKeyRepository:
             }
             self._client.put_item(TableName=self._table, Item=to_item(listing))
 
-    def get(self, key_hash: str) -> StoredApiKey | None:
+    def get(self, key_hash: str, *, consistent: bool = False) -> StoredApiKey | None:
         item = get_by_key(
             self._client,
             self._table,
             pk=keys.api_key_pk(key_hash),
             sk=_CREDENTIAL_SK,
-            consistent=False,
+            consistent=consistent,
         )
         if item is None:
             return None

@@ -76,7 +76,12 @@ def key_id_for(key_hash: str) -> str:
 class ApiKeyService:
     """Authentication is cached per container for `cache_seconds` (`VIGIE_API_KEY_CACHE_SECONDS`,
     5 s by default): a key revoked elsewhere still works at most that long in a container that
-    saw it just before; the container that revokes it forgets it at once."""
+    saw it just before; the container that revokes it forgets it at once.
+
+    A key that does not exist is remembered as unknown for as long, once a strongly consistent
+    read confirms it (so a key issued a moment ago elsewhere is never refused for the bound):
+    a client retrying a revoked or mistyped key in a loop costs one read per bound, not one per
+    request."""
 
     def __init__(
         self,
@@ -88,6 +93,8 @@ class ApiKeyService:
         self._repository = repository
         self._clock = clock
         self._cache: TtlCache[str, _Verified] = TtlCache(cache_seconds, clock=clock)
+        # Apart from the known keys: a spray of random tokens must not evict them.
+        self._unknown: TtlCache[str, bool] = TtlCache(cache_seconds, clock=clock)
         # Keys whose use this container recorded lately: no write at all on their hot path.
         self._touched: TtlCache[str, bool] = TtlCache(LAST_USED_PERIOD.total_seconds(), clock=clock)
 
@@ -117,6 +124,7 @@ class ApiKeyService:
         key = KEY_PREFIX + secrets.token_urlsafe(32)
         key_hash = hash_api_key(key)
         key_id = key_id_for(key_hash)
+        self._unknown.discard(key_hash)
         self._repository.put(
             key_hash,
             workspace,
@@ -190,8 +198,13 @@ class ApiKeyService:
     def _verified(self, key_hash: str) -> _Verified | None:
         cached = self._cache.get(key_hash)
         if cached is None:
-            stored = self._repository.get(key_hash)
+            if self._unknown.get(key_hash):
+                return None
+            stored = self._repository.get(key_hash) or self._repository.get(
+                key_hash, consistent=True
+            )
             if stored is None:
+                self._unknown.put(key_hash, True)
                 return None
             cached = _Verified(
                 Principal(
