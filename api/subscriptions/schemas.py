@@ -56,7 +56,12 @@ EventTypes = Annotated[
 ]
 BrandIds = Annotated[
     list[BrandId] | None,
-    Field(max_length=100, description="Only these brands' events; null for every brand."),
+    # At least one: an empty filter would match nothing, a subscription that never delivers.
+    Field(
+        min_length=1,
+        max_length=100,
+        description="Only these brands' events (at least one); null for every brand.",
+    ),
 ]
 Description = Annotated[str, Field(max_length=500)]
 
@@ -97,7 +102,7 @@ class SubscriptionUpdate(BaseModel):
     url: SubscriptionUrl | SkipJsonSchema[None] = None
     events: EventTypes | SkipJsonSchema[None] = None
     brand_ids: BrandIds = Field(
-        default=None, description="Only these brands' events; null for every brand."
+        default=None, description="Only these brands' events (at least one); null for every brand."
     )
     description: Description | SkipJsonSchema[None] = None
     enabled: bool | None = Field(

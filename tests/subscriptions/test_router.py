@@ -57,6 +57,11 @@ def test_patch_changes_filters_and_pauses(client: TestClient, receiver: Receiver
     assert resumed["brand_ids"] is None
     assert client.patch(path, json={"url": None}).status_code == 422
     assert client.patch(path, json={"unknown": 1}).status_code == 422
+    # An empty filter matches no brand: a subscription that would never deliver.
+    emptied = client.patch(path, json={"brand_ids": []})
+    assert emptied.status_code == 422, emptied.text
+    assert emptied.json()["invalid_params"][0]["name"] == "brand_ids"
+    assert client.get(path).json()["brand_ids"] is None
 
 
 def test_delete_then_404(client: TestClient, receiver: Receiver) -> None:
@@ -120,6 +125,7 @@ def test_malformed_bodies_are_422(client: TestClient) -> None:
         {"url": "https://example.com/h", "events": ["brand.unknown"]},
         {"url": "https://example.com/h", "events": ["subscription.test"], "format": "xml"},
         {"events": ["subscription.test"]},
+        {"url": "https://example.com/h", "events": ["mention.escalated"], "brand_ids": []},
     ):
         assert client.post("/v1/subscriptions", json=body).status_code == 422
 
