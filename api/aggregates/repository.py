@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 from api.engine import AggregateBucket, EngineConfig, TopMentionCandidate
 from api.engine.assessment import BURST_COUNTERS
 from api.engine.counters import MENTIONS
-from api.storage import keys
+from api.storage import hot, keys
 from api.storage.buckets import (
     BucketWindow,
     assemble_buckets,
@@ -26,7 +26,7 @@ from api.storage.buckets import (
     hour_sort_key,
     slot_starts,
 )
-from api.storage.codec import decode_number, from_item, to_attribute
+from api.storage.codec import decode_number, to_attribute
 from api.storage.fanout import query_each
 from api.storage.retry import DEFAULT_ATTEMPTS, with_retries
 from api.storage.shards import ShardCounts
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 _COUNTER_NAME = re.compile(r"^[a-z0-9_]{1,40}$")
 _NOT_COUNTERS = frozenset({"PK", "SK", "expires_at"})
-_HOT_CANDIDATES_LIMIT = 100
 _SLOT_PROJECTION: Final = {
     f"#a{index}": name for index, name in enumerate(("SK", MENTIONS, *BURST_COUNTERS))
 }
@@ -172,10 +171,13 @@ class AggregateRepository:
     def hot_candidates(
         self, workspace: str, brand_id: str, at: datetime, config: EngineConfig
     ) -> list[TopMentionCandidate]:
-        """High-risk mentions published in the assessment window, newest first (bounded).
+        """High-risk mentions published in the assessment window, at most `HOT_CANDIDATES`, in
+        the hot read's order (`storage.hot`: newest hour, riskiest within it, first).
 
-        A sharded brand's hot mentions are in one GSI2 key per shard: each shard's newest
-        (bounded alike), merged, newest first, the first `_HOT_CANDIDATES_LIMIT` kept.
+        One GSI2 Query a shard, read backwards from the hour of `at`, `HOT_CANDIDATES` items:
+        a sharded brand's shards are read at once and merged (`hot.ranked`). The read costs the
+        same for 100 or 1,000,000 mentions, and is exact whenever the window holds at most
+        `HOT_CANDIDATES` hot mentions (docs/risk-model.md).
         """
         start = at - timedelta(hours=config.window_hours)
         shards = self.shard_counts.mention_shards(workspace, brand_id)
@@ -183,48 +185,70 @@ class AggregateRepository:
             {
                 "TableName": self._table,
                 "IndexName": "GSI2",
+                # Whole hours (a key begins with its hour): the edges of the window are filtered
+                # below, and read further when they took some of the limit.
                 "KeyConditionExpression": "GSI2PK = :pk AND GSI2SK BETWEEN :from AND :to",
                 "ExpressionAttributeValues": {
                     ":pk": to_attribute(keys.hot_mentions_pk(workspace, brand_id, shard)),
-                    ":from": to_attribute(keys.format_instant(start)),
-                    ":to": to_attribute(keys.format_instant(at) + "#~"),
+                    ":from": to_attribute(hot.hour_key(start)),
+                    ":to": to_attribute(hot.hour_key(at) + "~"),
                 },
                 "ScanIndexForward": False,
-                "Limit": _HOT_CANDIDATES_LIMIT,
+                "Limit": hot.HOT_CANDIDATES,
                 # Only what the ranking reads: half the attribute values of the projected item
                 # (its table and index keys), each of which costs the client to decode. The read
                 # units are the same (DynamoDB charges the projected item whatever is returned).
+                # The risk is read from its attribute: a key written before the hour#risk format
+                # does not hold it.
                 "ProjectionExpression": "#sk, #id, #risk",
                 "ExpressionAttributeNames": {"#sk": "GSI2SK", "#id": "mention_id", "#risk": "risk"},
             }
             for shard in range(shards)
         ]
-        raw_items: list[Any] = []
-        if shards == 1:
-            raw_items.extend(self._query(requests[0]).get("Items", []))
-        else:
-            for response in query_each(
+        responses: Iterable[QueryOutputTypeDef] = (
+            [self._query(requests[0])]
+            if shards == 1
+            else query_each(
                 lambda request: self._client.query(**request),
                 requests,
                 what="a read",
                 attempts=self._max_attempts,
-            ):
-                raw_items.extend(response.get("Items", []))
-        if shards > 1:
-            raw_items.sort(key=lambda raw: str(raw["GSI2SK"]["S"]), reverse=True)
-            del raw_items[_HOT_CANDIDATES_LIMIT:]
-        candidates = []
-        for raw in raw_items:
-            item = from_item(raw)
-            published = datetime.fromisoformat(item["GSI2SK"].split("#", 1)[0])
-            candidates.append(
-                TopMentionCandidate(
-                    mention_id=item["mention_id"],
-                    published_at=published.astimezone(UTC),
-                    risk=int(item["risk"]),
-                )
             )
-        return candidates
+        )
+        candidates: list[TopMentionCandidate] = []
+        for request, response in zip(requests, responses, strict=True):
+            candidates.extend(self._hot_shard(request, response, start, at))
+        return hot.ranked(candidates, start, at)
+
+    def _hot_shard(
+        self,
+        request: dict[str, Any],
+        response: QueryOutputTypeDef,
+        start: datetime,
+        at: datetime,
+    ) -> list[TopMentionCandidate]:
+        """One shard's candidates in the window, from its first page: up to `HOT_CANDIDATES`.
+
+        The hours at both ends of the window are read whole, so the mentions of the hour of
+        `at` published after it, and those of the first hour published before the window, may
+        take some of the first page: the next pages are read while they did, until the window's
+        `HOT_CANDIDATES` are found or the shard has no more (rare, and at most an hour's worth).
+        """
+        found: list[TopMentionCandidate] = []
+        while True:
+            for raw in response.get("Items", []):
+                candidate = _hot_candidate(raw)
+                if start <= candidate.published_at <= at:
+                    found.append(candidate)
+            missing = hot.HOT_CANDIDATES - len(found)
+            if missing <= 0 or "LastEvaluatedKey" not in response:
+                return found
+            request = {
+                **request,
+                "Limit": missing,
+                "ExclusiveStartKey": response["LastEvaluatedKey"],
+            }
+            response = self._query(request)
 
     def _query_range(
         self, pk: str, first: str, last: str, projection: Mapping[str, str] | None = None
@@ -280,3 +304,13 @@ def _add_counters(total: dict[str, float], item: Mapping[str, Any]) -> None:
         if text is None or name in _NOT_COUNTERS:
             continue
         total[name] = total.get(name, 0) + decode_number(text)
+
+
+def _hot_candidate(raw: Mapping[str, Any]) -> TopMentionCandidate:
+    """A candidate from a GSI2 item as sent (`GSI2SK`, `mention_id`, `risk`), of either key
+    format."""
+    return TopMentionCandidate(
+        mention_id=str(raw["mention_id"]["S"]),
+        published_at=hot.parse_sort_key(str(raw["GSI2SK"]["S"])),
+        risk=int(decode_number(raw["risk"]["N"])),
+    )

@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 
 from api.aggregates.repository import AggregateRepository
 from api.engine import BrandRiskAssessment, EngineConfig, TopMentionCandidate, assess_brand
+from api.storage import hot
 from api.storage.buckets import (
     FINE_SECONDS,
     BucketWindow,
@@ -40,9 +41,6 @@ from api.storage.buckets import (
     slot_starts,
 )
 from api.ttl_cache import TtlCache
-
-# As many candidates as `AggregateRepository.hot_candidates` reads (newest first).
-HOT_CANDIDATES_READ = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +141,8 @@ class LiveAssessments:
                     hourly = {start: dict(c) for start, c in hourly.items()}
                     fine = {start: dict(c) for start, c in fine.items()}
         window_start = at - timedelta(hours=self._config.window_hours)
-        in_range = sorted(
-            (c for c in candidates if window_start <= c.published_at <= at),
-            key=lambda c: (c.published_at, c.mention_id),
-            reverse=True,
-        )[:HOT_CANDIDATES_READ]
+        # The candidates a fresh read would return: the same bounded ranking as storage's.
+        in_range = hot.ranked(candidates, window_start, at)
         return assess_brand(
             assemble_buckets(window, hourly),
             at=at,

@@ -26,6 +26,7 @@ from api.engine import (
 )
 from api.engine.mention import Mention
 from api.engine.schemas import Moderation, Stage, Tier
+from api.storage import hot
 from api.storage.buckets import (
     FINE_SECONDS,
     BucketWindow,
@@ -222,10 +223,9 @@ class InMemoryAggregates:
         return assemble_slots(fine)
 
     def top_candidates(self, at: datetime, config: EngineConfig) -> list[TopMentionCandidate]:
-        """Hot mentions published in the assessment window, newest first (as storage lists them)."""
-        start = at - timedelta(hours=config.window_hours)
-        found = [c for c in self._hot if start <= c.published_at <= at]
-        return sorted(found, key=lambda c: c.published_at, reverse=True)[:100]
+        """Hot mentions published in the assessment window, as storage reads them (the same
+        bounded ranking, `storage.hot.ranked`)."""
+        return hot.ranked(self._hot, at - timedelta(hours=config.window_hours), at)
 
     def assess(self, at: datetime, config: EngineConfig) -> BrandRiskAssessment:
         return assess_brand(

@@ -22,7 +22,7 @@ from api.engine.schemas import MentionTriage
 from api.mentions.items import status_condition, stored_mention_from_item
 from api.mentions.schemas import MentionFilters, StoredMention
 from api.queue.repository import queue_attributes
-from api.storage import keys
+from api.storage import hot, keys
 from api.storage.buckets import add_counters, bucket_sort_keys
 from api.storage.codec import to_attribute, to_item
 from api.storage.fanout import merged_page, per_shard_limit
@@ -311,7 +311,8 @@ class MentionRepository:
         }
         if m.hot:
             item["GSI2PK"] = keys.hot_mentions_pk(workspace, brand_id, shard)
-            item["GSI2SK"] = time_key
+            # Newest hour, then riskiest first when read backwards (api/storage/hot.py).
+            item["GSI2SK"] = hot.sort_key(m.mention.published_utc, m.triage.risk, m.mention_id)
         # The answer queue (api/queue): a mention above `watch` starts open, in GSI3.
         item.update(queue_attributes(workspace, brand_id, m.mention_id, m.triage, shard))
         return item

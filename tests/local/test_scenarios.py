@@ -232,7 +232,9 @@ def test_hot_mentions_of_the_window_are_the_top_candidates() -> None:
         triage = triage_mention(mention, now=mention.published_at, config=CONFIG)
         aggregates.add(mention, triage, counters_of(mention))
     candidates = aggregates.top_candidates(T0 + timedelta(minutes=30), CONFIG)
-    assert [c.mention_id for c in candidates] == ["hot-2", "hot-1", "hot-0"]  # newest first
+    # As storage reads them (api/storage/hot.py): one hour, so the riskiest first, then newest.
+    assert [c.risk for c in candidates] == sorted((c.risk for c in candidates), reverse=True)
+    assert [c.mention_id for c in candidates] == ["hot-0", "hot-2", "hot-1"]
     assert aggregates.top_candidates(T0 + timedelta(hours=30), CONFIG) == []
 
 
