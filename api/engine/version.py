@@ -33,3 +33,7 @@ MODEL_VERSION = "2026.12.5"
 #            that override their words ("rest in peace", "on croit rêver"); punctuation weighs
 #            the evidence, never reverses it.
 MODEL_VERSION = "2026.12.6"
+# 2026.12.7: top-mention candidates read newest hour first, riskiest first within an hour, at
+#            most 50 (exact when the window holds at most 50 hot mentions; before, the newest
+#            100 by time): GET /risk reads the same for a brand of 100 or 100,000 mentions.
+MODEL_VERSION = "2026.12.7"
