@@ -85,6 +85,7 @@ class BrandSettings(BaseModel):
 
 class BrandCreate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         extra="forbid",
         json_schema_extra={
             "examples": [
@@ -108,7 +109,9 @@ class BrandCreate(BaseModel):
 
 class BrandUpdate(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"name": "ACME Corp"}]}
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
+        extra="forbid",
+        json_schema_extra={"examples": [{"name": "ACME Corp"}]},
     )
 
     name: BrandName | None = None
@@ -139,6 +142,7 @@ class Brand(BaseModel):
 
 class BrandList(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         json_schema_extra={
             "examples": [
                 {
@@ -154,7 +158,7 @@ class BrandList(BaseModel):
                     "next_cursor": "eyJrIjoiYnJhbmQiLCJwIjoiYWNtZSJ9",
                 }
             ]
-        }
+        },
     )
 
     items: list[Brand]

@@ -48,6 +48,7 @@ HookId = Annotated[
 
 class HookSourceCreate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         extra="forbid",
         json_schema_extra={
             "examples": [
@@ -76,7 +77,9 @@ class HookSourceCreate(BaseModel):
 
 class HookSecretRotation(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"overlap_seconds": 86400}]}
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
+        extra="forbid",
+        json_schema_extra={"examples": [{"overlap_seconds": 86400}]},
     )
 
     # JsonNumber refuses `true` and `"10"`; an integral JSON number such as 3600.0 is an integer.
@@ -126,6 +129,7 @@ class HookSourceWithSecret(HookSource):
     """A hook source with its secret: returned once, at registration and at each rotation."""
 
     model_config = ConfigDict(
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         json_schema_extra={
             "examples": [
                 {
@@ -140,7 +144,7 @@ class HookSourceWithSecret(HookSource):
                     "setup": "Paste receiver_url as the webhook URL in YouScan …",
                 }
             ]
-        }
+        },
     )
 
     secret: str = Field(
@@ -152,10 +156,11 @@ class HookSourceWithSecret(HookSource):
 
 class HookSourceList(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         json_schema_extra={
             # A cursor, not null: FastAPI drops null values from the document's examples.
             "examples": [{"items": [_SOURCE_EXAMPLE], "next_cursor": "eyJrIjoiaG9vayJ9"}]
-        }
+        },
     )
 
     items: list[HookSource]

@@ -20,6 +20,7 @@ _KEY_EXAMPLE: dict[str, JsonValue] = {
 
 class ApiKeyCreate(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         extra="forbid",
         json_schema_extra={"examples": [{"expires_at": "2026-12-31T00:00:00Z", "read_only": True}]},
     )
@@ -49,9 +50,10 @@ class ApiKey(BaseModel):
 
 class NewApiKey(ApiKey):
     model_config = ConfigDict(
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         json_schema_extra={
             "examples": [{**_KEY_EXAMPLE, "key": "vg_Xq3bT9a…", "last_used_at": None}]
-        }
+        },
     )
 
     key: str = Field(description="The key itself: shown this once, stored only as its SHA-256.")
@@ -59,6 +61,7 @@ class NewApiKey(ApiKey):
 
 class ApiKeyList(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         json_schema_extra={
             "examples": [
                 {
@@ -66,7 +69,7 @@ class ApiKeyList(BaseModel):
                     "next_cursor": "eyJrIjoiYXBpLWtleSIsInAiOiJrZXlfNHEydmtkN3dtbmJ4M2h6ZW81dGkifQ",
                 }
             ]
-        }
+        },
     )
 
     items: list[ApiKey]
