@@ -74,7 +74,6 @@ class RiskHistory(BaseModel):
 
 class TriageRequest(BaseModel):
     model_config = ConfigDict(
-        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         extra="forbid",
         json_schema_extra={
             "examples": [

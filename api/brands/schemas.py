@@ -85,7 +85,6 @@ class BrandSettings(BaseModel):
 
 class BrandCreate(BaseModel):
     model_config = ConfigDict(
-        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         extra="forbid",
         json_schema_extra={
             "examples": [
@@ -109,9 +108,7 @@ class BrandCreate(BaseModel):
 
 class BrandUpdate(BaseModel):
     model_config = ConfigDict(
-        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
-        extra="forbid",
-        json_schema_extra={"examples": [{"name": "ACME Corp"}]},
+        extra="forbid", json_schema_extra={"examples": [{"name": "ACME Corp"}]}
     )
 
     name: BrandName | None = None

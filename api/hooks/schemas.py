@@ -48,7 +48,6 @@ HookId = Annotated[
 
 class HookSourceCreate(BaseModel):
     model_config = ConfigDict(
-        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         extra="forbid",
         json_schema_extra={
             "examples": [
@@ -77,9 +76,7 @@ class HookSourceCreate(BaseModel):
 
 class HookSecretRotation(BaseModel):
     model_config = ConfigDict(
-        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
-        extra="forbid",
-        json_schema_extra={"examples": [{"overlap_seconds": 86400}]},
+        extra="forbid", json_schema_extra={"examples": [{"overlap_seconds": 86400}]}
     )
 
     # JsonNumber refuses `true` and `"10"`; an integral JSON number such as 3600.0 is an integer.

@@ -56,7 +56,6 @@ class HandlingUpdate(BaseModel):
     """A new handling status for one mention."""
 
     model_config = ConfigDict(
-        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         extra="forbid",
         json_schema_extra={
             "examples": [

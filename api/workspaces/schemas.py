@@ -20,7 +20,6 @@ _KEY_EXAMPLE: dict[str, JsonValue] = {
 
 class ApiKeyCreate(BaseModel):
     model_config = ConfigDict(
-        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         extra="forbid",
         json_schema_extra={"examples": [{"expires_at": "2026-12-31T00:00:00Z", "read_only": True}]},
     )
