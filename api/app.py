@@ -109,8 +109,9 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
     app.add_middleware(RequestIdMiddleware, on_status=count_throttles)
     app.router.routes.append(_brands())
     app.include_router(mentions_router)
-    app.router.routes.append(_queue())
+    app.router.routes.extend([_mention_reads(), _queue()])
     app.include_router(assessments_router)
+    app.router.routes.extend([_risk_history(), _triage()])
     app.router.routes.append(_hook_sources())
     app.include_router(hooks_router)
     app.router.routes.extend([_subscriptions(), _erasure(), _api_keys()])
@@ -151,6 +152,22 @@ def create_app(settings: Settings | None = None, client: DynamoDBClient | None =
 # one of their paths, or for the OpenAPI document. One instance per router group and per app.
 def _brands() -> LazyRouters:
     return LazyRouters(["api.brands.router"], ["/v1/brands", "/v1/brands/{brand_id}"])
+
+
+def _mention_reads() -> LazyRouters:
+    # Ingest, not the reads, is the hot path: list and get load on their first request.
+    return LazyRouters(
+        ["api.mentions.read_router"],
+        ["/v1/brands/{brand_id}/mentions", "/v1/brands/{brand_id}/mentions/{mention_id}"],
+    )
+
+
+def _risk_history() -> LazyRouters:
+    return LazyRouters(["api.assessments.history_router"], ["/v1/brands/{brand_id}/risk/history"])
+
+
+def _triage() -> LazyRouters:
+    return LazyRouters(["api.assessments.triage_router"], ["/v1/triage"])
 
 
 def _hook_sources() -> LazyRouters:

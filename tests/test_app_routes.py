@@ -78,7 +78,10 @@ def test_every_route_of_a_lazy_router_is_claimed_by_its_placeholder(fresh_app: F
     groups = lazy_groups(fresh_app)
     assert [group.routers for group in groups] == [
         ("api.brands.router",),
+        ("api.mentions.read_router",),
         ("api.queue.router",),
+        ("api.assessments.history_router",),
+        ("api.assessments.triage_router",),
         ("api.hooks.sources_router",),
         ("api.subscriptions.router",),
         ("api.erasure.router",),
@@ -93,23 +96,46 @@ def test_every_route_of_a_lazy_router_is_claimed_by_its_placeholder(fresh_app: F
 def test_the_hot_paths_do_not_load_the_lazy_routers(
     fresh_app: FastAPI, fresh_client: TestClient
 ) -> None:
-    brands, queue, hook_sources, subscriptions, erasure, api_keys, problem_pages = lazy_groups(
-        fresh_app
-    )
+    (
+        brands,
+        mention_reads,
+        queue,
+        risk_history,
+        triage,
+        hook_sources,
+        subscriptions,
+        erasure,
+        api_keys,
+        problem_pages,
+    ) = lazy_groups(fresh_app)
     brand_id = create_brand(fresh_client)  # brand management is not a hot path either
     assert brands.loaded
     batch = {"mentions": [mention("lazy-1")]}
     assert fresh_client.post(f"/v1/brands/{brand_id}/mentions", json=batch).status_code == 200
-    assert fresh_client.get(f"/v1/brands/{brand_id}/mentions").status_code == 200
     assert fresh_client.get(f"/v1/brands/{brand_id}/risk").status_code == 200
     assert fresh_client.post(f"/v1/hooks/generic/{brand_id}?hook=hk_none").status_code == 401
     assert fresh_client.get("/healthz").status_code == 200
     assert fresh_client.get("/v1/no-such-thing").status_code == 404
-    rest = [queue, hook_sources, subscriptions, erasure, api_keys, problem_pages]
-    assert [group.loaded for group in rest] == [False] * 6
+    rest = [
+        mention_reads,
+        queue,
+        risk_history,
+        triage,
+        hook_sources,
+        subscriptions,
+        erasure,
+        api_keys,
+        problem_pages,
+    ]
+    assert [group.loaded for group in rest] == [False] * 9
     # A path of theirs loads the group that owns it (only it), which answers as its router would.
+    assert fresh_client.get(f"/v1/brands/{brand_id}/mentions").status_code == 200
     assert fresh_client.get("/v1/api-keys").status_code == 200
-    assert [group.loaded for group in rest] == [False, False, False, False, True, False]
+    loaded = [True, False, False, False, False, False, False, True, False]
+    assert [group.loaded for group in rest] == loaded
+    assert fresh_client.get(f"/v1/brands/{brand_id}/risk/history").status_code == 200
+    triaged = fresh_client.post("/v1/triage", json={"mention": mention("lazy-2")})
+    assert triaged.status_code == 200, triaged.text
     assert fresh_client.get("/v1/hook-sources").status_code == 200
     assert fresh_client.get(f"/v1/brands/{brand_id}/queue").status_code == 200
     assert fresh_client.get("/v1/subscriptions").status_code == 200

@@ -30,6 +30,9 @@ FORBIDDEN = (
 LAZY_ROUTERS = (
     "api.brands.router",
     "api.hooks.sources_router",
+    "api.mentions.read_router",
+    "api.assessments.history_router",
+    "api.assessments.triage_router",
     "api.queue.router",
     "api.subscriptions.router",
     "api.subscriptions.webhooks",
@@ -136,3 +139,47 @@ def test_ingest_and_webhooks_through_the_lambda_entry_load_no_unused_module(
     assert sorted(set(FORBIDDEN_MODULES) & loaded) == []  # …and nothing that sends
     console = {name for name in loaded if name.startswith("api.console")}
     assert console <= CONSOLE_MODULES_ALLOWED, sorted(console - CONSOLE_MODULES_ALLOWED)
+
+
+# Models only the lazy routers (api/lazy.py) and their services use: built with them, on their
+# first request, not by the cold start (pydantic `defer_build`). Request bodies are not among
+# them: FastAPI wraps a body in a TypeAdapter that a deferred model would leave unbuilt until
+# validation, outside the place where FastAPI silences pydantic's warning about its `alias`.
+DEFERRED_MODELS = {
+    "api.assessments.schemas": ("RiskPoint", "RiskHistory", "TriageResponse"),
+    "api.brands.schemas": ("BrandList",),
+    "api.hooks.schemas": ("HookSourceWithSecret", "HookSourceList"),
+    "api.mentions.schemas": ("MentionPage", "MentionFilters"),
+    "api.queue.schemas": ("QueueSummary",),
+    "api.workspaces.schemas": ("NewApiKey", "ApiKeyList"),
+}
+
+DEFERRED_PROBE = """
+import importlib, json, sys
+import api.handler
+deferred = json.loads(sys.argv[1])
+built = [
+    f"{module}.{name}"
+    for module, names in deferred.items()
+    for name in names
+    if getattr(importlib.import_module(module), name).__pydantic_complete__
+]
+print(json.dumps(built))
+"""
+
+
+def test_the_lazy_routers_models_are_not_built_by_the_cold_start(settings: Settings) -> None:
+    env = {
+        **os.environ,
+        "VIGIE_DYNAMODB_ENDPOINT": settings.dynamodb_endpoint or "http://127.0.0.1:1",
+        "VIGIE_TABLE_NAME": settings.table_name,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_NAMESPACE": "VigieTest",
+        "AWS_LAMBDA_FUNCTION_NAME": "vigie-footprint",
+    }
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", DEFERRED_PROBE, json.dumps(DEFERRED_MODELS)],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []

@@ -11,6 +11,9 @@ from api.examples import TRIAGE_EXAMPLE
 
 
 class RiskPoint(BaseModel):
+    # Built on first use (a lazily loaded route), not at import.
+    model_config = ConfigDict(defer_build=True)
+
     at: AwareDatetime
     score: int = Field(ge=0, le=100)
     level: Level
@@ -29,6 +32,7 @@ class RiskPoint(BaseModel):
 
 class RiskHistory(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         json_schema_extra={
             "examples": [
                 {
@@ -59,7 +63,7 @@ class RiskHistory(BaseModel):
                     "model_version": "2026.11.0",
                 }
             ]
-        }
+        },
     )
 
     brand_id: str
@@ -94,6 +98,8 @@ class TriageRequest(BaseModel):
 
 
 class TriageResponse(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"triage": TRIAGE_EXAMPLE}]})
+    model_config = ConfigDict(
+        defer_build=True, json_schema_extra={"examples": [{"triage": TRIAGE_EXAMPLE}]}
+    )
 
     triage: MentionTriage

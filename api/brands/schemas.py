@@ -139,6 +139,7 @@ class Brand(BaseModel):
 
 class BrandList(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         json_schema_extra={
             "examples": [
                 {
@@ -154,7 +155,7 @@ class BrandList(BaseModel):
                     "next_cursor": "eyJrIjoiYnJhbmQiLCJwIjoiYWNtZSJ9",
                 }
             ]
-        }
+        },
     )
 
     items: list[Brand]

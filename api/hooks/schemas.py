@@ -126,6 +126,7 @@ class HookSourceWithSecret(HookSource):
     """A hook source with its secret: returned once, at registration and at each rotation."""
 
     model_config = ConfigDict(
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         json_schema_extra={
             "examples": [
                 {
@@ -140,7 +141,7 @@ class HookSourceWithSecret(HookSource):
                     "setup": "Paste receiver_url as the webhook URL in YouScan …",
                 }
             ]
-        }
+        },
     )
 
     secret: str = Field(
@@ -152,10 +153,11 @@ class HookSourceWithSecret(HookSource):
 
 class HookSourceList(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         json_schema_extra={
             # A cursor, not null: FastAPI drops null values from the document's examples.
             "examples": [{"items": [_SOURCE_EXAMPLE], "next_cursor": "eyJrIjoiaG9vayJ9"}]
-        }
+        },
     )
 
     items: list[HookSource]

@@ -89,6 +89,7 @@ class StoredMention(BaseModel):
 
 class MentionPage(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         json_schema_extra={
             "examples": [
                 {
@@ -97,7 +98,7 @@ class MentionPage(BaseModel):
                     "LjAwMDAwMFojbV8zdmNpbXRqdm5jZmhlcmIyY2lsdnNscTUifQ",
                 }
             ]
-        }
+        },
     )
 
     items: list[StoredMention]
@@ -110,6 +111,9 @@ class MentionPage(BaseModel):
 
 
 class MentionFilters(BaseModel):
+    # Built on first use (a lazily loaded route), not at import.
+    model_config = ConfigDict(defer_build=True)
+
     since: AwareDatetime | None = None
     until: AwareDatetime | None = None
     tier: Tier | None = None

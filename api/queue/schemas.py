@@ -73,6 +73,7 @@ class QueueSummary(BaseModel):
     """How many mentions wait for an answer, and how many are past their deadline."""
 
     model_config = ConfigDict(
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         json_schema_extra={
             "examples": [
                 {
@@ -84,7 +85,7 @@ class QueueSummary(BaseModel):
                     "truncated": False,
                 }
             ]
-        }
+        },
     )
 
     brand_id: str

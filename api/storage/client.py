@@ -14,6 +14,7 @@ from botocore.config import Config
 
 from api.settings import Settings, get_settings
 from api.storage.codec import WireAttributeParsers
+from api.storage.endpoint_data import EndpointsFileLoader
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -23,6 +24,9 @@ def create_dynamodb_client(settings: Settings) -> DynamoDBClient:
     session = botocore.session.get_session()
     # Items as sent on the wire, not walked value by value through the service model (codec.py).
     session.register_component("response_parser_factory", WireAttributeParsers())
+    # endpoints.json decoded one service at a time, not whole (~6.6 MiB kept per container).
+    # The session's own loader (search paths, caches), only its file reader changes.
+    session.get_component("data_loader").file_loader = EndpointsFileLoader()
     config = Config(
         region_name=settings.region,
         # Explicit retry policy: defaults differ between botocore versions and Lambda runtimes.

@@ -49,9 +49,10 @@ class ApiKey(BaseModel):
 
 class NewApiKey(ApiKey):
     model_config = ConfigDict(
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         json_schema_extra={
             "examples": [{**_KEY_EXAMPLE, "key": "vg_Xq3bT9a…", "last_used_at": None}]
-        }
+        },
     )
 
     key: str = Field(description="The key itself: shown this once, stored only as its SHA-256.")
@@ -59,6 +60,7 @@ class NewApiKey(ApiKey):
 
 class ApiKeyList(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,  # built by its lazy router (api/lazy.py) or first use, not at import
         json_schema_extra={
             "examples": [
                 {
@@ -66,7 +68,7 @@ class ApiKeyList(BaseModel):
                     "next_cursor": "eyJrIjoiYXBpLWtleSIsInAiOiJrZXlfNHEydmtkN3dtbmJ4M2h6ZW81dGkifQ",
                 }
             ]
-        }
+        },
     )
 
     items: list[ApiKey]
