@@ -16,9 +16,11 @@ from api.engine import (
     assess_brand,
     triage_mention,
 )
-from api.engine.assessment import HistoryAssessor, reads_slots
+from api.engine.assessment import HistoryAssessor
+from api.engine.config import EngineConfig
 from api.engine.counters import MENTIONS, NEGATIVE
 from api.engine.mention import EARLIEST_INSTANT, Mention
+from api.engine.series import SLOT_SECONDS
 from api.engine.version import MODEL_VERSION
 from api.problems import InvalidParam, ValidationFailed
 from api.settings import Settings
@@ -141,25 +143,14 @@ class AssessmentService:
                 bisect_left(bucket_starts, at - history_span) : bisect_left(bucket_starts, at)
             ]
 
-        # The slots (twelve items an hour) are most of what a history would read, and only
-        # points with a warm baseline read them (`reads_slots`): from the first such point on.
+        # The slots (twelve items an hour) are most of what a history would read, and a point
+        # reads anything from them only through a burst (`needs_slots`: a warm baseline and
+        # enough volume in its last buckets): only those points' slots are read, a run of
+        # nearby points in one query.
         points_at = [start + timedelta(seconds=index * step_seconds) for index in range(count)]
-        first_slotted = next(
-            (
-                at
-                for at in points_at
-                if (seen := visible_at(at)) and reads_slots(seen, at=at, config=config)
-            ),
-            None,
-        )
-        slots = (
-            self._aggregates.read_slots(workspace, brand_id, end, config, since=first_slotted)
-            if first_slotted is not None
-            else []
-        )
-        # Each point equals `assess_brand` of its own buckets and slots: `HistoryAssessor`
-        # shares across points only what gives the same floats.
-        reader = HistoryAssessor(buckets, config, slots)
+        reader = HistoryAssessor(buckets, config)
+        slotted = [at for at in points_at if reader.needs_slots(at)]
+        reader.use_slots(self._slots_of(workspace, brand_id, slotted, config))
         # A point with nothing published in its window (the range reaches back before the
         # brand's first mention: a new brand, or a history longer than its life) reads nothing:
         # its score, level, tier, stage and factors are those of no buckets and no slots, the
@@ -197,6 +188,23 @@ class AssessmentService:
         return RiskHistory(
             brand_id=brand_id, step_seconds=step_seconds, points=points, model_version=MODEL_VERSION
         )
+
+    def _slots_of(
+        self, workspace: str, brand_id: str, points: list[datetime], config: EngineConfig
+    ) -> list[AggregateBucket]:
+        """The slots the points read (sorted), nearby points' in one query: a gap of a few
+        slots more is cheaper read than asked for again."""
+        span = timedelta(seconds=config.burst_slots * SLOT_SECONDS)
+        runs: list[list[datetime]] = []
+        for at in points:
+            if runs and at - runs[-1][-1] <= 2 * span:
+                runs[-1].append(at)
+            else:
+                runs.append([at])
+        slots: list[AggregateBucket] = []
+        for run in runs:
+            slots += self._aggregates.read_slots(workspace, brand_id, run[-1], config, since=run[0])
+        return slots
 
     def triage(
         self,

@@ -3,6 +3,7 @@ slots, for bursts): score, tier, stage, playbook."""
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -23,12 +24,21 @@ from api.engine.schemas import (
 from api.engine.series import (
     SLOT_SECONDS,
     AssessmentInputs,
+    RecentColumns,
+    RecentSums,
     _spans,
     dense_slots,
     period_seconds,
     periods_in,
 )
-from api.engine.spike import SeasonalBaseline, burst_reading, spike_reading
+from api.engine.spike import (
+    SeasonalBaseline,
+    SharedProfiles,
+    burst_examined_slots,
+    burst_reading,
+    burst_slot_floor,
+    spike_reading,
+)
 from api.engine.stage import crisis_stage
 from api.engine.tiers import brand_tier, held_tier
 from api.engine.version import MODEL_VERSION
@@ -61,8 +71,10 @@ def _assessed(
     config: EngineConfig,
     top_candidates: Sequence[TopMentionCandidate] = (),
     seasonal: SeasonalBaseline | None = None,
+    sums: RecentSums | None = None,
 ) -> BrandRiskAssessment:
-    """`assess_brand` once the hourly attention volume of its inputs is known."""
+    """`assess_brand` once the hourly attention volume of its inputs is known (and its recent
+    sums, when computed another way to the same floats)."""
     at = inputs.at
     if seasonal is None:
         seasonal = SeasonalBaseline(volume, config)
@@ -71,7 +83,9 @@ def _assessed(
     negative_slots, unknown_slots, positive_slots = map(inputs.slot_values, BURST_COUNTERS)
     slot_volume = gated_volume_series(negative_slots, unknown_slots, positive_slots, config)
     burst = burst_reading(slot_volume, baseline, config) if slot_volume else None
-    sheet = brand_factors(inputs.recent_sums(), baseline, spike, config, burst)
+    if sums is None:
+        sums = inputs.recent_sums()
+    sheet = brand_factors(sums, baseline, spike, config, burst)
     signals = sheet.signals
     stage = crisis_stage(volume, seasonal, config, burst)
     decision = brand_tier(signals, stage.stage, config)
@@ -138,8 +152,10 @@ class HistoryAssessor:
         self._period = period
         self._count = periods_in(config.history_hours, config)
         self._origin: datetime | None = None
-        self._volume: list[float] = []
-        self._levels: dict[tuple[int, int], float] = {}
+        self._padded: list[float] = []
+        self._shared = SharedProfiles([])
+        self._columns: RecentColumns | None = None
+        self._windows: dict[datetime, tuple[list[float], SeasonalBaseline]] = {}
         # Buckets off the grid or not one whole period (a partial current hour): a point that
         # sees one is assessed in full.
         self._irregular = [
@@ -163,7 +179,10 @@ class HistoryAssessor:
                         target[index] += value * 1.0  # `hourly_many`'s whole-bucket share
             negative, unknown, positive = series
             self._origin = origin
-            self._volume = gated_volume_series(negative, unknown, positive, config)
+            volume = gated_volume_series(negative, unknown, positive, config)
+            self._padded = [0.0] * self._count + volume + [0.0] * self._count
+            self._shared = SharedProfiles(self._padded)
+            self._columns = RecentColumns(regular, origin, config)
 
     def visible(self, at: datetime) -> list[AggregateBucket]:
         """The buckets `GET /risk?at=` reads: [at - history_hours, at)."""
@@ -174,25 +193,61 @@ class HistoryAssessor:
         starts = self._slot_starts
         return self._slots[bisect_left(starts, at - self._slot_span) : bisect_left(starts, at)]
 
-    def at(self, at: datetime) -> BrandRiskAssessment:
+    def use_slots(self, slots: Sequence[AggregateBucket]) -> None:
+        """The 5-minute slots the points read (sorted by start): at least those of every point
+        `needs_slots` names; a point that needs none is the same with any of its slots."""
+        self._slots = list(slots)
+        self._slot_starts = [s.start for s in self._slots]
+
+    def needs_slots(self, at: datetime) -> bool:
+        """`needs_slots` of the point's own buckets, from what the points share."""
         at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
-        config, origin = self._config, self._origin
-        slots = self.recent_slots(at)
-        irregular = self._irregular
+        window = self._window(at)
+        if window is None:
+            return needs_slots(self.visible(at), at=at, config=self._config)
+        series, seasonal = window
+        self._windows[at] = window  # `at(at)` reads the same window next
+        starts = self._starts
+        reach = at - timedelta(seconds=(burst_examined_slots(self._config) + 1) * SLOT_SECONDS)
+        near = self._buckets[
+            bisect_left(
+                starts, max(reach - timedelta(seconds=self._period), at - self._history)
+            ) : bisect_left(starts, at)
+        ]
+        return _may_burst(seasonal, len(series) - 1, near, at, self._config)
+
+    def _window(self, at: datetime) -> tuple[list[float], SeasonalBaseline] | None:
+        """The point's hourly volume and seasonal baseline sliced from the shared series, or
+        None when the point must be assessed in full (off the grid, or sees an odd bucket)."""
+        origin, irregular = self._origin, self._irregular
         if (
             origin is None
             or not _on_grid(at, self._period)
             or bisect_left(irregular, at) > bisect_left(irregular, at - self._history)
         ):
+            return None
+        known = self._windows.pop(at, None)
+        if known is not None:
+            return known
+        count = self._count
+        # The window is volume[first:end], zeros outside the read: a slice of the padded series,
+        # whose 24 h volumes and hour profiles it shares with every other point.
+        # `count` zeros ahead of the read: the window ending at `at` starts where `at` is in
+        # the read.
+        first = _periods_between(origin, at, self._period)
+        series = self._padded[first : first + count]
+        if first < 0 or len(series) < count:
+            return None  # nothing read in the point's history: assessed in full (and cheaply)
+        return series, SeasonalBaseline(series, self._config, (first, self._shared))
+
+    def at(self, at: datetime) -> BrandRiskAssessment:
+        at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
+        config = self._config
+        slots = self.recent_slots(at)
+        window = self._window(at)
+        if window is None:
             return assess_brand(self.visible(at), at=at, config=config, slots=slots)
-        end = _periods_between(origin, at, self._period)  # the period starting at `at`
-        count, volume = self._count, self._volume
-        first = end - count
-        series = volume[max(first, 0) : max(end, 0)]
-        if first < 0:
-            series = [0.0] * min(-first, count) + series
-        if len(series) < count:
-            series += [0.0] * (count - len(series))
+        series, seasonal = window
         starts = self._starts
         recent = self._buckets[
             bisect_left(starts, max(at - self._recent, at - self._history)) : bisect_left(
@@ -201,10 +256,8 @@ class HistoryAssessor:
         ]
         dense = tuple(dense_slots(slots, at, config.burst_slots)) if slots else ()
         inputs = AssessmentInputs(tuple(_spans(recent, at)), at, config, dense)
-        # The window is volume[first:end] (zeros outside the read): its hour-of-day medians
-        # are the longer series' own, shared with every other point.
-        seasonal = SeasonalBaseline(series, config, (first, self._levels))
-        return _assessed(inputs, series, config, seasonal=seasonal)
+        sums = self._columns.sums(at) if self._columns is not None else None
+        return _assessed(inputs, series, config, seasonal=seasonal, sums=sums)
 
 
 def _on_grid(moment: datetime, period: int) -> bool:
@@ -215,18 +268,60 @@ def _periods_between(origin: datetime, moment: datetime, period: int) -> int:
     return int((moment - origin).total_seconds()) // period
 
 
-def reads_slots(buckets: Sequence[AggregateBucket], *, at: datetime, config: EngineConfig) -> bool:
-    """Whether the assessment as of `at` reads its 5-minute slots at all.
+def needs_slots(buckets: Sequence[AggregateBucket], *, at: datetime, config: EngineConfig) -> bool:
+    """Whether the assessment as of `at` can read anything from its 5-minute slots.
 
-    The burst detector judges only once the seasonal baseline is warm; before, any slots give a
-    reading without burst nor strength, which the factors and the stage read exactly as no
-    slots. So a history need not read the slots of points before its first warm one.
+    Slots count only through a burst (a reading without one is read by the factors and the
+    stage exactly as no slots), and the burst detector judges only once the seasonal baseline
+    is warm, and only slots above `burst_slot_floor`. So an assessment whose baseline is cold,
+    or whose examined slots hold too little volume (bounded by their hourly buckets), is the
+    same with or without its slots: a history need not read them for that point.
     """
     at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
     inputs = AssessmentInputs.of(buckets, at, config)
     negative, unknown, positive = inputs.hourly_many((NEGATIVE_WEIGHT, UNKNOWN, POSITIVE_WEIGHT))
     volume = gated_volume_series(negative, unknown, positive, config)
-    return bool(volume) and SeasonalBaseline(volume, config).warm(len(volume) - 1)
+    if not volume:
+        return False
+    return _may_burst(SeasonalBaseline(volume, config), len(volume) - 1, buckets, at, config)
+
+
+def _may_burst(
+    seasonal: SeasonalBaseline,
+    newest: int,
+    buckets: Sequence[AggregateBucket],
+    at: datetime,
+    config: EngineConfig,
+) -> bool:
+    if not seasonal.warm(newest):
+        return False
+    expected = seasonal.expected(newest)
+    floor = config.burst_min_slots * burst_slot_floor(expected, seasonal.spread(), config)
+    # A margin for the float sums (slots and their bucket add the same counters in another
+    # order): when in doubt, the slots are read.
+    return burst_volume_bound(buckets, at, config) >= floor * (1.0 - 1e-6)
+
+
+def burst_volume_bound(
+    buckets: Sequence[AggregateBucket], at: datetime, config: EngineConfig
+) -> float:
+    """The most volume the slots `burst_reading` examines as of `at` can hold, from the buckets.
+
+    A slot's volume is its negative + unknown-sentiment volume, muted by a gate of at most 1,
+    and an hourly bucket holds the sum of its slots (storage adds a mention's counters to both
+    in one update, and counters are never negative): the ungated volume of the buckets the
+    examined slots fall in bounds theirs.
+    """
+    end = math.ceil(at.timestamp() / SLOT_SECONDS) * SLOT_SECONDS
+    first = datetime.fromtimestamp(end - burst_examined_slots(config) * SLOT_SECONDS, UTC)
+    reach = first - timedelta(seconds=period_seconds(config))
+    weight = config.unknown_volume_weight
+    total = 0.0
+    for bucket in buckets:
+        if reach < bucket.start < at:
+            counters = bucket.counters
+            total += counters.get(NEGATIVE_WEIGHT, 0.0) + weight * counters.get(UNKNOWN, 0.0)
+    return total
 
 
 def earlier_score(
