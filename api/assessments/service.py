@@ -16,7 +16,7 @@ from api.engine import (
     assess_brand,
     triage_mention,
 )
-from api.engine.assessment import HistoryAssessor
+from api.engine.assessment import HistoryAssessor, HistoryPoint, history_point
 from api.engine.config import EngineConfig
 from api.engine.counters import MENTIONS, NEGATIVE
 from api.engine.mention import EARLIEST_INSTANT, Mention
@@ -27,7 +27,6 @@ from api.settings import Settings
 from api.storage.buckets import floor_to
 
 MAX_HISTORY_POINTS = 500
-SPIKE_FACTOR = "volume_spike"
 
 
 # Triage context is the brand's assessment as of the start of the current 5-minute slot: the
@@ -156,15 +155,15 @@ class AssessmentService:
         # its score, level, tier, stage and factors are those of no buckets and no slots, the
         # same at every such instant (only the window and playbook dates move, not in a point).
         # Assessed once, not once per point: most of a new brand's 14-day history.
-        nothing_read: BrandRiskAssessment | None = None
+        nothing_read: HistoryPoint | None = None
         points = []
         for at in points_at:
             if visible_at(at) or reader.recent_slots(at):
-                assessment = reader.at(at)
+                point = reader.point(at)
             else:
                 if nothing_read is None:
-                    nothing_read = assess_brand([], at=at, config=config)
-                assessment = nothing_read
+                    nothing_read = history_point(assess_brand([], at=at, config=config))
+                point = nothing_read
             step_start = at - timedelta(seconds=step_seconds)
             in_step = buckets[
                 bisect_left(bucket_starts, step_start) : bisect_left(bucket_starts, at)
@@ -174,15 +173,13 @@ class AssessmentService:
             points.append(
                 RiskPoint(
                     at=at,
-                    score=assessment.score,
-                    level=assessment.level,
-                    tier=assessment.tier,
-                    stage=assessment.stage,
+                    score=point.score,
+                    level=point.level,
+                    tier=point.tier,
+                    stage=point.stage,
                     mentions=mentions,
                     negative_share=round(min(1.0, negative / mentions), 3) if mentions else 0.0,
-                    spike=any(
-                        f.name == SPIKE_FACTOR and f.contribution > 0 for f in assessment.factors
-                    ),
+                    spike=point.spike,
                 )
             )
         return RiskHistory(

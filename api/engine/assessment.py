@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -16,8 +17,11 @@ from api.engine.playbook import brand_playbook
 from api.engine.schemas import (
     AggregateBucket,
     BrandRiskAssessment,
+    Factor,
     Level,
     Reason,
+    Stage,
+    Tier,
     TopMentionCandidate,
     Window,
 )
@@ -39,8 +43,8 @@ from api.engine.spike import (
     burst_slot_floor,
     spike_reading,
 )
-from api.engine.stage import crisis_stage
-from api.engine.tiers import brand_tier, held_tier
+from api.engine.stage import StageReading, crisis_stage
+from api.engine.tiers import TierDecision, brand_tier, held_tier
 from api.engine.version import MODEL_VERSION
 
 BURST_COUNTERS: Final = (NEGATIVE_WEIGHT, UNKNOWN, POSITIVE_WEIGHT)
@@ -65,6 +69,57 @@ def assess_brand(
     return _assessed(inputs, volume, config, top_candidates)
 
 
+SPIKE_FACTOR: Final = "volume_spike"
+"""The factor whose points say the volume spikes (in the hour or a 5-minute burst)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPoint:
+    """What a point of a risk history shows of the assessment at that instant."""
+
+    score: int
+    level: Level
+    tier: Tier
+    stage: Stage
+    spike: bool
+    """The spike factor earns points."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Assessed:
+    """An assessment before its presentation (playbook, window, top mentions)."""
+
+    score: int
+    factors: list[Factor]
+    decision: TierDecision
+    stage: StageReading
+    topics: tuple[str, ...]
+
+    def point(self, config: EngineConfig) -> HistoryPoint:
+        return HistoryPoint(
+            score=self.score,
+            level=level_for_score(self.score, config),
+            tier=self.decision.tier,
+            stage=self.stage.stage,
+            spike=_spiking(self.factors),
+        )
+
+
+def history_point(assessment: BrandRiskAssessment) -> HistoryPoint:
+    """What a history shows of a full assessment."""
+    return HistoryPoint(
+        score=assessment.score,
+        level=assessment.level,
+        tier=assessment.tier,
+        stage=assessment.stage,
+        spike=_spiking(assessment.factors),
+    )
+
+
+def _spiking(factors: Sequence[Factor]) -> bool:
+    return any(f.name == SPIKE_FACTOR and f.contribution > 0 for f in factors)
+
+
 def _assessed(
     inputs: AssessmentInputs,
     volume: list[float],
@@ -76,6 +131,35 @@ def _assessed(
     """`assess_brand` once the hourly attention volume of its inputs is known (and its recent
     sums, when computed another way to the same floats)."""
     at = inputs.at
+    assessed = _scored(inputs, volume, config, seasonal, sums)
+    decision, stage = assessed.decision, assessed.stage
+    window_start = at - timedelta(hours=config.window_hours)
+    return BrandRiskAssessment(
+        score=assessed.score,
+        level=level_for_score(assessed.score, config),
+        tier=decision.tier,
+        stage=stage.stage,
+        factors=assessed.factors,
+        playbook=brand_playbook(decision.tier, stage.stage, assessed.topics, at, config),
+        window=Window(from_=window_start, to=at),
+        as_of=at,
+        top_mentions=top_mentions(top_candidates, window_start, at, config),
+        model_version=MODEL_VERSION,
+        topics=list(assessed.topics),
+        reasons=[
+            Reason(code=decision.code, message=decision.message),
+            Reason(code=f"stage.{stage.stage.value}", message=stage.reason),
+        ],
+    )
+
+
+def _scored(
+    inputs: AssessmentInputs,
+    volume: list[float],
+    config: EngineConfig,
+    seasonal: SeasonalBaseline | None = None,
+    sums: RecentSums | None = None,
+) -> _Assessed:
     if seasonal is None:
         seasonal = SeasonalBaseline(volume, config)
     baseline = seasonal.at(len(volume) - 1)
@@ -101,24 +185,7 @@ def _assessed(
     if floor is not None:
         factors = [*factors, floor]
         score = max(0, min(100, score + round(floor.contribution)))
-    window_start = at - timedelta(hours=config.window_hours)
-    return BrandRiskAssessment(
-        score=score,
-        level=level_for_score(score, config),
-        tier=decision.tier,
-        stage=stage.stage,
-        factors=factors,
-        playbook=brand_playbook(decision.tier, stage.stage, signals.topics, at, config),
-        window=Window(from_=window_start, to=at),
-        as_of=at,
-        top_mentions=top_mentions(top_candidates, window_start, at, config),
-        model_version=MODEL_VERSION,
-        topics=list(signals.topics),
-        reasons=[
-            Reason(code=decision.code, message=decision.message),
-            Reason(code=f"stage.{stage.stage.value}", message=stage.reason),
-        ],
-    )
+    return _Assessed(score, factors, decision, stage, signals.topics)
 
 
 class HistoryAssessor:
@@ -242,11 +309,32 @@ class HistoryAssessor:
 
     def at(self, at: datetime) -> BrandRiskAssessment:
         at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
-        config = self._config
-        slots = self.recent_slots(at)
+        shared = self._shared_parts(at)
+        if shared is None:
+            return assess_brand(
+                self.visible(at), at=at, config=self._config, slots=self.recent_slots(at)
+            )
+        inputs, series, seasonal, sums = shared
+        return _assessed(inputs, series, self._config, seasonal=seasonal, sums=sums)
+
+    def point(self, at: datetime) -> HistoryPoint:
+        """`at(at)` as a history shows it (no playbook, window nor factors to present)."""
+        at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
+        shared = self._shared_parts(at)
+        if shared is None:
+            return history_point(self.at(at))
+        inputs, series, seasonal, sums = shared
+        return _scored(inputs, series, self._config, seasonal, sums).point(self._config)
+
+    def _shared_parts(
+        self, at: datetime
+    ) -> tuple[AssessmentInputs, list[float], SeasonalBaseline, RecentSums | None] | None:
+        """`_assessed`'s arguments for the point from what the points share (None: assessed in
+        full)."""
         window = self._window(at)
         if window is None:
-            return assess_brand(self.visible(at), at=at, config=config, slots=slots)
+            return None
+        config = self._config
         series, seasonal = window
         starts = self._starts
         recent = self._buckets[
@@ -254,10 +342,11 @@ class HistoryAssessor:
                 starts, at
             )
         ]
+        slots = self.recent_slots(at)
         dense = tuple(dense_slots(slots, at, config.burst_slots)) if slots else ()
         inputs = AssessmentInputs(tuple(_spans(recent, at)), at, config, dense)
         sums = self._columns.sums(at) if self._columns is not None else None
-        return _assessed(inputs, series, config, seasonal=seasonal, sums=sums)
+        return inputs, series, seasonal, sums
 
 
 def _on_grid(moment: datetime, period: int) -> bool:

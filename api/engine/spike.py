@@ -116,12 +116,7 @@ class SharedProfiles:
 
     def __init__(self, series: Sequence[float]) -> None:
         self.day_volumes = day_volumes(series)
-        self.profiles: dict[tuple[int, int, int, int], tuple[float, float, int]] = {}
-
-
-def _count(newest: int, first: int, step: int) -> int:
-    """How many of `[newest::-step]` are at least `first` (what `_stop` keeps)."""
-    return (newest - first) // step + 1 if newest >= first else 0
+        self.profiles: dict[tuple[int, int], tuple[float, float, int]] = {}
 
 
 class SeasonalBaseline:
@@ -170,19 +165,15 @@ class SeasonalBaseline:
         cached = self._cache.get(index)
         if cached is not None:
             return cached
-        half = _DAY // 2
         key = None
         if self._shared is not None:
-            # The same samples (the same hours of the longer series, the same order) in every
-            # window that holds as many of them: the same profile.
+            # What the profile reads (the same hours of the longer series, the same order) is
+            # set by the hour in the longer series and by how many same-hour (each 24 h back
+            # from 24 h), day (from 36 h) and week (from 180 h) samples the window holds since
+            # its first active hour: all three counts change only at multiples of 12 h of
+            # history, so windows with the same 12-hour count of history read the same profile.
             offset, shared = self._shared
-            first = self._first
-            key = (
-                offset + index,
-                _count(index - _DAY, first, _DAY),
-                _count(index - _DAY - half, first, _DAY),
-                _count(index - _WEEK - half, first, _WEEK),
-            )
+            key = (offset + index, max(0, (index - self._first) // (_DAY // 2)))
             known = shared.profiles.get(key)
             if known is not None:
                 self._cache[index] = known
@@ -192,6 +183,16 @@ class SeasonalBaseline:
         if key is not None and self._shared is not None:
             self._shared[1].profiles[key] = profile
         return profile
+
+    def _expected_many(self, start: int, stop: int) -> list[float]:
+        """`expected` of each hour of [start, stop) (a loop of the stage and the spread)."""
+        cache, profile = self._cache, self._profile
+        values = []
+        for index in range(start, stop):
+            known = cache.get(index)
+            level, weekly, _ = known if known is not None else profile(index)
+            values.append(level * weekly)
+        return values
 
     def _computed_profile(self, index: int) -> tuple[float, float, int]:
         series, first = self._series, self._first
@@ -241,10 +242,10 @@ class SeasonalBaseline:
             end = len(self._series) - 1  # the newest hour is tested, never learnt from
             start = max(self._first + config.seasonal_min_days * _DAY, end - config.spread_hours)
             residuals = []
-            for j in range(start, end):
-                expected = self.expected(j)
-                if expected >= config.spread_min_expected:
-                    residuals.append(abs(self._series[j] - expected) / expected)
+            series, least = self._series, config.spread_min_expected
+            for j, expected in zip(range(start, end), self._expected_many(start, end), strict=True):
+                if expected >= least:
+                    residuals.append(abs(series[j] - expected) / expected)
             self._spread = _MAD_TO_SIGMA * _median(residuals)
         return self._spread
 
@@ -260,7 +261,7 @@ class SeasonalBaseline:
         """(`expected`, `deviation`) of each hour of [start, stop), None where not `warm`: what
         the stage reads hour by hour, the same floats, each expectation computed once."""
         config = self._config
-        expected = [self.expected(index) for index in range(start - 1, stop + 1)]
+        expected = self._expected_many(start - 1, stop + 1)
         spread = self.spread()
         readings: list[tuple[float, float] | None] = []
         for offset, index in enumerate(range(start, stop)):

@@ -269,3 +269,37 @@ def test_a_14_day_history_of_a_brand_with_15_days_of_mentions_equals_risk_at_its
         stages.add(risk["stage"])
     assert stages - {"quiet"}  # the wave is seen
     assert len({p["score"] for p in points}) > 1
+
+
+def test_a_history_reads_only_the_slots_of_the_points_that_can_see_a_burst(
+    client: TestClient, brand_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slots count only through a burst: of 15 points with a warm baseline for most, only the
+    one just after the burst has enough volume in its last hour to need them."""
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    moments = [now - timedelta(hours=96) + timedelta(minutes=20 * i) for i in range(3 * 96)]
+    burst_start = now - timedelta(hours=44, minutes=10)
+    moments += [burst_start + timedelta(seconds=6 * i) for i in range(100)]
+    batch = [mention(f"s{i}", published_at=m.isoformat()) for i, m in enumerate(moments)]
+    for first in range(0, len(batch), 100):
+        response = client.post(
+            f"/v1/brands/{brand_id}/mentions", json={"mentions": batch[first : first + 100]}
+        )
+        assert response.status_code == 200, response.text
+    aggregates = client.app.state.services.assessments._aggregates  # type: ignore[attr-defined]
+    reads: list[tuple[datetime, datetime | None]] = []
+    real_read = aggregates.read_slots
+
+    def read_slots(*args: Any, since: datetime | None = None, **kwargs: Any) -> Any:
+        reads.append((args[2], since))
+        return real_read(*args, since=since, **kwargs)
+
+    monkeypatch.setattr(aggregates, "read_slots", read_slots)
+    start, end = now - timedelta(hours=54), now - timedelta(hours=30)
+    history = client.get(
+        f"/v1/brands/{brand_id}/risk/history",
+        params={"from": start.isoformat(), "to": end.isoformat()},
+    )
+    assert history.status_code == 200, history.text
+    assert reads == [(now - timedelta(hours=44), now - timedelta(hours=44))]
+    assert "growing" in {point["stage"] for point in history.json()["points"]}

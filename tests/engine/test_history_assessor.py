@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from api.engine import assess_brand
-from api.engine.assessment import HistoryAssessor, needs_slots
+from api.engine.assessment import HistoryAssessor, history_point, needs_slots
 from api.engine.config import EngineConfig
 from api.engine.counters import NEGATIVE_WEIGHT, POSITIVE_WEIGHT, UNKNOWN
 from api.engine.schemas import AggregateBucket
@@ -140,3 +140,17 @@ def test_the_history_reads_the_same_with_only_the_slots_its_points_need() -> Non
     assert [history.at(at).model_dump_json() for at in points] == [
         _direct(buckets, slots, at) for at in points
     ]
+
+
+def test_a_history_point_shows_what_the_assessment_at_that_instant_says() -> None:
+    buckets, slots = _brand(16, 8, wave_hours_ago=20, partial=True)
+    history = HistoryAssessor(buckets, CONFIG, slots)
+    points = [NOW - timedelta(hours=h) for h in range(14 * 24, -1, -1)]
+    points += [NOW - timedelta(hours=3, minutes=17), NOW + timedelta(minutes=25)]
+    shown = []
+    for at in points:
+        point = history.point(at)
+        assert point == history_point(history.at(at))
+        shown.append(point)
+    assert {p.spike for p in shown} == {True, False}  # the wave spikes, the rest does not
+    assert len({p.stage for p in shown}) > 2
