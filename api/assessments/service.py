@@ -27,6 +27,7 @@ from api.settings import Settings
 from api.storage.buckets import floor_to
 
 MAX_HISTORY_POINTS = 500
+MAX_SLOT_READS = 4
 
 
 # Triage context is the brand's assessment as of the start of the current 5-minute slot: the
@@ -190,7 +191,9 @@ class AssessmentService:
         self, workspace: str, brand_id: str, points: list[datetime], config: EngineConfig
     ) -> list[AggregateBucket]:
         """The slots the points read (sorted), nearby points' in one query: a gap of a few
-        slots more is cheaper read than asked for again."""
+        slots more is cheaper read than asked for again. Past `MAX_SLOT_READS` separate runs,
+        one read from the first point to the last: a query costs more than a few hours of
+        slots."""
         span = timedelta(seconds=config.burst_slots * SLOT_SECONDS)
         runs: list[list[datetime]] = []
         for at in points:
@@ -198,6 +201,8 @@ class AssessmentService:
                 runs[-1].append(at)
             else:
                 runs.append([at])
+        if len(runs) > MAX_SLOT_READS:
+            runs = [[runs[0][0], runs[-1][-1]]]
         slots: list[AggregateBucket] = []
         for run in runs:
             slots += self._aggregates.read_slots(workspace, brand_id, run[-1], config, since=run[0])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
@@ -127,11 +127,12 @@ def _assessed(
     top_candidates: Sequence[TopMentionCandidate] = (),
     seasonal: SeasonalBaseline | None = None,
     sums: RecentSums | None = None,
+    earlier: Callable[[], AssessmentInputs] | None = None,
 ) -> BrandRiskAssessment:
     """`assess_brand` once the hourly attention volume of its inputs is known (and its recent
     sums, when computed another way to the same floats)."""
     at = inputs.at
-    assessed = _scored(inputs, volume, config, seasonal, sums)
+    assessed = _scored(inputs, volume, config, seasonal, sums, earlier)
     decision, stage = assessed.decision, assessed.stage
     window_start = at - timedelta(hours=config.window_hours)
     return BrandRiskAssessment(
@@ -159,7 +160,10 @@ def _scored(
     config: EngineConfig,
     seasonal: SeasonalBaseline | None = None,
     sums: RecentSums | None = None,
+    earlier: Callable[[], AssessmentInputs] | None = None,
 ) -> _Assessed:
+    """`earlier`: the inputs whose recent sums hours before `at` the tier hysteresis may read
+    (`inputs` when None), built only if it does."""
     if seasonal is None:
         seasonal = SeasonalBaseline(volume, config)
     baseline = seasonal.at(len(volume) - 1)
@@ -176,7 +180,9 @@ def _scored(
     decision = held_tier(
         decision,
         signals,
-        lambda hours: earlier_score(inputs, seasonal, volume, hours, config),
+        lambda hours: earlier_score(
+            earlier() if earlier is not None else inputs, seasonal, volume, hours, config
+        ),
         config,
     )
     factors = sheet.factors
@@ -198,6 +204,10 @@ class HistoryAssessor:
     period of every point whole (`hourly_many` adds `value * 1.0` to 0.0), so the hourly series
     and its attention volume are computed once for the whole range and sliced per point, and
     the recency sums read only the buckets they can weigh; any other point is assessed in full.
+
+    The slots can come later (`use_slots`): only those of the points that `needs_slots` names
+    change anything. `point(point)` is what a history shows of `at(point)`, without building
+    the rest of the assessment.
     """
 
     def __init__(
@@ -314,8 +324,10 @@ class HistoryAssessor:
             return assess_brand(
                 self.visible(at), at=at, config=self._config, slots=self.recent_slots(at)
             )
-        inputs, series, seasonal, sums = shared
-        return _assessed(inputs, series, self._config, seasonal=seasonal, sums=sums)
+        inputs, series, seasonal, sums, earlier = shared
+        return _assessed(
+            inputs, series, self._config, seasonal=seasonal, sums=sums, earlier=earlier
+        )
 
     def point(self, at: datetime) -> HistoryPoint:
         """`at(at)` as a history shows it (no playbook, window nor factors to present)."""
@@ -323,16 +335,25 @@ class HistoryAssessor:
         shared = self._shared_parts(at)
         if shared is None:
             return history_point(self.at(at))
-        inputs, series, seasonal, sums = shared
-        return _scored(inputs, series, self._config, seasonal, sums).point(self._config)
+        inputs, series, seasonal, sums, earlier = shared
+        return _scored(inputs, series, self._config, seasonal, sums, earlier).point(self._config)
 
     def _shared_parts(
         self, at: datetime
-    ) -> tuple[AssessmentInputs, list[float], SeasonalBaseline, RecentSums | None] | None:
+    ) -> (
+        tuple[
+            AssessmentInputs,
+            list[float],
+            SeasonalBaseline,
+            RecentSums,
+            Callable[[], AssessmentInputs],
+        ]
+        | None
+    ):
         """`_assessed`'s arguments for the point from what the points share (None: assessed in
         full)."""
-        window = self._window(at)
-        if window is None:
+        window, columns = self._window(at), self._columns
+        if window is None or columns is None:  # (the columns are there with the window)
             return None
         config = self._config
         series, seasonal = window
@@ -344,9 +365,17 @@ class HistoryAssessor:
         ]
         slots = self.recent_slots(at)
         dense = tuple(dense_slots(slots, at, config.burst_slots)) if slots else ()
-        inputs = AssessmentInputs(tuple(_spans(recent, at)), at, config, dense)
-        sums = self._columns.sums(at) if self._columns is not None else None
-        return inputs, series, seasonal, sums
+        # The recent sums come from the columns; the buckets' spans only if the tier hysteresis
+        # reads earlier sums (a score just under the bar).
+        inputs = AssessmentInputs((), at, config, dense)
+        built: list[AssessmentInputs] = []
+
+        def earlier() -> AssessmentInputs:
+            if not built:
+                built.append(AssessmentInputs(tuple(_spans(recent, at)), at, config, dense))
+            return built[0]
+
+        return inputs, series, seasonal, columns.sums(at), earlier
 
 
 def _on_grid(moment: datetime, period: int) -> bool:

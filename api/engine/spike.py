@@ -173,7 +173,8 @@ class SeasonalBaseline:
             # its first active hour: all three counts change only at multiples of 12 h of
             # history, so windows with the same 12-hour count of history read the same profile.
             offset, shared = self._shared
-            key = (offset + index, max(0, (index - self._first) // (_DAY // 2)))
+            history = index - self._first
+            key = (offset + index, history // (_DAY // 2) if history > 0 else 0)
             known = shared.profiles.get(key)
             if known is not None:
                 self._cache[index] = known
@@ -264,8 +265,11 @@ class SeasonalBaseline:
         expected = self._expected_many(start - 1, stop + 1)
         spread = self.spread()
         readings: list[tuple[float, float] | None] = []
+        cache, first = self._cache, self._first  # `_expected_many` cached every profile
+        warmup, min_days = config.warmup_hours, config.seasonal_min_days
         for offset, index in enumerate(range(start, stop)):
-            if not self.warm(index):
+            # `warm(index)`, inline: the same test on the same profile.
+            if float(max(0, index - first)) < warmup or cache[index][2] < min_days:
                 readings.append(None)
                 continue
             mean = expected[offset + 1]
