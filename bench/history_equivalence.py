@@ -10,7 +10,8 @@ buckets, praise campaigns) and scenarios (a crisis wave on a mature brand, a bur
 pattern, a brand born mid-history). For every point of a 14-day hourly history, plus points
 off the hour grid, REF's `assess_brand` of the point's own buckets and slots (as `GET /risk?at=`
 reads them) is compared, as JSON bytes, with this checkout's `assess_brand` and with its
-`HistoryAssessor.at` (what `GET /risk/history` computes).
+`HistoryAssessor.at`, and with what its `HistoryAssessor.point` shows (what `GET /risk/history`
+computes: score, level, tier, stage, spike).
 
 Exit code 0 when there is no difference, 1 otherwise. Written for issue 16 item 3.
 """
@@ -185,8 +186,28 @@ def dump(cases_file: Path, out: Path, new: bool) -> None:
             rows.append(assess_brand(seen, at=at, config=config, slots=recent).model_dump_json())
             if history is not None:
                 rows.append(history.at(at).model_dump_json())
+                point = history.point(at)
+                rows.append(
+                    json.dumps(
+                        {
+                            "score": point.score,
+                            "level": point.level.value,
+                            "tier": point.tier.value,
+                            "stage": point.stage.value,
+                            "spike": point.spike,
+                        }
+                    )
+                )
         result[name] = rows
     out.write_text(json.dumps(result))
+
+
+def _point_of(assessment: str) -> str:
+    """What `GET /risk/history` shows of an assessment (`HistoryPoint`'s fields), as JSON."""
+    body = json.loads(assessment)
+    spike = any(f["name"] == "volume_spike" and f["contribution"] > 0 for f in body["factors"])
+    fields = {name: body[name] for name in ("score", "level", "tier", "stage")}
+    return json.dumps({**fields, "spike": spike})
 
 
 def main() -> int:
@@ -224,19 +245,21 @@ def main() -> int:
     differences = compared = 0
     for name, rows in ref.items():
         for index, expected in enumerate(rows):
-            for kind, got in (
-                ("assess_brand", new[name][2 * index]),
-                ("history", new[name][2 * index + 1]),
+            for kind, got, want in (
+                ("assess_brand", new[name][3 * index], expected),
+                ("history", new[name][3 * index + 1], expected),
+                ("history point", new[name][3 * index + 2], _point_of(expected)),
             ):
                 compared += 1
-                if got != expected:
+                if got != want:
                     differences += 1
                     if differences <= 5:
                         print(f"DIFF {name} point {index} ({kind}):")
-                        print(f"  ref {expected[:400]}\n  new {got[:400]}")
+                        print(f"  ref {want[:400]}\n  new {got[:400]}")
     print(
         f"{len(ref)} brands x {len(points())} points: {compared} assessments compared with "
-        f"{args.ref}'s assess_brand (this checkout's assess_brand and HistoryAssessor): "
+        f"{args.ref}'s assess_brand (this checkout's assess_brand, HistoryAssessor.at and "
+        "HistoryAssessor.point): "
         f"{differences} differences"
     )
     return 1 if differences else 0

@@ -16,16 +16,18 @@ from api.engine import (
     assess_brand,
     triage_mention,
 )
-from api.engine.assessment import HistoryAssessor, reads_slots
+from api.engine.assessment import HistoryAssessor, HistoryPoint, history_point
+from api.engine.config import EngineConfig
 from api.engine.counters import MENTIONS, NEGATIVE
 from api.engine.mention import EARLIEST_INSTANT, Mention
+from api.engine.series import SLOT_SECONDS
 from api.engine.version import MODEL_VERSION
 from api.problems import InvalidParam, ValidationFailed
 from api.settings import Settings
 from api.storage.buckets import floor_to
 
 MAX_HISTORY_POINTS = 500
-SPIKE_FACTOR = "volume_spike"
+MAX_SLOT_READS = 4
 
 
 # Triage context is the brand's assessment as of the start of the current 5-minute slot: the
@@ -141,39 +143,28 @@ class AssessmentService:
                 bisect_left(bucket_starts, at - history_span) : bisect_left(bucket_starts, at)
             ]
 
-        # The slots (twelve items an hour) are most of what a history would read, and only
-        # points with a warm baseline read them (`reads_slots`): from the first such point on.
+        # The slots (twelve items an hour) are most of what a history would read, and a point
+        # reads anything from them only through a burst (`needs_slots`: a warm baseline and
+        # enough volume in its last buckets): only those points' slots are read, a run of
+        # nearby points in one query.
         points_at = [start + timedelta(seconds=index * step_seconds) for index in range(count)]
-        first_slotted = next(
-            (
-                at
-                for at in points_at
-                if (seen := visible_at(at)) and reads_slots(seen, at=at, config=config)
-            ),
-            None,
-        )
-        slots = (
-            self._aggregates.read_slots(workspace, brand_id, end, config, since=first_slotted)
-            if first_slotted is not None
-            else []
-        )
-        # Each point equals `assess_brand` of its own buckets and slots: `HistoryAssessor`
-        # shares across points only what gives the same floats.
-        reader = HistoryAssessor(buckets, config, slots)
+        reader = HistoryAssessor(buckets, config)
+        slotted = [at for at in points_at if reader.needs_slots(at)]
+        reader.use_slots(self._slots_of(workspace, brand_id, slotted, config))
         # A point with nothing published in its window (the range reaches back before the
         # brand's first mention: a new brand, or a history longer than its life) reads nothing:
         # its score, level, tier, stage and factors are those of no buckets and no slots, the
         # same at every such instant (only the window and playbook dates move, not in a point).
         # Assessed once, not once per point: most of a new brand's 14-day history.
-        nothing_read: BrandRiskAssessment | None = None
+        nothing_read: HistoryPoint | None = None
         points = []
         for at in points_at:
             if visible_at(at) or reader.recent_slots(at):
-                assessment = reader.at(at)
+                point = reader.point(at)
             else:
                 if nothing_read is None:
-                    nothing_read = assess_brand([], at=at, config=config)
-                assessment = nothing_read
+                    nothing_read = history_point(assess_brand([], at=at, config=config))
+                point = nothing_read
             step_start = at - timedelta(seconds=step_seconds)
             in_step = buckets[
                 bisect_left(bucket_starts, step_start) : bisect_left(bucket_starts, at)
@@ -183,20 +174,39 @@ class AssessmentService:
             points.append(
                 RiskPoint(
                     at=at,
-                    score=assessment.score,
-                    level=assessment.level,
-                    tier=assessment.tier,
-                    stage=assessment.stage,
+                    score=point.score,
+                    level=point.level,
+                    tier=point.tier,
+                    stage=point.stage,
                     mentions=mentions,
                     negative_share=round(min(1.0, negative / mentions), 3) if mentions else 0.0,
-                    spike=any(
-                        f.name == SPIKE_FACTOR and f.contribution > 0 for f in assessment.factors
-                    ),
+                    spike=point.spike,
                 )
             )
         return RiskHistory(
             brand_id=brand_id, step_seconds=step_seconds, points=points, model_version=MODEL_VERSION
         )
+
+    def _slots_of(
+        self, workspace: str, brand_id: str, points: list[datetime], config: EngineConfig
+    ) -> list[AggregateBucket]:
+        """The slots the points read (sorted), nearby points' in one query: a gap of a few
+        slots more is cheaper read than asked for again. Past `MAX_SLOT_READS` separate runs,
+        one read from the first point to the last: a query costs more than a few hours of
+        slots."""
+        span = timedelta(seconds=config.burst_slots * SLOT_SECONDS)
+        runs: list[list[datetime]] = []
+        for at in points:
+            if runs and at - runs[-1][-1] <= 2 * span:
+                runs[-1].append(at)
+            else:
+                runs.append([at])
+        if len(runs) > MAX_SLOT_READS:
+            runs = [[runs[0][0], runs[-1][-1]]]
+        slots: list[AggregateBucket] = []
+        for run in runs:
+            slots += self._aggregates.read_slots(workspace, brand_id, run[-1], config, since=run[0])
+        return slots
 
     def triage(
         self,

@@ -11,6 +11,7 @@ stream by any amount sees the same shape.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -140,7 +141,7 @@ class AssessmentInputs:
         config = self.config
         shift = hours_earlier * 3600.0
         window_seconds = config.window_hours * 3600.0
-        decay = math.log(2) / (config.recent_half_life_hours * 3600.0)
+        decay = _decay(config)
         totals: dict[str, float] = {}
         window_totals: dict[str, float] = {}
         for span in self.spans:
@@ -155,13 +156,80 @@ class AssessmentInputs:
             for name, value in span.bucket.counters.items():
                 totals[name] = totals.get(name, 0.0) + weight * value * kept
                 window_totals[name] = window_totals.get(name, 0.0) + value * kept
-        # Hours of activity the weights amount to: turns weighted sums into rates per hour.
-        period = float(period_seconds(config))
-        weighted_hours = sum(
-            math.exp(-decay * (back + 0.5) * period) * period / 3600.0
-            for back in range(periods_in(config.window_hours, config))
-        )
-        return RecentSums(totals, window_totals, weighted_hours)
+        return RecentSums(totals, window_totals, _weighted_hours(config))
+
+
+def _decay(config: EngineConfig) -> float:
+    return math.log(2) / (config.recent_half_life_hours * 3600.0)
+
+
+def _weighted_hours(config: EngineConfig) -> float:
+    """Hours of activity the recency weights amount to: turns weighted sums into rates per hour."""
+    decay = _decay(config)
+    period = float(period_seconds(config))
+    return sum(
+        math.exp(-decay * (back + 0.5) * period) * period / 3600.0
+        for back in range(periods_in(config.window_hours, config))
+    )
+
+
+class RecentColumns:
+    """`AssessmentInputs.recent_sums()` at many instants on the period grid, of buckets that are
+    each one whole period on it: each counter kept as a column (its periods and values in the
+    buckets' order), so an instant adds the values of its window only, with the same weights in
+    the same order (the same floats), instead of walking every counter of every bucket."""
+
+    def __init__(
+        self, buckets: Sequence[AggregateBucket], origin: datetime, config: EngineConfig
+    ) -> None:
+        period = period_seconds(config)
+        self._period = period
+        self._origin = origin
+        self._weighted_hours = _weighted_hours(config)
+        columns: dict[str, tuple[list[int], list[float]]] = {}
+        for bucket in buckets:
+            index = int((bucket.start - origin).total_seconds()) // period
+            for name, value in bucket.counters.items():
+                column = columns.get(name)
+                if column is None:
+                    column = columns[name] = ([], [])
+                column[0].append(index)
+                column[1].append(value)
+        self._columns = columns
+        # The weight of the bucket `back` periods before the instant, as `recent_sums` computes
+        # it (ages in seconds, no shift); the window ends where the middle of a bucket leaves it.
+        decay = _decay(config)
+        window_seconds = config.window_hours * 3600.0
+        weights: list[float] = []
+        while True:
+            oldest = float((len(weights) + 1) * period)
+            newest = max(0.0, oldest - period)
+            middle = (newest + oldest) / 2 - 0.0
+            if middle > window_seconds:
+                break
+            weights.append(math.exp(-decay * middle))
+        self._weights = weights
+
+    def sums(self, at: datetime) -> RecentSums:
+        end = int((at - self._origin).total_seconds()) // self._period
+        first = end - len(self._weights)
+        weights = self._weights
+        totals: dict[str, float] = {}
+        window_totals: dict[str, float] = {}
+        for name, (indices, values) in self._columns.items():
+            low = bisect_left(indices, first)
+            high = bisect_left(indices, end, low)
+            if low == high:
+                continue
+            total = plain = 0.0
+            for index in range(low, high):
+                value = values[index]
+                # `weight * value * kept` and `value * kept` with `kept` 1.0: the same floats.
+                total += weights[end - 1 - indices[index]] * value
+                plain += value
+            totals[name] = total
+            window_totals[name] = plain
+        return RecentSums(totals, window_totals, self._weighted_hours)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 
 from api.engine.config import EngineConfig
 from api.engine.scales import clamp01, ramp
@@ -103,6 +102,23 @@ def _stop(newest: int, first: int, step: int) -> int | None:
     return stop if stop >= 0 else None
 
 
+def day_volumes(series: Sequence[float]) -> list[float]:
+    """The volume of each 24 h of `series`, by first hour: `math.fsum`, exact to the last bit
+    whatever the series around it, so a window of a longer series has the longer one's own."""
+    fsum = math.fsum
+    return [fsum(series[j : j + _DAY]) for j in range(len(series) - _DAY + 1)]
+
+
+class SharedProfiles:
+    """What the windows of one longer series (a history's points) share: the 24 h volumes of
+    the longer series, and each hour's profile by what it reads (its hour of the longer series
+    and how many same-hour, day and week samples the window holds: the same samples)."""
+
+    def __init__(self, series: Sequence[float]) -> None:
+        self.day_volumes = day_volumes(series)
+        self.profiles: dict[tuple[int, int], tuple[float, float, int]] = {}
+
+
 class SeasonalBaseline:
     """Expected volume and deviation of any hour of a series, from the hours before it only.
 
@@ -114,21 +130,19 @@ class SeasonalBaseline:
         self,
         series: Sequence[float],
         config: EngineConfig,
-        levels: tuple[int, dict[tuple[int, int], float]] | None = None,
+        shared: tuple[int, SharedProfiles] | None = None,
     ) -> None:
-        """`levels`: (index of the series' first hour in a longer series it is a window of,
-        hour-of-day medians shared by the windows of that series, by (hour, samples))."""
+        """`shared`: (index of the series' first hour in the longer series it is a window of,
+        what the windows of that series share)."""
         self._series = series
         self._config = config
-        self._levels = levels
+        self._shared = shared
         first = len(series)
         for index, value in enumerate(series):
             if value > 0:
                 first = index
                 break
         self._first = first
-        # The same left-to-right float additions as a loop, in C.
-        self._prefix = list(accumulate(series, initial=0.0))
         self._cache: dict[int, tuple[float, float, int]] = {}
         self._spread: float | None = None
         self._days: list[float] | None = None
@@ -151,28 +165,48 @@ class SeasonalBaseline:
         cached = self._cache.get(index)
         if cached is not None:
             return cached
+        key = None
+        if self._shared is not None:
+            # What the profile reads (the same hours of the longer series, the same order) is
+            # set by the hour in the longer series and by how many same-hour (each 24 h back
+            # from 24 h), day (from 36 h) and week (from 180 h) samples the window holds since
+            # its first active hour: all three counts change only at multiples of 12 h of
+            # history, so windows with the same 12-hour count of history read the same profile.
+            offset, shared = self._shared
+            history = index - self._first
+            key = (offset + index, history // (_DAY // 2) if history > 0 else 0)
+            known = shared.profiles.get(key)
+            if known is not None:
+                self._cache[index] = known
+                return known
+        profile = self._computed_profile(index)
+        self._cache[index] = profile
+        if key is not None and self._shared is not None:
+            self._shared[1].profiles[key] = profile
+        return profile
+
+    def _expected_many(self, start: int, stop: int) -> list[float]:
+        """`expected` of each hour of [start, stop) (a loop of the stage and the spread)."""
+        cache, profile = self._cache, self._profile
+        values = []
+        for index in range(start, stop):
+            known = cache.get(index)
+            level, weekly, _ = known if known is not None else profile(index)
+            values.append(level * weekly)
+        return values
+
+    def _computed_profile(self, index: int) -> tuple[float, float, int]:
         series, first = self._series, self._first
         # Strided slices, not loops: the same values in the same order (so the same medians),
         # ~250 profiles an assessment and one assessment per point of a history.
         stop = _stop(index - _DAY, first, _DAY)
         same_hour = series[index - _DAY : stop : -_DAY]
-        if self._levels is None:
-            level = _median(same_hour)
-        else:
-            # The same samples (the same hours of the longer series, the same order) in every
-            # window that has as many of them: the same median.
-            offset, levels = self._levels
-            key = (offset + index, len(same_hour))
-            known = levels.get(key)
-            if known is None:
-                known = levels[key] = _median(same_hour)
-            level = known
+        level = _median(same_hour)
         weekly = 1.0
         half = _DAY // 2
         if index - _WEEK - half >= first:
-            # Day volumes (24 h around an hour j, once all of it is in the series) are the
-            # prefix differences prefix[j + 12] - prefix[j - 12], computed once per baseline
-            # for every j (`_day_volumes`, indexed by j - 12): the same subtractions.
+            # Day volumes (24 h around an hour j, once all of it is in the series) are computed
+            # once per baseline for every j (`_day_volumes`, indexed by j - 12).
             day_volumes = self._day_volumes()
             newest = index - _DAY - half
             days = [v for v in day_volumes[newest : _stop(newest, first, _DAY) : -_DAY] if v >= 0]
@@ -187,15 +221,15 @@ class SeasonalBaseline:
                     config.weekly_factor_max,
                     max(config.weekly_factor_min, _median(weeks) / typical),
                 )
-        profile = (level, weekly, len(same_hour))
-        self._cache[index] = profile
-        return profile
+        return (level, weekly, len(same_hour))
 
     def _day_volumes(self) -> list[float]:
         if self._days is None:
-            prefix = self._prefix
-            pairs = zip(prefix, prefix[_DAY:], strict=False)
-            self._days = [later - earlier for earlier, later in pairs]
+            if self._shared is not None:
+                offset, shared = self._shared
+                self._days = shared.day_volumes[offset : offset + len(self._series) - _DAY + 1]
+            else:
+                self._days = day_volumes(self._series)
         return self._days
 
     def expected(self, index: int) -> float:
@@ -209,10 +243,10 @@ class SeasonalBaseline:
             end = len(self._series) - 1  # the newest hour is tested, never learnt from
             start = max(self._first + config.seasonal_min_days * _DAY, end - config.spread_hours)
             residuals = []
-            for j in range(start, end):
-                expected = self.expected(j)
-                if expected >= config.spread_min_expected:
-                    residuals.append(abs(self._series[j] - expected) / expected)
+            series, least = self._series, config.spread_min_expected
+            for j, expected in zip(range(start, end), self._expected_many(start, end), strict=True):
+                if expected >= least:
+                    residuals.append(abs(series[j] - expected) / expected)
             self._spread = _MAD_TO_SIGMA * _median(residuals)
         return self._spread
 
@@ -223,6 +257,25 @@ class SeasonalBaseline:
         # rate from the day's shape, and the highest of the three gives the noise.
         rate = max(expected, self.expected(index - 1), self.expected(index + 1))
         return pooled_deviation(expected, rate, self.spread(), self._config)
+
+    def replay(self, start: int, stop: int) -> list[tuple[float, float] | None]:
+        """(`expected`, `deviation`) of each hour of [start, stop), None where not `warm`: what
+        the stage reads hour by hour, the same floats, each expectation computed once."""
+        config = self._config
+        expected = self._expected_many(start - 1, stop + 1)
+        spread = self.spread()
+        readings: list[tuple[float, float] | None] = []
+        cache, first = self._cache, self._first  # `_expected_many` cached every profile
+        warmup, min_days = config.warmup_hours, config.seasonal_min_days
+        for offset, index in enumerate(range(start, stop)):
+            # `warm(index)`, inline: the same test on the same profile.
+            if float(max(0, index - first)) < warmup or cache[index][2] < min_days:
+                readings.append(None)
+                continue
+            mean = expected[offset + 1]
+            rate = max(mean, expected[offset], expected[offset + 2])
+            readings.append((mean, pooled_deviation(mean, rate, spread, config)))
+        return readings
 
     def at(self, index: int) -> Baseline:
         return Baseline(
@@ -265,6 +318,31 @@ def spike_reading(
     if not baseline.warm:
         return SpikeReading(volume, z, 0.0, ratio)
     return SpikeReading(volume, z, spike_strength(volume, z, ratio, config), ratio)
+
+
+def burst_examined_slots(config: EngineConfig) -> int:
+    """How many of the newest `burst_slots` slots `burst_reading` tests against the bar."""
+    return max(
+        0, min(config.burst_slots - 1, config.burst_memory_slots + config.burst_min_slots - 1)
+    )
+
+
+def burst_slot_floor(expected_hour: float, spread: float, config: EngineConfig) -> float:
+    """A volume every 5-minute slot at the burst bar reaches, from the hour's expectation and the
+    baseline's spread alone.
+
+    At the bar, a slot is `burst_min_volume` at least, `burst_ratio` times its reference (itself
+    at least expected_hour / 12) and `burst_z` deviations above that reference (a deviation at
+    least the noise of the reference, which grows with it). Below `burst_min_slots` x this
+    floor, the examined slots cannot hold a burst whatever their split: what lets a history
+    skip reading them.
+    """
+    expected_slot = max(expected_hour, 0.0) / 12.0
+    return max(
+        config.burst_min_volume,
+        config.burst_ratio * expected_slot,
+        expected_slot + config.burst_z * noisy_deviation(expected_slot, spread, config),
+    )
 
 
 def burst_reading(slots: Sequence[float], baseline: Baseline, config: EngineConfig) -> BurstReading:

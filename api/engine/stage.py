@@ -113,12 +113,13 @@ def crisis_stage(
     emerging_run = elevated_run = 0
     evidence = 0.0
     enough = config.elevated_z * config.elevated_hours
+    readings = baseline.replay(start, newest + 1)
     for index in range(start, newest + 1):
-        if not baseline.warm(index):
-            continue
+        read = readings[index - start]
+        if read is None:
+            continue  # not warm
         value = series[index]
-        expected = baseline.expected(index)
-        deviation = baseline.deviation(index)
+        expected, deviation = read
         floor = max(expected, config.spike_noise_floor)
         level = levels[index - start]
         # The episode reads the smoothed level (one loud hour is not a wave), emerging the raw one.

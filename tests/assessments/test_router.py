@@ -269,3 +269,74 @@ def test_a_14_day_history_of_a_brand_with_15_days_of_mentions_equals_risk_at_its
         stages.add(risk["stage"])
     assert stages - {"quiet"}  # the wave is seen
     assert len({p["score"] for p in points}) > 1
+
+
+def _spy_on_slot_reads(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> list[tuple[datetime, datetime | None]]:
+    """(at, since) of each `read_slots` the app makes from now on."""
+    aggregates = client.app.state.services.assessments._aggregates  # type: ignore[attr-defined]
+    reads: list[tuple[datetime, datetime | None]] = []
+    real_read = aggregates.read_slots
+
+    def read_slots(*args: Any, since: datetime | None = None, **kwargs: Any) -> Any:
+        reads.append((args[2], since))
+        return real_read(*args, since=since, **kwargs)
+
+    monkeypatch.setattr(aggregates, "read_slots", read_slots)
+    return reads
+
+
+def _post_with_bursts(client: TestClient, brand_id: str, now: datetime, *hours: int) -> None:
+    """Four days of mentions (three an hour) and a burst (two slots of 50) in the last 10
+    minutes before each of the points `hours` ago."""
+    moments = [now - timedelta(hours=96) + timedelta(minutes=20 * i) for i in range(3 * 96)]
+    for hours_ago in hours:
+        burst_start = now - timedelta(hours=hours_ago, minutes=10)
+        moments += [burst_start + timedelta(seconds=6 * i) for i in range(100)]
+    batch = [mention(f"s{i}", published_at=m.isoformat()) for i, m in enumerate(moments)]
+    for first in range(0, len(batch), 100):
+        response = client.post(
+            f"/v1/brands/{brand_id}/mentions", json={"mentions": batch[first : first + 100]}
+        )
+        assert response.status_code == 200, response.text
+
+
+def test_a_history_reads_only_the_slots_of_the_points_that_can_see_a_burst(
+    client: TestClient, brand_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slots count only through a burst: of 25 points with a warm baseline for most, only the
+    one just after the burst has enough volume in its last hour to need them."""
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    _post_with_bursts(client, brand_id, now, 44)
+    reads = _spy_on_slot_reads(client, monkeypatch)
+    start, end = now - timedelta(hours=54), now - timedelta(hours=30)
+    history = client.get(
+        f"/v1/brands/{brand_id}/risk/history",
+        params={"from": start.isoformat(), "to": end.isoformat()},
+    )
+    assert history.status_code == 200, history.text
+    assert reads == [(now - timedelta(hours=44), now - timedelta(hours=44))]
+    assert "growing" in {point["stage"] for point in history.json()["points"]}
+
+
+def test_a_history_with_bursts_all_over_reads_its_slots_in_one_query(
+    client: TestClient, brand_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    _post_with_bursts(client, brand_id, now, 44, 38, 32, 26, 20)
+    reads = _spy_on_slot_reads(client, monkeypatch)
+    start, end = now - timedelta(hours=54), now - timedelta(hours=10)
+    history = client.get(
+        f"/v1/brands/{brand_id}/risk/history",
+        params={"from": start.isoformat(), "to": end.isoformat()},
+    )
+    assert history.status_code == 200, history.text
+    # Five points 6 h apart need slots: one read from the first to the last, not five.
+    assert reads == [(now - timedelta(hours=20), now - timedelta(hours=44))]
+    for point in history.json()["points"]:
+        risk = client.get(f"/v1/brands/{brand_id}/risk", params={"at": point["at"]}).json()
+        spike = any(f["name"] == "volume_spike" and f["contribution"] > 0 for f in risk["factors"])
+        assert (risk["score"], risk["tier"], risk["stage"], risk["level"], spike) == (
+            point["score"], point["tier"], point["stage"], point["level"], point["spike"],
+        )  # fmt: skip

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import pytest
 
-from api.engine.series import AssessmentInputs
+from api.engine.series import AssessmentInputs, RecentColumns
 from tests.engine.factories import CONFIG, NOW, bucket
+
+NAMES = ("neg_w", "pos_w", "unk", "neg", "n", "neg_net_x", "topic_price", "t_public")
 
 
 def test_on_the_hour_each_bucket_is_one_sample() -> None:
@@ -53,3 +56,22 @@ def test_prefixed_counters_are_grouped() -> None:
         [bucket(1, {"neg_net_twitter": 2, "neg_net_news": 1, "n": 3})], NOW, CONFIG
     ).recent_sums()
     assert set(sums.with_prefix("neg_net_")) == {"twitter", "news"}
+
+
+def test_recent_columns_are_the_recent_sums_of_every_point_on_the_grid() -> None:
+    rng = random.Random(11)
+    buckets = [
+        bucket(hours, {name: float(rng.randrange(4)) * 0.37 for name in rng.sample(NAMES, 4)})
+        for hours in range(60, 0, -1)
+        for _ in range(rng.randrange(3))  # no bucket, one, or two shards of the hour
+    ]
+    columns = RecentColumns(buckets, buckets[0].start, CONFIG)
+    for hours in range(0, 40):
+        at = NOW - timedelta(hours=hours)
+        seen = [b for b in buckets if b.start < at]
+        expected = AssessmentInputs.of(seen, at, CONFIG).recent_sums()
+        got = columns.sums(at)
+        # The same floats and the same counters (none at 0 for a counter the window lacks).
+        assert got.weighted == expected.weighted
+        assert got.window == expected.window
+        assert got.weighted_hours == expected.weighted_hours

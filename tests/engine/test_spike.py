@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+import random
 
 from api.engine.spike import (
     SeasonalBaseline,
+    SharedProfiles,
     brand_baseline,
     burst_reading,
+    burst_slot_floor,
+    day_volumes,
     spike_reading,
     spike_size,
 )
@@ -148,3 +152,55 @@ def test_a_thin_hour_carries_the_poisson_noise_of_its_neighbours() -> None:
     alone = math.sqrt(1.0 + (spread * 1.0) ** 2)
     assert seasonal.deviation(newest) > max(CONFIG.spike_noise_floor, alone)
     assert seasonal.deviation(newest) == math.sqrt(5.0 + spread**2)
+
+
+def _noisy(hours: int, seed: int) -> list[float]:
+    rng = random.Random(seed)
+    return [round(daily_cycle(i) * rng.uniform(0.3, 1.7), 3) * 0.1 for i in range(hours)]
+
+
+def test_day_volumes_of_a_window_are_the_longer_series_own() -> None:
+    # Running sums would give each window its own rounding; exact sums give the same floats.
+    series = _noisy(700, 1)
+    whole = day_volumes(series)
+    for start in (1, 37, 200):
+        assert day_volumes(series[start : start + HOURS]) == whole[start : start + HOURS - 23]
+    assert whole[5] == math.fsum(series[5:29])
+
+
+def test_a_window_sharing_profiles_reads_as_its_own_baseline() -> None:
+    series = [0.0] * 50 + _noisy(650, 2)
+    shared = SharedProfiles(series)
+    for start in (0, 10, 51, 230, 231, 300):
+        window = series[start : start + HOURS]
+        alone, sharing = (
+            SeasonalBaseline(window, CONFIG),
+            SeasonalBaseline(window, CONFIG, (start, shared)),
+        )
+        for index in range(0, HOURS + 1, 7):
+            assert sharing.expected(index) == alone.expected(index)
+            assert sharing.warm(index) == alone.warm(index)
+        assert sharing.at(HOURS - 1) == alone.at(HOURS - 1)
+
+
+def test_the_stage_replay_reads_each_hour_as_the_baseline_does() -> None:
+    series = _noisy(HOURS, 3)
+    baseline = SeasonalBaseline(series, CONFIG)
+    start = HOURS - 80
+    for index, read in zip(range(start, HOURS), baseline.replay(start, HOURS), strict=True):
+        if baseline.warm(index):
+            assert read == (baseline.expected(index), baseline.deviation(index))
+        else:
+            assert read is None
+
+
+def test_no_slot_under_the_burst_floor_is_at_the_bar() -> None:
+    expected_hour = 24.0
+    baseline = brand_baseline(cyclic(), CONFIG)
+    floor = burst_slot_floor(baseline.mean, baseline.spread, CONFIG)
+    assert floor >= CONFIG.burst_min_volume
+    calm = [expected_hour / 12] * 20
+    under = burst_reading([*calm, floor * 0.999, floor * 0.999, floor * 0.999], baseline, CONFIG)
+    assert not under.burst
+    over = burst_reading([*calm, 4 * floor, 4 * floor, 4 * floor], baseline, CONFIG)
+    assert over.burst
