@@ -294,12 +294,9 @@ def build_console(services: Services) -> FastAPI:
 
     @console.post("/brands/{brand_id}/mentions/{mention_id}/status")
     async def set_status(
-        request: Request, session: SessionDep, brand_id: BrandPath, mention_id: MentionPath
+        request: Request, session: WritableSessionDep, brand_id: BrandPath, mention_id: MentionPath
     ) -> Response:
         fields = await form_of(request, session)
-        signed_in_as = services.api_keys.principal_for_hash(session.key_hash)
-        if signed_in_as is None or signed_in_as.read_only:
-            raise Forbidden("Signed in with a read-only API key: the console only shows.")
         try:
             status = HandlingStatus(fields.get("status", ""))
         except ValueError:
@@ -352,7 +349,7 @@ def build_console(services: Services) -> FastAPI:
         return subscriptions_page(request, session, cursor)
 
     @console.post("/subscriptions")
-    async def create_subscription(request: Request, session: SessionDep) -> Response:
+    async def create_subscription(request: Request, session: WritableSessionDep) -> Response:
         fields = await form_lists(request, session)
         first = {name: values[0].strip() for name, values in fields.items()}
         brand_ids = [value for value in fields.get("brand_ids", []) if value]
@@ -397,7 +394,7 @@ def build_console(services: Services) -> FastAPI:
 
     @console.post("/subscriptions/{subscription_id}/test")
     async def test_subscription(
-        request: Request, session: SessionDep, subscription_id: SubscriptionPath
+        request: Request, session: WritableSessionDep, subscription_id: SubscriptionPath
     ) -> Response:
         await form_of(request, session)
         principal = Principal(workspace=session.workspace)
@@ -409,7 +406,7 @@ def build_console(services: Services) -> FastAPI:
     @console.post("/subscriptions/{subscription_id}/events/{event_id}/resend")
     async def resend_event(
         request: Request,
-        session: SessionDep,
+        session: WritableSessionDep,
         subscription_id: SubscriptionPath,
         event_id: EventPath,
     ) -> Response:
@@ -452,6 +449,19 @@ def current_session(request: Request) -> ConsoleSession:
 
 
 SessionDep = Annotated[ConsoleSession, Depends(current_session)]
+
+
+def writable_session(request: Request, session: SessionDep) -> ConsoleSession:
+    """The session, if its key may change things: every state-changing page depends on this, so
+    a read-only key's session (an auditor, a screen on the wall) can look but never act."""
+    services: Services = request.app.state.services
+    signed_in_as = services.api_keys.principal_for_hash(session.key_hash)
+    if signed_in_as is None or signed_in_as.read_only:
+        raise Forbidden("Signed in with a read-only API key: the console only shows.")
+    return session
+
+
+WritableSessionDep = Annotated[ConsoleSession, Depends(writable_session)]
 BrandPath = Annotated[str, PathParam(max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 MentionPath = Annotated[str, PathParam(max_length=64, pattern=r"^m_[a-z2-7]+$")]
 SubscriptionPath = Annotated[str, PathParam(max_length=64, pattern=r"^sub_[a-z2-7]+$")]
