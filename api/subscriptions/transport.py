@@ -43,6 +43,8 @@ from api.subscriptions.ssrf import (
 
 EXCERPT_BYTES: Final = 2048
 USER_AGENT: Final = "Vigie-Webhooks/1.0 (+https://vigie.dev/docs/subscriptions)"
+# The longest wait a receiver's Retry-After may impose (the dispatcher never waits longer).
+MAX_RETRY_AFTER_SECONDS: Final = 24 * 3600.0
 # The monotonic instant the current exchange must be over by (None: no deadline but httpx's).
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "vigie_outbound_deadline", default=None
@@ -210,16 +212,23 @@ class HttpSender:
 
 
 def parse_retry_after(value: str | None) -> float | None:
-    """Retry-After in seconds (delta-seconds or an HTTP date), None when absent or unreadable."""
+    """Retry-After in seconds (delta-seconds or an HTTP date) within [0, MAX_RETRY_AFTER_SECONDS],
+    None when absent or unreadable. The receiver is not trusted: thousands of digits, non-ASCII
+    digits and dates past year 9999 are clamped or ignored, never raised."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(min(int(value), 7 * 24 * 3600))
+    if value.isascii() and value.isdigit():
+        # A long enough number of seconds is the cap whatever its digits (int() refuses 4,300+).
+        if len(value.lstrip("0")) > len(str(int(MAX_RETRY_AFTER_SECONDS))):
+            return MAX_RETRY_AFTER_SECONDS
+        return float(min(int(value), MAX_RETRY_AFTER_SECONDS))
+    if len(value) > 64:  # an IMF-fixdate is 29 characters
+        return None
     from email.utils import parsedate_to_datetime
 
     try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        seconds = parsedate_to_datetime(value).timestamp() - time.time()
+    except (TypeError, ValueError, OverflowError, OSError):
         return None
-    return max(0.0, moment.timestamp() - time.time())
+    return min(max(0.0, seconds), MAX_RETRY_AFTER_SECONDS)

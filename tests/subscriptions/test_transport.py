@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from api.subscriptions.ssrf import parse_allow_cidrs
-from api.subscriptions.transport import HttpSender
+from api.subscriptions.transport import MAX_RETRY_AFTER_SECONDS, HttpSender, parse_retry_after
+from tests.subscriptions.receivers import Receiver
 
 
 @dataclass
@@ -69,3 +70,36 @@ def test_a_receiver_trickling_its_answer_is_cut_at_one_deadline(sender: HttpSend
         assert trickle.sent < trickle.total  # hung up on, not read to the end
     finally:
         trickle.close()
+
+
+HOSTILE_RETRY_AFTER = [
+    "9" * 5000,  # past int()'s 4,300-digit limit
+    "9" * 400,
+    "\u00b2",  # a digit to str.isdigit(), not to int()
+    "\u0661\u0662",  # Arabic-Indic digits
+    "Mon, 01 Jan 99999999999999999999 00:00:00 GMT",
+    "01 Jan 2020 00:00:00 +999999999999999999999999",
+    "Fri, 31 Dec 9999 23:59:59 GMT",
+    "Mon, 01 Jan 10000 00:00:00 GMT",
+    "\x00\x01garbage",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_RETRY_AFTER)
+def test_a_hostile_retry_after_is_clamped_or_ignored_never_raised(value: str) -> None:
+    parsed = parse_retry_after(value)
+    assert parsed is None or 0 <= parsed <= MAX_RETRY_AFTER_SECONDS
+
+
+def test_a_receiver_answering_a_hostile_retry_after_is_a_failed_attempt(
+    sender: HttpSender,
+) -> None:
+    values = iter(["9" * 5000, "Mon, 01 Jan 99999999999999999999 00:00:00 GMT", "\u00b2"])
+    busy = Receiver(respond=lambda _: (503, {"retry-after": next(values)}, b"busy"))
+    try:
+        for _ in range(3):
+            result = sender.post(busy.url, {}, b"{}")
+            assert result.status == 503
+            assert result.retry_after_seconds in (None, MAX_RETRY_AFTER_SECONDS)
+    finally:
+        busy.close()
