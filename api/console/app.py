@@ -5,12 +5,14 @@ Loaded lazily by `api.console.mount.LazyConsole`: never on the ingest or webhook
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
+from botocore.exceptions import BotoCoreError, ClientError
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -48,11 +50,12 @@ from api.problems import (
 )
 from api.queue.schemas import HandlingStatus, HandlingUpdate
 from api.services import Services
-from api.storage.retry import StoreBusyError
+from api.storage.retry import StoreBusyError, is_transient
 from api.subscriptions.schemas import DeliveryFormat, EventType, SubscriptionCreate
 from api.subscriptions.secrets import SubscriptionSecretsNotConfigured
 from api.workspaces.service import KEY_PREFIX, Principal, hash_api_key
 
+logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 MAX_FORM_BYTES = 16_384
 
@@ -171,12 +174,19 @@ def build_console(services: Services) -> FastAPI:
         response.headers.update(error.headers)
         return response
 
-    @console.exception_handler(StoreBusyError)
-    async def on_store_busy(request: Request, _: Exception) -> Response:
+    async def on_store_error(request: Request, error: Exception) -> Response:
+        """As the API answers /v1 (api.app.install_store_busy_handlers): throttled, timed out or
+        refused, the store's failure is a 503 page with Retry-After, never a bare 500. A raw
+        botocore error reaches here from the calls only botocore retries (brand, key lookups)."""
+        if not is_transient(error):
+            logger.error("DynamoDB refused a call on %s: %r", request.url.path, error)
         response = render(request, "error.html", {"code": 503, "message_key": "error.busy"},
                           status_code=503)  # fmt: skip
         response.headers["Retry-After"] = "2"
         return response
+
+    for store_error in (StoreBusyError, ClientError, BotoCoreError):
+        console.add_exception_handler(store_error, on_store_error)
 
     @console.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, error: Exception) -> Response:
