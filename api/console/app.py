@@ -517,4 +517,7 @@ def _parse_at(text: str | None) -> datetime | None:
     except ValueError:
         raise ValidationFailed("at: not a date and time.") from None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-05:00 is in year 10000 in UTC
+        raise ValidationFailed("at: outside the years 1 to 9999 in UTC.") from None

@@ -278,3 +278,17 @@ def test_a_store_failure_is_a_503_page_with_retry_after(
     assert page.headers["content-security-policy"]
     monkeypatch.undo()
     assert browser_client.get(f"/app/brands/{brand_id}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "at", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59"]
+)
+def test_a_replay_instant_past_the_calendar_is_a_422_page(
+    browser_client: TestClient, client: TestClient, services: Services, workspace: str, at: str
+) -> None:
+    # Converting these to UTC leaves years 1-9999: OverflowError, which was a 500.
+    brand_id = create_brand(client)
+    signed_in(browser_client, services.api_keys.create(workspace))
+    page = browser_client.get(f"/app/brands/{brand_id}", params={"at": at})
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")
