@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Path, Request, Response, Security
+from fastapi._compat import field_annotation_is_sequence
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
@@ -78,7 +80,8 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
 def reject_unknown_query_parameters(request: Request, principal: PrincipalDep) -> None:
-    """A misspelt filter (`?tiers=watch`) must not silently list everything: it is a 422.
+    """A misspelt filter (`?tiers=watch`) must not silently list everything: it is a 422. So
+    is a parameter given twice (`?limit=1&limit=2`): FastAPI would read one value silently.
 
     Depends on the principal so that a caller without a key hears 401 first.
     """
@@ -87,6 +90,17 @@ def reject_unknown_query_parameters(request: Request, principal: PrincipalDep) -
     if not isinstance(route, APIRoute) or not request.query_params:
         return
     unknown = sorted(set(request.query_params) - _query_parameter_names(route))
+    if not unknown:
+        given = Counter(name for name, _ in request.query_params.multi_items())
+        repeated = sorted({name for name, n in given.items() if n > 1} - _repeatable_names(route))
+        if repeated:
+            listed = ", ".join(f"`{name}`" for name in repeated)
+            raise ValidationFailed(
+                f"Query parameter {listed} given more than once: give each one value.",
+                invalid_params=[
+                    InvalidParam(name=name, reason="given more than once") for name in repeated
+                ],
+            )
     if unknown:
         names = ", ".join(f"`{name}`" for name in unknown)
         raise ValidationFailed(
@@ -102,17 +116,31 @@ def reject_unknown_query_parameters(request: Request, principal: PrincipalDep) -
 _QUERY_PARAMETER_NAMES: dict[Callable[..., Any], frozenset[str]] = {}
 
 
+_REPEATABLE_NAMES: dict[Callable[..., Any], frozenset[str]] = {}
+
+
 def _query_parameter_names(route: APIRoute) -> frozenset[str]:
     names = _QUERY_PARAMETER_NAMES.get(route.endpoint)
     if names is None:
         found: set[str] = set()
+        repeatable: set[str] = set()
         pending = [route.dependant]
         while pending:
             dependant = pending.pop()
-            found.update(param.alias for param in dependant.query_params)
+            for param in dependant.query_params:
+                found.add(param.alias)
+                # A list parameter (`?tier=a&tier=b`) is the one kind that takes repeats.
+                if field_annotation_is_sequence(param.field_info.annotation):
+                    repeatable.add(param.alias)
             pending.extend(dependant.dependencies)
         names = _QUERY_PARAMETER_NAMES[route.endpoint] = frozenset(found)
+        _REPEATABLE_NAMES[route.endpoint] = frozenset(repeatable)
     return names
+
+
+def _repeatable_names(route: APIRoute) -> frozenset[str]:
+    _query_parameter_names(route)
+    return _REPEATABLE_NAMES[route.endpoint]
 
 
 StrictQuery = Depends(reject_unknown_query_parameters)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from typing import Annotated, Final
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.engine.speech import BrandContext
 from api.types import JsonNumber
 
+BRAND_ID_PATTERN: Final = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 BrandId = Annotated[
     str,
     Field(
         min_length=1,
         max_length=64,
-        pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$",
+        pattern=BRAND_ID_PATTERN.pattern,
         description="Slug chosen by the client: lowercase letters, digits, hyphens.",
         examples=["acme"],
     ),

@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from api.brands.repository import BrandAlreadyExistsError, BrandRepository
-from api.brands.schemas import Brand, BrandCreate, BrandList, BrandUpdate
-from api.pagination import decode_cursor, encode_cursor
+from api.brands.schemas import BRAND_ID_PATTERN, Brand, BrandCreate, BrandList, BrandUpdate
+from api.pagination import InvalidCursor, decode_cursor, encode_cursor
 from api.problems import Conflict, NotFound
 from api.ttl_cache import TtlCache
 from api.workspaces.service import Principal
@@ -82,6 +82,9 @@ class BrandService:
 
     def list(self, principal: Principal, limit: int, cursor: str | None) -> BrandList:
         after = decode_cursor(cursor, "brand") if cursor else None
+        # The position becomes a key's sort value: only a brand id may be one.
+        if after is not None and not BRAND_ID_PATTERN.fullmatch(after):
+            raise InvalidCursor("The cursor is malformed or belongs to another listing.")
         brands, last = self._repository.list(principal.workspace, limit, after)
         return BrandList(items=brands, next_cursor=encode_cursor("brand", last) if last else None)
 

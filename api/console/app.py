@@ -5,12 +5,14 @@ Loaded lazily by `api.console.mount.LazyConsole`: never on the ingest or webhook
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
+from botocore.exceptions import BotoCoreError, ClientError
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -48,11 +50,12 @@ from api.problems import (
 )
 from api.queue.schemas import HandlingStatus, HandlingUpdate
 from api.services import Services
-from api.storage.retry import StoreBusyError
+from api.storage.retry import StoreBusyError, is_transient
 from api.subscriptions.schemas import DeliveryFormat, EventType, SubscriptionCreate
 from api.subscriptions.secrets import SubscriptionSecretsNotConfigured
 from api.workspaces.service import KEY_PREFIX, Principal, hash_api_key
 
+logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 MAX_FORM_BYTES = 16_384
 
@@ -171,12 +174,19 @@ def build_console(services: Services) -> FastAPI:
         response.headers.update(error.headers)
         return response
 
-    @console.exception_handler(StoreBusyError)
-    async def on_store_busy(request: Request, _: Exception) -> Response:
+    async def on_store_error(request: Request, error: Exception) -> Response:
+        """As the API answers /v1 (api.app.install_store_busy_handlers): throttled, timed out or
+        refused, the store's failure is a 503 page with Retry-After, never a bare 500. A raw
+        botocore error reaches here from the calls only botocore retries (brand, key lookups)."""
+        if not is_transient(error):
+            logger.error("DynamoDB refused a call on %s: %r", request.url.path, error)
         response = render(request, "error.html", {"code": 503, "message_key": "error.busy"},
                           status_code=503)  # fmt: skip
         response.headers["Retry-After"] = "2"
         return response
+
+    for store_error in (StoreBusyError, ClientError, BotoCoreError):
+        console.add_exception_handler(store_error, on_store_error)
 
     @console.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, error: Exception) -> Response:
@@ -294,12 +304,9 @@ def build_console(services: Services) -> FastAPI:
 
     @console.post("/brands/{brand_id}/mentions/{mention_id}/status")
     async def set_status(
-        request: Request, session: SessionDep, brand_id: BrandPath, mention_id: MentionPath
+        request: Request, session: WritableSessionDep, brand_id: BrandPath, mention_id: MentionPath
     ) -> Response:
         fields = await form_of(request, session)
-        signed_in_as = services.api_keys.principal_for_hash(session.key_hash)
-        if signed_in_as is None or signed_in_as.read_only:
-            raise Forbidden("Signed in with a read-only API key: the console only shows.")
         try:
             status = HandlingStatus(fields.get("status", ""))
         except ValueError:
@@ -352,7 +359,7 @@ def build_console(services: Services) -> FastAPI:
         return subscriptions_page(request, session, cursor)
 
     @console.post("/subscriptions")
-    async def create_subscription(request: Request, session: SessionDep) -> Response:
+    async def create_subscription(request: Request, session: WritableSessionDep) -> Response:
         fields = await form_lists(request, session)
         first = {name: values[0].strip() for name, values in fields.items()}
         brand_ids = [value for value in fields.get("brand_ids", []) if value]
@@ -397,7 +404,7 @@ def build_console(services: Services) -> FastAPI:
 
     @console.post("/subscriptions/{subscription_id}/test")
     async def test_subscription(
-        request: Request, session: SessionDep, subscription_id: SubscriptionPath
+        request: Request, session: WritableSessionDep, subscription_id: SubscriptionPath
     ) -> Response:
         await form_of(request, session)
         principal = Principal(workspace=session.workspace)
@@ -409,7 +416,7 @@ def build_console(services: Services) -> FastAPI:
     @console.post("/subscriptions/{subscription_id}/events/{event_id}/resend")
     async def resend_event(
         request: Request,
-        session: SessionDep,
+        session: WritableSessionDep,
         subscription_id: SubscriptionPath,
         event_id: EventPath,
     ) -> Response:
@@ -452,6 +459,19 @@ def current_session(request: Request) -> ConsoleSession:
 
 
 SessionDep = Annotated[ConsoleSession, Depends(current_session)]
+
+
+def writable_session(request: Request, session: SessionDep) -> ConsoleSession:
+    """The session, if its key may change things: every state-changing page depends on this, so
+    a read-only key's session (an auditor, a screen on the wall) can look but never act."""
+    services: Services = request.app.state.services
+    signed_in_as = services.api_keys.principal_for_hash(session.key_hash)
+    if signed_in_as is None or signed_in_as.read_only:
+        raise Forbidden("Signed in with a read-only API key: the console only shows.")
+    return session
+
+
+WritableSessionDep = Annotated[ConsoleSession, Depends(writable_session)]
 BrandPath = Annotated[str, PathParam(max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 MentionPath = Annotated[str, PathParam(max_length=64, pattern=r"^m_[a-z2-7]+$")]
 SubscriptionPath = Annotated[str, PathParam(max_length=64, pattern=r"^sub_[a-z2-7]+$")]
@@ -497,4 +517,7 @@ def _parse_at(text: str | None) -> datetime | None:
     except ValueError:
         raise ValidationFailed("at: not a date and time.") from None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-05:00 is in year 10000 in UTC
+        raise ValidationFailed("at: outside the years 1 to 9999 in UTC.") from None

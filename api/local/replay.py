@@ -22,6 +22,7 @@ from api.local.scenarios import (
     Scenario,
     ScenarioBrand,
     ScenarioReport,
+    UnshiftableScenarioError,
     load_scenario,
     report_for,
     shifted_to_end_at,
@@ -148,6 +149,8 @@ def replay_file(path: Path, brand_id: str | None, url: str, api_key: str, batch_
         except ReplayError as error:
             print(f"vigie replay: {error}")
             return 1
+        except UnshiftableScenarioError as error:
+            return _cannot(f"{path}: {error}")
         except httpx.TransportError as error:
             return _cannot(
                 f"cannot reach the API at {url} ({type(error).__name__}: {error}). "

@@ -84,20 +84,31 @@ def stream_end(scenario: Scenario) -> datetime:
     return max(mention.published_at for mention in scenario.mentions)
 
 
+class UnshiftableScenarioError(ValueError):
+    """Moving the stream to end at `now` would take a timestamp outside years 1-9999."""
+
+
 def shifted_to_end_at(scenario: Scenario, now: datetime) -> Scenario:
     """The same scenario with every timestamp moved by one amount, so its stream ends at `now`."""
-    delta = now - stream_end(scenario)
-    return scenario.model_copy(
-        update={
-            "mentions": [
-                mention.model_copy(update={"published_at": mention.published_at + delta})
-                for mention in scenario.mentions
-            ],
-            "checks": [
-                check.model_copy(update={"at": check.at + delta}) for check in scenario.checks
-            ],
-        }
-    )
+    end = stream_end(scenario)
+    delta = now - end
+    try:
+        return scenario.model_copy(
+            update={
+                "mentions": [
+                    mention.model_copy(update={"published_at": mention.published_at + delta})
+                    for mention in scenario.mentions
+                ],
+                "checks": [
+                    check.model_copy(update={"at": check.at + delta}) for check in scenario.checks
+                ],
+            }
+        )
+    except OverflowError:
+        raise UnshiftableScenarioError(
+            f"the stream ends at {end.isoformat()}: it cannot be moved to end now without a "
+            "timestamp leaving the years 1 to 9999"
+        ) from None
 
 
 def check_assessment(check: AssessmentCheck, assessment: BrandRiskAssessment) -> list[str]:

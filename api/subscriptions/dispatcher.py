@@ -35,13 +35,12 @@ from api.subscriptions.repository import IN_FLIGHT, DeliveryKey
 from api.subscriptions.schemas import DisabledReason
 from api.subscriptions.secrets import sign
 from api.subscriptions.service import SubscriptionService
-from api.subscriptions.transport import SendResult
+from api.subscriptions.transport import MAX_RETRY_AFTER_SECONDS, SendResult
 
 log = logging.getLogger(__name__)
 
 LEASE_SECONDS: Final = 60.0
 EARLY_SLACK_SECONDS: Final = 0.5
-MAX_RETRY_AFTER_SECONDS: Final = 24 * 3600.0
 JITTER: Final = 0.1
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from api.brands.schemas import BrandId
@@ -105,7 +105,8 @@ class SubscriptionUpdate(BaseModel):
         default=None, description="Only these brands' events (at least one); null for every brand."
     )
     description: Description | SkipJsonSchema[None] = None
-    enabled: bool | None = Field(
+    # Strict: lax mode reads "yes", "off", 0 and 1 as booleans, so a typo would pause deliveries.
+    enabled: StrictBool | None = Field(
         default=None, description="false pauses deliveries (events are kept as `skipped`)."
     )
 

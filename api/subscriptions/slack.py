@@ -20,7 +20,14 @@ _TIER_LABEL: Final = {
     "move_to_private": "Move to private",
     "executive_statement": "Executive statement",
 }
-_MAX_TEXT: Final = 2900  # Slack caps a section's text at 3,000 characters
+# Block Kit's limits: past any of them Slack answers 400, and the delivery fails every retry.
+_MAX_TEXT: Final = 2900  # one outside value, before the block's own cap
+_SECTION_TEXT: Final = 3000
+_FIELD_TEXT: Final = 2000
+_HEADER_TEXT: Final = 150
+_CONTEXT_TEXT: Final = 3000
+_ELLIPSIS: Final = "…"
+_PARTIAL_ENTITY: Final = re.compile(r"&[a-z]*$")
 _MAX_URL: Final = 2000
 _URL_UNSAFE: Final = frozenset('|<> "\u007f')
 
@@ -28,7 +35,37 @@ _URL_UNSAFE: Final = frozenset('|<> "\u007f')
 def escape(text: str) -> str:
     """Slack mrkdwn-safe text: no control sequence, no broadcast mention, no link."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _AT_BROADCAST.sub("@\u2060\\1", escaped)[:_MAX_TEXT]
+    return fit(_AT_BROADCAST.sub("@\u2060\\1", escaped), _MAX_TEXT)
+
+
+def fit(text: str, limit: int) -> str:
+    """`text` within `limit` characters, ending with an ellipsis when cut; never inside an
+    entity (`&am`) or a link (`<https://…|lab`), which Slack would show raw."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(_ELLIPSIS)]
+    if cut.rfind("<") > cut.rfind(">"):
+        cut = cut[: cut.rfind("<")]
+    return _PARTIAL_ENTITY.sub("", cut) + _ELLIPSIS
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": fit(text, _SECTION_TEXT)}}
+
+
+def _fields(*texts: str) -> dict[str, Any]:
+    return {
+        "type": "section",
+        "fields": [{"type": "mrkdwn", "text": fit(text, _FIELD_TEXT)} for text in texts],
+    }
+
+
+def _header(text: str) -> dict[str, Any]:
+    return {"type": "header", "text": {"type": "plain_text", "text": fit(text, _HEADER_TEXT)}}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": fit(text, _CONTEXT_TEXT)}]}
 
 
 def _link_target(url: str | None) -> str | None:
@@ -70,7 +107,7 @@ def render(event: Mapping[str, Any]) -> dict[str, Any]:
         )
     else:
         text = f"Vigie test event for subscription {data['subscription_id']}: it works."
-    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+    return {"text": fit(text, _SECTION_TEXT), "blocks": [_section(text)]}
 
 
 def _brand_change(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -91,33 +128,23 @@ def _brand_change(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
     )
     links = {item["id"]: item for item in data.get("top_mention_links") or []}
     mentions = "\n".join(_mention_item(m, links.get(m, {})) for m in data["top_mentions"]) or "—"
-    fields = [
-        {"type": "mrkdwn", "text": f"*Tier*\n{_tier(new['tier'])}"},
-        {"type": "mrkdwn", "text": f"*Stage*\n{new['stage']}"},
-        {
-            "type": "mrkdwn",
-            "text": f"*Score*\n{previous['score']} → {new['score']} ({new['level']})",
-        },
-        {"type": "mrkdwn", "text": f"*Respond by*\n{data.get('respond_by') or '—'}"},
-    ]
     return {
-        "text": text,
+        "text": fit(text, _SECTION_TEXT),
         "blocks": [
-            {"type": "header", "text": {"type": "plain_text", "text": text[:150]}},
-            {"type": "section", "fields": fields},
-            {"type": "section", "text": {"type": "mrkdwn", "text": f"*Top factors*\n{factors}"}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": f"*Top mentions*\n{mentions}"}},
-            {
-                "type": "context",
-                "elements": [
-                    {
-                        "type": "mrkdwn",
-                        "text": f"{_link(data.get('console_link'), 'Open in Vigie')} · "
-                        f"as of {data['as_of']} · model {escape(data['model_version'])}"
-                        f" · sequence {data['sequence']}",
-                    }
-                ],
-            },
+            _header(text),
+            _fields(
+                f"*Tier*\n{_tier(new['tier'])}",
+                f"*Stage*\n{new['stage']}",
+                f"*Score*\n{previous['score']} → {new['score']} ({new['level']})",
+                f"*Respond by*\n{data.get('respond_by') or '—'}",
+            ),
+            _section(f"*Top factors*\n{factors}"),
+            _section(f"*Top mentions*\n{mentions}"),
+            _context(
+                f"{_link(data.get('console_link'), 'Open in Vigie')} · "
+                f"as of {data['as_of']} · model {escape(data['model_version'])}"
+                f" · sequence {data['sequence']}"
+            ),
         ],
     }
 
@@ -131,35 +158,20 @@ def _escalation(data: Mapping[str, Any]) -> dict[str, Any]:
     quoted = "\n".join("> " + line for line in escape(mention["text"]).splitlines()) or "> —"
     reasons = "\n".join(f"• {escape(r['message'])}" for r in triage["reasons"][:3]) or "—"
     return {
-        "text": text,
+        "text": fit(text, _SECTION_TEXT),
         "blocks": [
-            {"type": "header", "text": {"type": "plain_text", "text": text[:150]}},
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": f"*{author}* on {escape(mention.get('network') or 'other')}\n{quoted}",
-                },
-            },
-            {
-                "type": "section",
-                "fields": [
-                    {"type": "mrkdwn", "text": f"*Tier*\n{_tier(triage['tier'])}"},
-                    {"type": "mrkdwn", "text": f"*Respond by*\n{triage.get('respond_by') or '—'}"},
-                ],
-            },
-            {"type": "section", "text": {"type": "mrkdwn", "text": f"*Why*\n{reasons}"}},
-            {
-                "type": "context",
-                "elements": [
-                    {
-                        "type": "mrkdwn",
-                        "text": f"{_link(mention.get('url'), 'Open the mention')} · "
-                        f"{_link(data.get('console_link') or data.get('link'), 'In Vigie')}"
-                        f" · sequence {data['sequence']}",
-                    }
-                ],
-            },
+            _header(text),
+            _section(f"*{author}* on {escape(mention.get('network') or 'other')}\n{quoted}"),
+            _fields(
+                f"*Tier*\n{_tier(triage['tier'])}",
+                f"*Respond by*\n{triage.get('respond_by') or '—'}",
+            ),
+            _section(f"*Why*\n{reasons}"),
+            _context(
+                f"{_link(mention.get('url'), 'Open the mention')} · "
+                f"{_link(data.get('console_link') or data.get('link'), 'In Vigie')}"
+                f" · sequence {data['sequence']}"
+            ),
         ],
     }
 

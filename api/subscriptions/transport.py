@@ -12,16 +12,23 @@ between — while TLS still verifies the certificate for the URL's host name (ht
 from the request, not from the socket). Environment proxies are ignored (`trust_env=False`) and
 redirects are never followed: a 3xx is a failed attempt, so a redirect to 169.254.169.254 never
 becomes a connection.
+
+httpx timeouts bound each connect, read and write, not the exchange: a receiver that trickles
+one byte every few seconds would hold a delivery for hours. The same seam enforces one deadline
+for the whole POST: every stream the backend opens caps each operation by the time left
+(`_DEADLINE`, set by `HttpSender.post` for the calling thread).
 """
 
 from __future__ import annotations
 
+import contextvars
 import ipaddress
 import socket
+import ssl
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import httpcore
 import httpx
@@ -36,6 +43,51 @@ from api.subscriptions.ssrf import (
 
 EXCERPT_BYTES: Final = 2048
 USER_AGENT: Final = "Vigie-Webhooks/1.0 (+https://vigie.dev/docs/subscriptions)"
+# The longest wait a receiver's Retry-After may impose (the dispatcher never waits longer).
+MAX_RETRY_AFTER_SECONDS: Final = 24 * 3600.0
+# The monotonic instant the current exchange must be over by (None: no deadline but httpx's).
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "vigie_outbound_deadline", default=None
+)
+
+
+def _time_left(timeout: float | None) -> float | None:
+    """The operation's timeout capped by the exchange's deadline; ReadTimeout once it passed."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the delivery's deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read, write and TLS handshake ends by the exchange's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _time_left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _time_left(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(ssl_context, server_hostname, _time_left(timeout))
+        return DeadlineStream(inner)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
 
 
 class GuardedBackend(httpcore.SyncBackend):
@@ -65,7 +117,10 @@ class GuardedBackend(httpcore.SyncBackend):
         last_error: Exception | None = None
         for address in addresses:
             try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+                stream = super().connect_tcp(
+                    address, port, _time_left(timeout), local_address, socket_options
+                )
+                return DeadlineStream(stream)
             except httpcore.ConnectError as error:
                 last_error = error
         raise httpcore.ConnectError(str(last_error or f"cannot connect to {host}"))
@@ -120,6 +175,7 @@ class HttpSender:
 
     def __init__(self, allowed: Sequence[Network], timeout: float) -> None:
         self._client = guarded_client(allowed, timeout)
+        self._timeout = timeout
 
     def close(self) -> None:
         self._client.close()
@@ -130,6 +186,7 @@ class HttpSender:
         def elapsed() -> int:
             return int((time.perf_counter() - started) * 1000)
 
+        deadline = _DEADLINE.set(time.monotonic() + self._timeout)
         try:
             split_url(url)
             with self._client.stream("POST", url, headers=dict(headers), content=body) as answer:
@@ -150,19 +207,28 @@ class HttpSender:
             return SendResult(None, elapsed(), "", error="timed out")
         except (httpx.HTTPError, OSError) as error:
             return SendResult(None, elapsed(), "", error=f"{type(error).__name__}: {error}"[:300])
+        finally:
+            _DEADLINE.reset(deadline)
 
 
 def parse_retry_after(value: str | None) -> float | None:
-    """Retry-After in seconds (delta-seconds or an HTTP date), None when absent or unreadable."""
+    """Retry-After in seconds (delta-seconds or an HTTP date) within [0, MAX_RETRY_AFTER_SECONDS],
+    None when absent or unreadable. The receiver is not trusted: thousands of digits, non-ASCII
+    digits and dates past year 9999 are clamped or ignored, never raised."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(min(int(value), 7 * 24 * 3600))
+    if value.isascii() and value.isdigit():
+        # A long enough number of seconds is the cap whatever its digits (int() refuses 4,300+).
+        if len(value.lstrip("0")) > len(str(int(MAX_RETRY_AFTER_SECONDS))):
+            return MAX_RETRY_AFTER_SECONDS
+        return float(min(int(value), MAX_RETRY_AFTER_SECONDS))
+    if len(value) > 64:  # an IMF-fixdate is 29 characters
+        return None
     from email.utils import parsedate_to_datetime
 
     try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        seconds = parsedate_to_datetime(value).timestamp() - time.time()
+    except (TypeError, ValueError, OverflowError, OSError):
         return None
-    return max(0.0, moment.timestamp() - time.time())
+    return min(max(0.0, seconds), MAX_RETRY_AFTER_SECONDS)

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from mypy_boto3_dynamodb import DynamoDBClient
 
 from api.app import create_app
+from api.pagination import encode_cursor
 from api.services import Services
 from api.settings import Settings
 from api.storage import keys
@@ -151,3 +153,14 @@ def test_a_brand_s_mention_shards_are_chosen_at_creation_per_workspace_and_kept(
         else:
             assert used == {f"MENTION#{small}#acme"}
     assert shards == {big: 3, small: 1}
+
+
+@pytest.mark.parametrize(
+    "position", ["BRAND#x", "Acme", "a" * 200, "-leading", "x\u0000y", "../other", "trailing-"]
+)
+def test_a_forged_brand_cursor_is_a_400_problem(client: TestClient, position: str) -> None:
+    # A well-formed cursor whose position is no brand id: it was used as a key as it came.
+    forged = encode_cursor("brand", position)
+    response = client.get("/v1/brands", params={"cursor": forged})
+    assert response.status_code == 400, response.text
+    assert response.json()["type"].endswith("/invalid-cursor")

@@ -7,8 +7,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError, ReadTimeoutError
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -232,3 +234,61 @@ def test_revoking_the_key_ends_its_console_sessions(
     assert browser_client.get("/app/brands").status_code == 200
     services.api_keys.revoke(Principal(workspace), issued.key_id)
     assert browser_client.get("/app/brands").status_code == 303  # back to sign-in
+
+
+STORE_FAULTS = [
+    ClientError(
+        {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
+        "GetItem",
+    ),
+    ReadTimeoutError(endpoint_url="http://dynamodb.local"),
+    ClientError({"Error": {"Code": "InternalServerError", "Message": "oops"}}, "GetItem"),
+]
+
+
+@pytest.mark.parametrize("fault", STORE_FAULTS, ids=lambda fault: type(fault).__name__)
+def test_a_store_failure_is_a_503_page_with_retry_after(
+    browser_client: TestClient,
+    client: TestClient,
+    services: Services,
+    workspace: str,
+    monkeypatch: pytest.MonkeyPatch,
+    fault: Exception,
+) -> None:
+    """Fault injection: DynamoDB throttles or times out the brand lookup behind the page (a
+    call only botocore retries, so its raw error reaches the console)."""
+    brand_id = create_brand(client)
+    signed_in(browser_client, services.api_keys.create(workspace))
+    brands = services.brands._repository
+    real = brands._client
+
+    class FailingGets:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        def get_item(self, **_: Any) -> None:
+            raise fault
+
+    monkeypatch.setattr(brands, "_client", FailingGets())
+    page = browser_client.get(f"/app/brands/{brand_id}")
+    assert page.status_code == 503
+    assert page.headers["retry-after"].isdigit()
+    assert page.headers["content-type"].startswith("text/html")
+    assert "The store is busy" in page.text
+    assert page.headers["content-security-policy"]
+    monkeypatch.undo()
+    assert browser_client.get(f"/app/brands/{brand_id}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "at", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59"]
+)
+def test_a_replay_instant_past_the_calendar_is_a_422_page(
+    browser_client: TestClient, client: TestClient, services: Services, workspace: str, at: str
+) -> None:
+    # Converting these to UTC leaves years 1-9999: OverflowError, which was a 500.
+    brand_id = create_brand(client)
+    signed_in(browser_client, services.api_keys.create(workspace))
+    page = browser_client.get(f"/app/brands/{brand_id}", params={"at": at})
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")

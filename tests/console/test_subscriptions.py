@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.local.dispatch_loop import LocalWorker
 from api.services import Services
+from api.subscriptions.schemas import EventType, SubscriptionCreate
 from api.workspaces.service import Principal
 from tests.console.seeding import csrf_of, signed_in
 from tests.subscriptions.receivers import Receiver
@@ -139,3 +140,35 @@ def test_subscription_pages_speak_french(web: TestClient) -> None:
     page = web.get("/app/subscriptions", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
     assert "Nouvel abonnement" in page.text
     assert "<h1>Abonnements</h1>" in page.text
+
+
+def test_a_read_only_session_cannot_create_test_or_resend(
+    app: FastAPI, workspace: str, receiver: Receiver, worker: LocalWorker
+) -> None:
+    services: Services = app.state.services
+    principal = Principal(workspace)
+    existing = services.subscriptions.create(
+        principal,
+        SubscriptionCreate(url=receiver.url, events=[EventType.subscription_test]),
+    )
+    with TestClient(app, follow_redirects=False) as reader:
+        signed_in(reader, services.api_keys.issue(workspace, read_only=True).key)
+        token = csrf_of(reader.get("/app/subscriptions").text)
+        refused = [
+            reader.post(
+                "/app/subscriptions",
+                data={"csrf": token, "url": receiver.url, "events": "subscription.test"},
+            ),
+            reader.post(f"/app/subscriptions/{existing.id}/test", data={"csrf": token}),
+            reader.post(
+                f"/app/subscriptions/{existing.id}/events/evt_{'a' * 26}/resend",
+                data={"csrf": token},
+            ),
+        ]
+        for response in refused:
+            assert response.status_code == 403, response.text
+            assert "read-only" in response.text
+        # Looking is still allowed, and nothing was created or sent.
+        assert reader.get(f"/app/subscriptions/{existing.id}").status_code == 200
+    assert [s.id for s in services.subscriptions.list(principal, 50, None).items] == [existing.id]
+    assert receiver.received == []

@@ -13,6 +13,7 @@ from api.local.dynamodb_local import free_port
 from api.local.replay import load_stream, replay_file, replay_through_api
 from tests.engine.factories import dev_scenarios_dir
 from tests.engine.test_dev_scenarios import scenario_files
+from tests.factories import mention
 from tests.live_server import LiveServer
 
 
@@ -93,3 +94,18 @@ def test_replay_of_a_file_that_is_no_stream_is_a_message(
     path.write_text(content)
     assert replay_file(path, "b", "http://127.0.0.1:1", "vg_x", 100) == 2
     assert message in capsys.readouterr().err
+
+
+def test_replay_of_a_stream_too_long_to_shift_is_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Ending at year 9999, moved to end now, its 1970 mention lands before year 1: OverflowError.
+    stream = tmp_path / "stream.jsonl"
+    stream.write_text(
+        "\n".join(
+            json.dumps(mention(name, published_at=at))
+            for name, at in (("old", "1970-01-02T00:00:00Z"), ("far", "9999-12-31T00:00:00Z"))
+        )
+    )
+    assert replay_file(stream, "b", "http://127.0.0.1:1", "vg_x", 100) == 2
+    assert "cannot be moved to end now" in capsys.readouterr().err

@@ -295,3 +295,16 @@ def test_another_workspaces_event_cannot_be_resent(
     response = app_client_other.post(f"/v1/events/{event_id}/resend")
     assert response.status_code == 404, response.text
     assert client.post(f"/v1/events/{event_id}/resend").status_code == 202
+
+
+@pytest.mark.parametrize("enabled", ["yes", "false", 0, 1, "1", "on"])
+def test_enabled_is_a_json_boolean_only(
+    client: TestClient, receiver: Receiver, enabled: object
+) -> None:
+    # Pydantic's lax mode read "yes", 0 and 1 as booleans: a typo could pause a subscription.
+    created = subscribe(client, receiver.url)
+    path = f"/v1/subscriptions/{created['id']}"
+    response = client.patch(path, json={"enabled": enabled})
+    assert response.status_code == 422, response.text
+    assert response.json()["invalid_params"][0]["name"] == "enabled"
+    assert client.get(path).json()["enabled"] is True

@@ -112,3 +112,61 @@ def test_a_slack_subscription_receives_block_kit(
     message = delivery.json()
     assert message["text"].startswith("Vigie test event")
     assert message["blocks"][0]["type"] == "section"
+
+
+# Block Kit's limits (https://docs.slack.dev/reference/block-kit/blocks/section-block): past
+# any of them Slack answers 400 and the delivery fails forever.
+SECTION_TEXT_LIMIT = 3000
+FIELD_TEXT_LIMIT = 2000
+MAX_FIELDS = 10
+HEADER_TEXT_LIMIT = 150
+CONTEXT_TEXT_LIMIT = 3000
+
+
+def _huge_events() -> list[dict[str, Any]]:
+    events = example_events()
+    huge = "&<>" * 4000 + "@channel " * 500
+    lines = "\n".join(["a long line & more <text>"] * 3000)
+    for event in events.values():
+        data = event["data"]
+        if "brand" in data:
+            data["brand"]["name"] = huge
+        if "url" in data:
+            data["url"] = "https://hooks.example.com/" + "a&" * 3000
+        if "top_factors" in data:
+            data["top_factors"] = [
+                {"name": huge, "contribution": 1.5, "detail": huge} for _ in range(40)
+            ]
+            data["top_mentions"] = [f"m_{'a' * 24}{i}" for i in range(200)]
+            data["model_version"] = huge
+        if "mention" in data:
+            data["mention"]["text"] = lines
+            data["mention"]["author"] = huge
+            data["mention"]["network"] = huge
+            data["triage"]["reasons"] = [{"message": huge} for _ in range(3)]
+    return list(events.values())
+
+
+@pytest.mark.parametrize("event", _huge_events(), ids=lambda event: event["type"])
+def test_huge_inputs_stay_within_block_kit_limits(event: dict[str, Any]) -> None:
+    rendered = slack.render(event)
+    truncated = False
+    for block in rendered["blocks"]:
+        texts: list[tuple[str, int]] = []
+        if block["type"] == "header":
+            texts.append((block["text"]["text"], HEADER_TEXT_LIMIT))
+        elif block["type"] == "section":
+            if "text" in block:
+                texts.append((block["text"]["text"], SECTION_TEXT_LIMIT))
+            assert len(block.get("fields", [])) <= MAX_FIELDS
+            texts += [(field["text"], FIELD_TEXT_LIMIT) for field in block.get("fields", [])]
+        elif block["type"] == "context":
+            texts += [(element["text"], CONTEXT_TEXT_LIMIT) for element in block["elements"]]
+        for text, limit in texts:
+            assert 0 < len(text) <= limit, (block["type"], len(text))
+            # Never cut inside an entity or a link, which Slack would show raw.
+            assert not re.search(r"&[a-z]*$", text)
+            assert text.rfind("<") <= text.rfind(">")
+            truncated = truncated or text.endswith("…")
+    assert len(rendered["text"]) <= SECTION_TEXT_LIMIT
+    assert truncated or event["type"] == "subscription.test"
