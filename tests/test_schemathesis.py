@@ -33,6 +33,7 @@ from pydantic import TypeAdapter
 from schemathesis import GenerationMode
 
 from api.hooks.adapters.registry import ADAPTERS
+from api.json_hygiene import MAX_JSON_INTEGER
 from api.local.openapi_document import render_openapi
 from api.mentions.service import mention_id_for
 from api.pagination import encode_cursor
@@ -240,6 +241,7 @@ def _make_semantically_valid(case: schemathesis.Case[Any], target: Target) -> No
     if case.headers and case.headers.get("Idempotency-Key") is not None:
         case.headers["Idempotency-Key"] = uuid.uuid4().hex
     body: Any = case.body
+    _as_the_api_reads_it(body)
     if case.path.startswith("/v1/subscriptions") and isinstance(body, dict) and "url" in body:
         # A subscription URL must name a public host (SSRF): a random string rarely does.
         if isinstance(body["url"], str):
@@ -263,6 +265,32 @@ def _make_semantically_valid(case: schemathesis.Case[Any], target: Target) -> No
         if isinstance(item, dict) and isinstance(item.get("published_at"), str):
             published = _clamp(item["published_at"], EARLIEST, now - timedelta(seconds=1))
             item["published_at"] = published.isoformat()
+
+
+def _as_the_api_reads_it(value: Any) -> None:
+    """In place, two things a schema-valid body may hold that the API rightly refuses:
+    integers beyond the JSON guard's 38 digits (what DynamoDB numbers carry; an unknown field
+    is schema-valid with any value), and a string ending in one newline where a pattern ends
+    with `$`: schemathesis checks patterns with Python's `re`, whose `$` also matches before a
+    final newline, unlike ECMA-262's (JSON Schema's) and pydantic's (`"@jane\\n"`)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            children: list[tuple[Any, Any]] = list(item.items())
+        elif isinstance(item, list):
+            children = list(enumerate(item))
+        else:
+            continue
+        for key, child in children:
+            if isinstance(child, bool):
+                continue
+            if isinstance(child, int) and abs(child) >= MAX_JSON_INTEGER:
+                item[key] = MAX_JSON_INTEGER - 1 if child > 0 else 1 - MAX_JSON_INTEGER
+            elif isinstance(child, str) and child.endswith("\n"):
+                item[key] = child[:-1]
+            elif isinstance(child, dict | list):
+                pending.append(child)
 
 
 EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
