@@ -46,12 +46,26 @@ def text(value: Any, limit: int = MAX_TEXT) -> str | None:
     return None
 
 
+# Numbers in vendor text are ASCII: str.isdigit() also says yes to a superscript two (which
+# int() refuses), and int()/float() read other scripts' digits (Arabic-Indic, fullwidth) and
+# "1_000" as numbers.
+_INTEGER_TEXT: Final = re.compile(r"[+-]?[0-9]{1,18}")
+
+
+def integer_text(value: str) -> int | None:
+    """The integer an ASCII-digit string writes (at most 18 digits), else None."""
+    stripped = value.strip()
+    return int(stripped) if _INTEGER_TEXT.fullmatch(stripped) else None
+
+
 def count(value: Any) -> int | None:
     """A non-negative counter from an int, a finite float or a numeric string; else None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, str):
         value = value.strip().replace(",", "")
+        if not value.isascii() or "_" in value:
+            return None
         try:
             value = float(value)
         except ValueError:
@@ -65,8 +79,8 @@ def count(value: Any) -> int | None:
     return min(number, MAX_COUNT) if number >= 0 else None
 
 
-_FRACTION: Final = re.compile(r"(\.\d{6})\d+")
-_COMPACT_OFFSET: Final = re.compile(r"([+-]\d{2})(\d{2})$")
+_FRACTION: Final = re.compile(r"(\.[0-9]{6})[0-9]+")
+_COMPACT_OFFSET: Final = re.compile(r"([+-][0-9]{2})([0-9]{2})$")
 _EPOCH_MILLIS_FROM: Final = 100_000_000_000  # seconds this large would be the year 5138
 
 
@@ -86,7 +100,7 @@ def instant(value: Any) -> datetime | None:
     raw = value.strip()
     if not raw or len(raw) > 64:
         return None
-    if re.fullmatch(r"\d{9,14}(\.\d+)?", raw):
+    if re.fullmatch(r"[0-9]{9,14}(\.[0-9]+)?", raw):
         return _from_epoch(float(raw))
     normalized = _FRACTION.sub(r"\1", raw.replace("Z", "+00:00").replace("z", "+00:00"))
     normalized = _COMPACT_OFFSET.sub(r"\1:\2", normalized)

@@ -14,7 +14,6 @@ Mention does not sign what it sends: register the source with `auth: url_token`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -38,6 +37,7 @@ from api.hooks.adapters.fields import (
     external_id,
     first,
     instant,
+    integer_text,
     reply_to_handle,
     text,
     url,
@@ -65,13 +65,9 @@ _CONSUMED: Final = (
 _AUTHOR_OBJECTS: Final = ("author", "author_influence", "metadata")
 
 
-_TONE_TEXT: Final = re.compile(r"-?[0-9]{1,3}")
-
-
 def _tone(value: Any) -> dict[str, Any] | None:
-    # ASCII digits only: "²" passes str.isdigit() yet int() refuses it (and 4,300+ digits).
-    if isinstance(value, str) and _TONE_TEXT.fullmatch(value.strip()):
-        value = int(value.strip())
+    if isinstance(value, str):
+        value = integer_text(value)
     if isinstance(value, int) and not isinstance(value, bool) and value in _TONES:
         return {"label": _TONES[value]}
     return None

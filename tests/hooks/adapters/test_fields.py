@@ -40,8 +40,20 @@ def test_vendor_dates_are_read_as_aware_utc(value: Any) -> None:
     assert instant(value) == MOMENT
 
 
+# 1773044100 written in Arabic-Indic and in fullwidth digits.
+ARABIC_INDIC_EPOCH = "".join(chr(0x0660 + int(d)) for d in "1773044100")
+FULLWIDTH_EPOCH = "".join(chr(0xFF10 + int(d)) for d in "1773044100")
+
+
 @pytest.mark.parametrize(
-    "value", [None, True, "", "yesterday", -5, float("nan"), 10**30, "9" * 80, [], {}]
+    "value",
+    [
+        *(None, True, "", "yesterday", -5, float("nan"), 10**30, "9" * 80, [], {}),
+        # Digits of other scripts are not epoch seconds (int() and float() would read them).
+        ARABIC_INDIC_EPOCH,
+        FULLWIDTH_EPOCH,
+        "2026-03-09T08:15:00." + FULLWIDTH_EPOCH[:7] + "+00:00",
+    ],
 )
 def test_unusable_dates_are_none(value: Any) -> None:
     assert instant(value) is None
@@ -49,7 +61,12 @@ def test_unusable_dates_are_none(value: Any) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(3, 3), (3.9, 3), ("12", 12), ("1,204", 1204), (-1, None), (True, None), ("x", None)],
+    [
+        *((3, 3), (3.9, 3), ("12", 12), ("1,204", 1204), (-1, None), (True, None), ("x", None)),
+        # ASCII digits only: superscripts, other scripts' digits and `_` separators are no count.
+        *(("\u00b2", None), (ARABIC_INDIC_EPOCH[:2], None), (FULLWIDTH_EPOCH[:2], None)),
+        ("1_000", None),
+    ],
 )
 def test_counters_are_lenient(value: Any, expected: int | None) -> None:
     assert count(value) == expected
