@@ -8,8 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from api.console.app import build_console, writable_session
 from api.local.dispatch_loop import LocalWorker
 from api.services import Services
 from api.subscriptions.schemas import EventType, SubscriptionCreate
@@ -172,3 +174,19 @@ def test_a_read_only_session_cannot_create_test_or_resend(
         assert reader.get(f"/app/subscriptions/{existing.id}").status_code == 200
     assert [s.id for s in services.subscriptions.list(principal, 50, None).items] == [existing.id]
     assert receiver.received == []
+
+
+def test_every_mutating_console_route_needs_a_writable_session(app: FastAPI) -> None:
+    # A new POST page must opt out explicitly (only the session's own doors do).
+    console = build_console(app.state.services)
+    mutating = [
+        route
+        for route in console.routes
+        if isinstance(route, APIRoute) and set(route.methods or ()) - {"GET", "HEAD", "OPTIONS"}
+    ]
+    assert len(mutating) >= 4
+    for route in mutating:
+        if route.path in {"/sign-in", "/sign-out"}:
+            continue
+        calls = {dependency.call for dependency in route.dependant.dependencies}
+        assert writable_session in calls, route.path
