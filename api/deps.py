@@ -89,10 +89,11 @@ def reject_unknown_query_parameters(request: Request, principal: PrincipalDep) -
     route = request.scope.get("route")
     if not isinstance(route, APIRoute) or not request.query_params:
         return
-    unknown = sorted(set(request.query_params) - _query_parameter_names(route))
+    taken, repeatable = _query_parameters(route)
+    unknown = sorted(set(request.query_params) - taken)
     if not unknown:
         given = Counter(name for name, _ in request.query_params.multi_items())
-        repeated = sorted({name for name, n in given.items() if n > 1} - _repeatable_names(route))
+        repeated = sorted({name for name, n in given.items() if n > 1} - repeatable)
         if repeated:
             listed = ", ".join(f"`{name}`" for name in repeated)
             raise ValidationFailed(
@@ -105,7 +106,7 @@ def reject_unknown_query_parameters(request: Request, principal: PrincipalDep) -
         names = ", ".join(f"`{name}`" for name in unknown)
         raise ValidationFailed(
             f"Unknown query parameter {names}: this operation takes "
-            + (", ".join(f"`{n}`" for n in sorted(_query_parameter_names(route))) or "none"),
+            + (", ".join(f"`{n}`" for n in sorted(taken)) or "none"),
             invalid_params=[
                 InvalidParam(name=name, reason="unknown query parameter") for name in unknown
             ],
@@ -113,15 +114,13 @@ def reject_unknown_query_parameters(request: Request, principal: PrincipalDep) -
 
 
 # By endpoint function (routes are not hashable): its parameters are what the route accepts.
-_QUERY_PARAMETER_NAMES: dict[Callable[..., Any], frozenset[str]] = {}
+# Per endpoint: its query parameters' names, and those that take repeats (list parameters).
+_QUERY_PARAMETERS: dict[Callable[..., Any], tuple[frozenset[str], frozenset[str]]] = {}
 
 
-_REPEATABLE_NAMES: dict[Callable[..., Any], frozenset[str]] = {}
-
-
-def _query_parameter_names(route: APIRoute) -> frozenset[str]:
-    names = _QUERY_PARAMETER_NAMES.get(route.endpoint)
-    if names is None:
+def _query_parameters(route: APIRoute) -> tuple[frozenset[str], frozenset[str]]:
+    known = _QUERY_PARAMETERS.get(route.endpoint)
+    if known is None:
         found: set[str] = set()
         repeatable: set[str] = set()
         pending = [route.dependant]
@@ -129,18 +128,12 @@ def _query_parameter_names(route: APIRoute) -> frozenset[str]:
             dependant = pending.pop()
             for param in dependant.query_params:
                 found.add(param.alias)
-                # A list parameter (`?tier=a&tier=b`) is the one kind that takes repeats.
+                # FastAPI's own rule for a parameter read from every repeat (`?tier=a&tier=b`).
                 if field_annotation_is_sequence(param.field_info.annotation):
                     repeatable.add(param.alias)
             pending.extend(dependant.dependencies)
-        names = _QUERY_PARAMETER_NAMES[route.endpoint] = frozenset(found)
-        _REPEATABLE_NAMES[route.endpoint] = frozenset(repeatable)
-    return names
-
-
-def _repeatable_names(route: APIRoute) -> frozenset[str]:
-    _query_parameter_names(route)
-    return _REPEATABLE_NAMES[route.endpoint]
+        known = _QUERY_PARAMETERS[route.endpoint] = (frozenset(found), frozenset(repeatable))
+    return known
 
 
 StrictQuery = Depends(reject_unknown_query_parameters)
