@@ -180,6 +180,46 @@ _FIRST_PERSON_PROBLEM: Final = {
         ]
     ),
 }
+# The writer's own problem with the subject left out, as tweets do ("been waiting 2 hours",
+# "got charged twice", "commandé le 3, toujours rien"): read at the opening of a clause only,
+# where the missing subject can only be the writer.
+_CLAUSE_OPENING: Final = (
+    r"(?:^|[.!?;:,] ?|\n)\s*(?:(?:hi|hey|hello|so|ok|okay|bonjour|salut|bon|alors)\W+)?"
+)
+_SUBJECTLESS_PROBLEM: Final = {
+    "en": re.compile(
+        _CLAUSE_OPENING
+        + r"(?:just |now |still |also |again )?(?:been (?:waiting|trying|on hold|charged|billed|"
+        r"stuck|overcharged|told|left|ignored|calling|chasing)|got (?:charged|billed|overcharged|"
+        r"scammed|stuck|disconnected|bumped|cut off|no|nothing|the wrong|hung up on)|"
+        r"can'?t|cant|cannot|couldn'?t|couldnt|unable to|never (?:got|received|heard|get|"
+        r"receive)|still (?:waiting|haven'?t|havent|can'?t|cant|not|no|nothing|don'?t|dont|"
+        r"didn'?t|didnt)|haven'?t (?:received|got|heard|been)|havent (?:received|got|heard|been)|"
+        r"didn'?t (?:get|receive)|didnt (?:get|receive)|keep getting|was (?:charged|told|billed|"
+        r"overcharged|refused|denied|left|stuck|hung up on|bumped|ignored|kicked))\b"
+    ),
+    "fr": re.compile(
+        _CLAUSE_OPENING
+        + r"(?:(?:preleve|facture|debite)e?s? (?:deux fois|2 fois|trois fois|3 fois|en double|"
+        r"a tort|sans)|(?:toujours|encore) (?:en attente|bloque\w*|sans))\b"
+    ),
+}
+# An action of the writer's, subject left out ("ordered on the 3rd", "payé la livraison"): their
+# own case once the same post says something went wrong.
+_SUBJECTLESS_ACTION: Final = {
+    "en": re.compile(
+        _CLAUSE_OPENING
+        + r"(?:just |recently |finally |already |also )?(?:ordered|bought|purchased|booked|"
+        r"paid|sent|submitted|called|emailed|rang|tried|returned|signed up|upgraded|renewed|"
+        r"reported|applied|requested|waited|spent|spoke|talked|asked|contacted|chatted)\b"
+    ),
+    "fr": re.compile(
+        _CLAUSE_OPENING
+        + r"(?:deja |encore |bien )?(?:commande|paye|achete|reserve|appele|envoye|relance|"
+        r"ecrit|essaye|retourne|renvoye|attendu|contacte|demande|signale|souscrit|"
+        r"resilie)(?:e|s|es)?\b"
+    ),
+}
 # How long it has lasted ("for 3 days", "depuis 3 jours"): a problem's mark when a problem, a
 # negation or a demand is there too ("on Twitter for 4 years" is no complaint).
 _DURATION: Final = {
@@ -189,9 +229,18 @@ _DURATION: Final = {
             r"(?:it'?s|its|it has|has|have) been (?:like |over |almost |nearly |about |"
             r"more than )?"
             rf"{_NUMBER_WORDS} (?:minutes?|hours?|days?|weeks?|months?|years?)",
+            rf"took (?:over |more than |almost |nearly |about )?{_NUMBER_WORDS} "
+            r"(?:hours?|days?|weeks?|months?)",
         ]
     ),
-    "fr": _compile([_DURATION_FR]),
+    "fr": _compile(
+        [
+            _DURATION_FR,
+            rf"(?:au bout de|mis|fallu|apres) (?:plus de |pres de )?{_NUMBER_WORDS} "
+            r"(?:heures?|jours?|semaines?|mois)",
+            rf"{_NUMBER_WORDS} (?:jours?|semaines?|mois) (?:apres|plus tard|de retard)",
+        ]
+    ),
 }
 _PROBLEM: Final = {
     "en": _compile(
@@ -223,7 +272,8 @@ _PROBLEM: Final = {
             r"replied|called)|(?:hasn'?t|has not|haven'?t|not|wasn'?t) (?:arrived|delivered|"
             r"received|shown up|turned up|been (?:delivered|fixed|resolved|refunded))",
             r"(?:is|are|was|were|been|gone|went) (?:\w+ )?(?:down|broken|missing|cancell?ed|"
-            r"delayed|stuck|lost|stolen|damaged|faulty|wrong|out of stock|late|offline|dead)",
+            r"delayed|stuck|lost|stolen|damaged|faulty|wrong|out of stock|late|offline|dead|"
+            r"cracked|shattered|dented|scratched|expired|leaking|mouldy|moldy|empty)",
             r"error|errors|glitch\w*|bug|bugs|crash\w*|outage|malfunction\w*|defect\w*|broken|"
             r"broke|broke down|breaks down|bricked|froze|freezes|stopped|died on me|issues?|"
             r"problems?|trouble|cancels|wait(?:ed)? for|"
@@ -529,9 +579,18 @@ def speech_acts(
     negation = _found(_NEGATION, words_only, languages)
     if negation or asks or problem:
         demands.extend(cue for cue in _found(_REDRESS, words_only, languages) if cue not in demands)
+    durations = _found(_DURATION, words_only, languages)
     if problem or first_person or demands or negation:
-        first_person.extend(_found(_DURATION, words_only, languages))
+        first_person.extend(durations)
     stated = bool(first_person)
+    # With the subject left out the case is the writer's, but inferred, as from a pronoun next
+    # to a problem: it makes the post personal, not a problem "stated in so many words".
+    subjectless = _openings(_SUBJECTLESS_PROBLEM, words_only, languages)
+    actions = _openings(_SUBJECTLESS_ACTION, words_only, languages)
+    if subjectless or (actions and (problem or first_person or demands or negation or durations)):
+        for cue in (*subjectless, *actions, *durations):
+            if cue not in first_person:
+                first_person.append(cue)
     if problem and not first_person:
         pronouns = _found(_FIRST_PERSON_WORDS, words_only, languages)
         if pronouns:
@@ -552,6 +611,19 @@ def speech_acts(
         shared=bool(_found(_SHARED, words_only, languages)),
         negation=bool(negation),
     )
+
+
+def _openings(
+    patterns: dict[str, re.Pattern[str]], text: str, languages: Sequence[str]
+) -> list[str]:
+    """Cues found at the opening of a clause, without the punctuation that opened it."""
+    hits: list[str] = []
+    for language in languages:
+        for match in patterns[language].finditer(text):
+            cue = match.group().strip(" .,!?;:\n")
+            if cue and cue not in hits:
+                hits.append(cue)
+    return hits
 
 
 def _without_harmless_negations(text: str, languages: Sequence[str]) -> str:

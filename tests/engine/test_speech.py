@@ -66,6 +66,63 @@ def test_first_person_problems_in_any_domain(text: str, language: str) -> None:
 @pytest.mark.parametrize(
     ("text", "language"),
     [
+        ("been waiting 2 hours for a callback", "en"),
+        ("got the wrong size, second time this month", "en"),
+        ("ordered on the 3rd, still nothing", "en"),
+        ("paid for express shipping and it took 10 days", "en"),
+        ("hi, can't log in since yesterday", "en"),
+        ("Great app. Never received the confirmation email though", "en"),
+        ("commandé le 3, colis jamais arrivé", "fr"),
+        ("payé la livraison express, reçu 10 jours après", "fr"),
+        ("prélevée deux fois pour la même commande", "fr"),
+    ],
+)
+def test_a_problem_with_the_subject_left_out_is_the_writers_own_case(
+    text: str, language: str
+) -> None:
+    acts = speech_acts(text, language)
+    assert acts.personal, acts
+    assert acts.states_problem
+    # Inferred, not said in so many words: an unaddressed post needs more to become a case.
+    assert not acts.own_problem_stated
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("ordered a pizza, best night ever", "en"),
+        ("just booked our holiday!!", "en"),
+        ("the team that ordered the recall was right", "en"),
+        ("can't wait for the weekend", "en"),
+        ("commandé hier, reçu ce matin, parfait", "fr"),
+    ],
+)
+def test_an_action_with_the_subject_left_out_is_no_problem_on_its_own(
+    text: str, language: str
+) -> None:
+    acts = speech_acts(text, language)
+    assert not acts.personal, acts
+    assert not acts.states_problem, acts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@acme been waiting 2 hours for a callback",
+        "@acme ordered on the 3rd, still nothing",
+        "@acme paid for express shipping and it took 10 days",
+        "@acme payé la livraison express, reçu 10 jours après",
+    ],
+)
+def test_a_subjectless_case_written_to_the_brand_goes_private(text: str) -> None:
+    mention = make_mention(text, score=None, language=None)
+    triage = triage_mention(mention, now=NOW, config=CONFIG, brand=ACME)
+    assert triage.tier is Tier.move_to_private, triage.reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
         ("can you help me?", "en"),
         ("please advise", "en"),
         ("how do I get a new card", "en"),
