@@ -15,6 +15,7 @@ from urllib.parse import parse_qs
 from botocore.exceptions import BotoCoreError, ClientError
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -195,6 +196,9 @@ def build_console(services: Services) -> FastAPI:
         return render(request, "error.html", {"code": error.status_code, "message_key": key},
                       status_code=error.status_code)  # fmt: skip
 
+    # A path, query or form value the route refuses (a forged brand id, an unknown status):
+    # the console's page, not FastAPI's JSON, which would also echo the input back.
+    @console.exception_handler(RequestValidationError)
     @console.exception_handler(422)
     async def on_invalid(request: Request, _: Exception) -> Response:
         return render(request, "error.html", {"code": 422, "message_key": "error.invalid"},
