@@ -29,6 +29,7 @@ try:
 
     from api.app import create_app
     from api.observability import publish_metrics_with
+    from api.problems import PROBLEM_MEDIA_TYPE, MalformedJSON
     from api.redaction import redact_lambda_logs
 
     LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
@@ -75,5 +76,26 @@ def traced(function: LambdaHandler) -> LambdaHandler:
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # Powertools' and Mangum's LambdaContext types describe the same runtime object.
-    response: dict[str, Any] = asgi_handler(event, cast(Any, context))
+    try:
+        response: dict[str, Any] = asgi_handler(event, cast(Any, context))
+    except ValueError:  # binascii.Error, or a body of non-ASCII characters
+        # Mangum decodes the body before the app sees it. API Gateway only hands on valid
+        # base64, but a hand-made invocation may not: a 400 problem, not a failed invocation.
+        if not event.get("isBase64Encoded"):
+            raise
+        return _undecodable_body(event)
     return response
+
+
+def _undecodable_body(event: dict[str, Any]) -> dict[str, Any]:
+    refused = MalformedJSON(
+        "The event says its body is base64-encoded (`isBase64Encoded`) but it is not valid "
+        "base64: nothing was read."
+    )
+    path = event.get("rawPath") if isinstance(event.get("rawPath"), str) else None
+    return {
+        "statusCode": refused.status,
+        "headers": {"content-type": PROBLEM_MEDIA_TYPE},
+        "body": refused.to_problem(instance=path).model_dump_json(exclude_none=True),
+        "isBase64Encoded": False,
+    }

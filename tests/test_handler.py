@@ -227,6 +227,25 @@ def test_captured_base64_body_with_broken_json_is_a_problem(
     assert response_json(response)["type"].endswith("/malformed-json")
 
 
+@pytest.mark.parametrize("body", ["!!!not base64$$", "abc", "é" * 8])
+def test_an_event_whose_base64_body_is_not_base64_is_a_problem_not_a_crash(
+    lambda_module: ModuleType, client: TestClient, api_key: str, body: str
+) -> None:
+    """API Gateway only sends valid base64; a hand-made invocation may not (Mangum raised)."""
+    create_brand(client, CAPTURED_BRAND, "Acme Europe")
+    event = captured_event("http_api_post_mentions_base64", api_key=api_key)
+    event["body"] = body
+
+    response = invoke(lambda_module, event)
+
+    assert response["statusCode"] == 400
+    assert response["headers"]["content-type"] == PROBLEM_JSON
+    problem = response_json(response)
+    assert problem["type"].endswith("/malformed-json")
+    assert "base64" in problem["detail"]
+    assert client.get(f"/v1/brands/{CAPTURED_BRAND}/mentions").json()["items"] == []
+
+
 def test_captured_query_string_reaches_the_app(
     lambda_module: ModuleType, client: TestClient, api_key: str
 ) -> None:
