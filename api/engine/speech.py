@@ -251,7 +251,16 @@ _PROBLEM: Final = {
             r"install|download|stay|send|pay)|can'?t (?:log|sign|connect|access|get|find|pay|"
             r"order|use|see|watch|play|reach|download|update|install|call|book|check)",
             r"keeps? (?:crashing|freezing|failing|dropping|saying|telling|cutting|disconnecting|"
-            r"logging|breaking|asking|charging)",
+            r"logging|breaking|asking|charging|restarting|rebooting|skipping|lagging|buffering|"
+            r"overheating|draining|flickering|glitching|closing|resetting|deleting|declining)",
+            # a device or an app misbehaving, whatever it is
+            r"(?:drains?|draining|overheats?|overheating|flicker(?:s|ing)?|lags?|lagging|"
+            r"reboots? (?:itself|on its own|randomly)|restarts? (?:itself|on its own|randomly))|"
+            r"(?:deleted|wiped|erased|removed|lost) (?:all )?(?:of )?(?:my|our)|"
+            r"without (?:telling|informing|notifying|asking|warning|any (?:notice|warning)|"
+            r"notice|warning|my (?:consent|permission))|"
+            r"(?:marked|shows|showing|says|said) (?:it |as |my \w+ (?:as )?)?(?:as )?delivered|"
+            r"nothing (?:here|arrived|came|showed up|turned up)",
             r"no (?:internet|wifi|signal|service|power|water|heating|heat|response|reply|answer|"
             r"update|refund|email|confirmation|one|tv|connection|network|help|info|information|"
             r"news|way|sound|picture|access|hot water|electricity|phone|data|delivery|explanation)",
@@ -306,6 +315,9 @@ _PROBLEM: Final = {
             r"reponse|nouvelles|wifi|box|ligne|courant|colis|solution|explication)",
             r"pas de (?:reseau|connexion|internet|reponse|nouvelles|retour|wifi|signal|"
             r"solution|livraison|remboursement|train|bus|eau|chauffage|courant)",
+            r"se vide|clignote\w*|surchauffe\w*|redemarre\w* (?:tout seul|sans arret|en boucle)|"
+            r"sans (?:prevenir|me prevenir|nous prevenir|preavis|mon accord|m'?avertir)|"
+            r"(?:marque|indique|affiche) (?:comme )?livre\w*|"
             r"en panne|hors service|plante|bug\w*|beug\w*|erreur|annule\w*|supprime\w*|"
             r"en retard|retard\w*|perdu\w*|manquant\w*|casse\w*|bloque\w*|coupe\w*|"
             r"pas (?:recu|livre|arrive\w*|rembourse\w*)|jamais (?:recu|livre|arrive\w*)",

@@ -44,5 +44,8 @@ MODEL_VERSION = "2026.12.8"
 # 2026.12.9: a problem with the subject left out ("been waiting 2 hours", "ordered on the 3rd,
 #            still nothing", "payé la livraison, reçu 10 jours après") is the writer's own case
 #            (inferred), and "took 10 days" / "au bout de 10 jours" are durations: X-CI
-#            complaints to private 42.6 % -> 46.3 %, watch 6.7 % -> 6.6 %.
+#            complaints to private 42.6 % -> 46.4 %, watch 6.7 % -> 6.6 %; a device or an app
+#            misbehaving ("drains", "flickers", "keeps restarting", "deleted all my", "se
+#            vide", "clignote"), a change "without telling me" / "sans prévenir" and a parcel
+#            "marked delivered" / "indiqué comme livré" are problems in any domain.
 MODEL_VERSION = "2026.12.9"

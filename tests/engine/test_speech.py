@@ -88,6 +88,45 @@ def test_a_problem_with_the_subject_left_out_is_the_writers_own_case(
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "@acme my battery drains so fast since the latest update",
+        "@acme why does my screen flicker when I open the camera",
+        "@acme the app keeps skipping songs on my phone",
+        "@acme the update deleted all my photos",
+        "@acme my seat was changed without telling me",
+        "@acme ma batterie se vide en une heure depuis la mise à jour",
+        "@acme mon écran clignote dès que j'ouvre l'appareil photo",
+        "@acme ma réservation a été modifiée sans me prévenir",
+    ],
+)
+def test_a_device_or_service_misbehaving_for_the_writer_is_their_case(text: str) -> None:
+    triage = triage_mention(
+        make_mention(text, score=None, language=None), now=NOW, config=CONFIG, brand=ACME
+    )
+    assert triage.tier is Tier.move_to_private, triage.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@acme delivery guy marked it delivered but nothing here",
+        "@acme le colis est indiqué comme livré mais je n'ai rien",
+    ],
+)
+def test_a_delivery_marked_done_that_never_came_is_answered(text: str) -> None:
+    triage = triage_mention(
+        make_mention(text, score=None, language=None), now=NOW, config=CONFIG, brand=ACME
+    )
+    assert triage.tier is not Tier.watch, triage.reasons
+    assert signals_state_problem(text)
+
+
+def signals_state_problem(text: str) -> bool:
+    return speech_acts(text, None, ACME).states_problem
+
+
+@pytest.mark.parametrize(
     ("text", "language"),
     [
         ("ordered a pizza, best night ever", "en"),
