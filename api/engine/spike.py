@@ -28,7 +28,8 @@ are read on the 5-minute slots (`burst_reading`).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from bisect import bisect_left, insort
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from api.engine.config import EngineConfig
@@ -111,12 +112,91 @@ def day_volumes(series: Sequence[float]) -> list[float]:
 
 class SharedProfiles:
     """What the windows of one longer series (a history's points) share: the 24 h volumes of
-    the longer series, and each hour's profile by what it reads (its hour of the longer series
-    and how many same-hour, day and week samples the window holds: the same samples)."""
+    the longer series, each hour's profile by what it reads (its hour of the longer series
+    and how many same-hour, day and week samples the window holds: the same samples), and the
+    spread's residuals of the last window that asked (`SlidingResiduals`)."""
 
     def __init__(self, series: Sequence[float]) -> None:
         self.day_volumes = day_volumes(series)
         self.profiles: dict[tuple[int, int], tuple[float, float, int]] = {}
+        self.residuals = SlidingResiduals()
+
+
+def _profile_age(history: int) -> int:
+    """The part of a profile's key set by the hours of history before it (see `_profile`)."""
+    return history // (_DAY // 2) if history > 0 else 0
+
+
+class SlidingResiduals:
+    """The spread's residuals of one window, kept sorted and carried to the next window.
+
+    Consecutive points of a history read the spread over nearly the same hours of the longer
+    series, and an hour's residual is set by its volume and its profile (its hour and its
+    `_profile_age`): the next window drops the hours it no longer reads, adds the new ones and
+    recomputes only those whose profile age moved. The median of the same values is the same
+    float whatever the order they came in, so the spread is the window's own.
+    """
+
+    def __init__(self) -> None:
+        self._hours: dict[int, tuple[int, float | None]] = {}
+        """Hour of the longer series -> (its profile age, its residual; None: not read)."""
+        self._sorted: list[float] = []
+        self._start = self._stop = self._first = 0
+        """The hours [start, stop) held, and their first active hour."""
+
+    def median(
+        self,
+        start: int,
+        stop: int,
+        first: int,
+        residual: Callable[[int], float | None],
+    ) -> float:
+        """The median residual of the hours [start, stop) of the longer series, whose first
+        active hour is `first`; `residual(hour)`: the hour's residual (None: not read)."""
+        hours, ordered = self._hours, self._sorted
+        kept_start, kept_stop = self._start, self._stop
+        if stop <= kept_start or start >= kept_stop:
+            hours.clear()
+            ordered.clear()
+            kept_start = kept_stop = start
+        for hour in range(kept_start, min(start, kept_stop)):
+            self._drop(hours.pop(hour)[1])
+        for hour in range(max(stop, kept_start), kept_stop):
+            self._drop(hours.pop(hour)[1])
+        # With the same first active hour, the hours kept keep their profile age: only the new
+        # ones are computed. Otherwise each kept hour is checked.
+        if first == self._first:
+            check = [*range(start, max(start, kept_start)), *range(max(start, kept_stop), stop)]
+        else:
+            check = [*range(start, stop)]
+        for hour in check:
+            age = _profile_age(hour - first)
+            known = hours.get(hour)
+            if known is not None:
+                if known[0] == age:
+                    continue
+                self._drop(known[1])
+            value = residual(hour)
+            hours[hour] = (age, value)
+            if value is not None:
+                insort(ordered, value)
+        self._start, self._stop, self._first = start, stop, first
+        return _median_of_sorted(ordered)
+
+    def _drop(self, value: float | None) -> None:
+        if value is not None:
+            ordered = self._sorted
+            del ordered[bisect_left(ordered, value)]
+
+
+def _median_of_sorted(ordered: Sequence[float]) -> float:
+    """`_median` of values already sorted."""
+    if not ordered:
+        return 0.0
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 class SeasonalBaseline:
@@ -174,7 +254,7 @@ class SeasonalBaseline:
             # history, so windows with the same 12-hour count of history read the same profile.
             offset, shared = self._shared
             history = index - self._first
-            key = (offset + index, history // (_DAY // 2) if history > 0 else 0)
+            key = (offset + index, _profile_age(history))
             known = shared.profiles.get(key)
             if known is not None:
                 self._cache[index] = known
@@ -242,8 +322,23 @@ class SeasonalBaseline:
             config = self._config
             end = len(self._series) - 1  # the newest hour is tested, never learnt from
             start = max(self._first + config.seasonal_min_days * _DAY, end - config.spread_hours)
-            residuals = []
             series, least = self._series, config.spread_min_expected
+            if self._shared is not None and start < end:
+                # Hours of the longer series: the residuals of the previous window carry over.
+                offset, shared = self._shared
+
+                def residual(hour: int) -> float | None:
+                    expected = self.expected(hour - offset)
+                    if expected < least:
+                        return None
+                    return abs(series[hour - offset] - expected) / expected
+
+                median = shared.residuals.median(
+                    offset + start, offset + end, offset + self._first, residual
+                )
+                self._spread = _MAD_TO_SIGMA * median
+                return self._spread
+            residuals = []
             for j, expected in zip(range(start, end), self._expected_many(start, end), strict=True):
                 if expected >= least:
                     residuals.append(abs(series[j] - expected) / expected)
