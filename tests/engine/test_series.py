@@ -75,3 +75,23 @@ def test_recent_columns_are_the_recent_sums_of_every_point_on_the_grid() -> None
         assert got.weighted == expected.weighted
         assert got.window == expected.window
         assert got.weighted_hours == expected.weighted_hours
+
+
+def test_recent_columns_add_each_shard_in_order_past_either_end_of_the_read() -> None:
+    # Values whose sums depend on the order they are added in: the columns must add the same
+    # terms in the same order as `recent_sums`, zeros of absent periods and shards included.
+    rng = random.Random(12)
+    buckets = [
+        bucket(hours, {name: rng.uniform(0.0, 50.0) for name in rng.sample(NAMES, 5)})
+        for hours in range(90, 10, -1)
+        if rng.random() > 0.2  # gaps
+        for _ in range(rng.choice((1, 1, 2, 3)))  # shards of the hour
+    ]
+    columns = RecentColumns(buckets, buckets[0].start, CONFIG)
+    for hours in range(-30, 120):  # from after the last bucket to before the first
+        at = NOW - timedelta(hours=hours)
+        seen = [b for b in buckets if b.start < at]
+        expected = AssessmentInputs.of(seen, at, CONFIG).recent_sums()
+        got = columns.sums(at)
+        assert got.weighted == expected.weighted
+        assert got.window == expected.window
