@@ -265,15 +265,23 @@ class SeasonalBaseline:
             self._shared[1].profiles[key] = profile
         return profile
 
-    def _expected_many(self, start: int, stop: int) -> list[float]:
-        """`expected` of each hour of [start, stop) (a loop of the stage and the spread)."""
-        cache, profile = self._cache, self._profile
-        values = []
+    def _profiles(self, start: int, stop: int) -> list[tuple[float, float, int]]:
+        """`_profile` of each hour of [start, stop) (a loop of the stage and the spread): those
+        the windows share are read straight from them."""
+        profile = self._profile
+        if self._shared is None:
+            return [profile(index) for index in range(start, stop)]
+        offset, shared = self._shared
+        known, first = shared.profiles, self._first
+        found = []
         for index in range(start, stop):
-            known = cache.get(index)
-            level, weekly, _ = known if known is not None else profile(index)
-            values.append(level * weekly)
-        return values
+            read = known.get((offset + index, _profile_age(index - first)))
+            found.append(read if read is not None else profile(index))
+        return found
+
+    def _expected_many(self, start: int, stop: int) -> list[float]:
+        """`expected` of each hour of [start, stop)."""
+        return [level * weekly for level, weekly, _ in self._profiles(start, stop)]
 
     def _computed_profile(self, index: int) -> tuple[float, float, int]:
         series, first = self._series, self._first
@@ -357,19 +365,31 @@ class SeasonalBaseline:
         """(`expected`, `deviation`) of each hour of [start, stop), None where not `warm`: what
         the stage reads hour by hour, the same floats, each expectation computed once."""
         config = self._config
-        expected = self._expected_many(start - 1, stop + 1)
+        profiles = self._profiles(start - 1, stop + 1)
+        expected = [level * weekly for level, weekly, _ in profiles]
         spread = self.spread()
         readings: list[tuple[float, float] | None] = []
-        cache, first = self._cache, self._first  # `_expected_many` cached every profile
         warmup, min_days = config.warmup_hours, config.seasonal_min_days
-        for offset, index in enumerate(range(start, stop)):
-            # `warm(index)`, inline: the same test on the same profile.
-            if float(max(0, index - first)) < warmup or cache[index][2] < min_days:
+        floor = config.spike_noise_floor
+        # `warm(index)`, inline: `history_hours(index)` = max(0, index - first) < warmup.
+        cold_until = self._first + warmup if warmup > 0 else start
+        sqrt = math.sqrt
+        # The stage replays ~75 hours a point: `deviation` inline, the same operations (max()
+        # keeps the first of equals, as these tests do).
+        for index, before, mean, after, profile in zip(
+            range(start, stop), expected, expected[1:], expected[2:], profiles[1:], strict=False
+        ):
+            if index < cold_until or profile[2] < min_days:
                 readings.append(None)
                 continue
-            mean = expected[offset + 1]
-            rate = max(mean, expected[offset], expected[offset + 2])
-            readings.append((mean, pooled_deviation(mean, rate, spread, config)))
+            rate = mean
+            if before > rate:
+                rate = before
+            if after > rate:
+                rate = after
+            # `pooled_deviation(mean, rate, spread, config)`
+            noise = sqrt((0.0 if rate < 0.0 else rate) + (spread * mean) ** 2)
+            readings.append((mean, noise if noise > floor else floor))
         return readings
 
     def at(self, index: int) -> Baseline:

@@ -247,3 +247,19 @@ def test_consecutive_windows_sharing_profiles_read_their_own_spread() -> None:
             window = series[start : start + HOURS]
             alone = SeasonalBaseline(window, CONFIG)
             assert SeasonalBaseline(window, CONFIG, (start, shared)).spread() == alone.spread()
+
+
+def test_the_replay_of_a_young_series_and_of_a_baseline_without_warm_up() -> None:
+    # Hours before the first active one, hours still warming up, hours of too few days and
+    # a window shared with a longer series: each reading is the baseline's own, hour by hour.
+    series = [0.0] * 150 + _noisy(HOURS - 150, 4)
+    for config in (CONFIG, CONFIG.model_copy(update={"warmup_hours": 0})):
+        for baseline in (
+            SeasonalBaseline(series, config),
+            SeasonalBaseline(series, config, (0, SharedProfiles(series))),
+        ):
+            for read, index in zip(baseline.replay(140, HOURS), range(140, HOURS), strict=True):
+                if baseline.warm(index):
+                    assert read == (baseline.expected(index), baseline.deviation(index))
+                else:
+                    assert read is None
