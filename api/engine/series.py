@@ -218,7 +218,9 @@ class RecentColumns:
             for index in range(length):
                 counts[index + 1] += counts[index]
         self._length = length
-        self._columns = [(name, layers[name], held[name]) for name in layers]
+        self._columns = [
+            (name, layers[name], held[name], _exact_prefix(layers[name])) for name in layers
+        ]
         # The weight of the bucket `back` periods before the instant, as `recent_sums` computes
         # it (ages in seconds, no shift); the window ends where the middle of a bucket leaves it.
         decay = _decay(config)
@@ -244,13 +246,24 @@ class RecentColumns:
         if low >= high:
             return RecentSums(totals, window_totals, self._weighted_hours)
         weights = self._oldest_first[low - first : high - first]  # those of [low, high)
-        for name, column, held in self._columns:
+        for name, column, held, prefix in self._columns:
             if held[high] == held[low]:
                 continue  # no bucket of the window holds it
             total = plain = 0.0
-            if len(column) == 1:
+            # `weight * value * kept` and `value * kept` with `kept` 1.0: the same floats.
+            if prefix is not None:
+                # Whole counts: every partial sum exact, so the plain sum is any difference.
+                plain = prefix[high] - prefix[low]
+                if len(column) == 1:
+                    for weight, value in zip(weights, column[0][low:high], strict=True):
+                        total += weight * value
+                else:
+                    shards = (layer[low:high] for layer in column)
+                    for weight, *values in zip(weights, *shards, strict=True):
+                        for value in values:
+                            total += weight * value
+            elif len(column) == 1:
                 for weight, value in zip(weights, column[0][low:high], strict=True):
-                    # `weight * value * kept` and `value * kept` with `kept` 1.0: the same floats.
                     total += weight * value
                     plain += value
             else:
@@ -262,6 +275,25 @@ class RecentColumns:
             totals[name] = total
             window_totals[name] = plain
         return RecentSums(totals, window_totals, self._weighted_hours)
+
+
+_EXACT_INTEGERS = 2.0**53
+"""Whole floats up to this are exact, and so is any sum of them that stays below it."""
+
+
+def _exact_prefix(layers: Sequence[Sequence[float]]) -> list[float] | None:
+    """The running plain sums of a column (all layers of each period), when every value is a
+    whole number and every sum of them is exact: then a window's sum, in whatever order it is
+    added, is the difference of two of them. None otherwise."""
+    prefix = [0.0]
+    running = 0.0
+    for values in zip(*layers, strict=True):
+        for value in values:
+            if not (value >= 0.0 and float(value).is_integer()):
+                return None
+            running += value
+        prefix.append(running)
+    return prefix if running < _EXACT_INTEGERS else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,3 +95,30 @@ def test_recent_columns_add_each_shard_in_order_past_either_end_of_the_read() ->
         got = columns.sums(at)
         assert got.weighted == expected.weighted
         assert got.window == expected.window
+
+
+def test_recent_columns_of_whole_counts_sum_as_recent_sums_do() -> None:
+    # Whole counts (ints or floats) take a shortcut for the plain sums; a column with one
+    # fraction, or too large for exact sums, does not: the same floats either way.
+    rng = random.Random(13)
+    huge = float(2**53)
+    buckets = [
+        bucket(
+            hours,
+            {
+                "n": rng.randrange(50),
+                "neg": float(rng.randrange(20)),
+                "neg_w": rng.randrange(20) + (0.5 if hours == 30 else 0.0),
+                "neg_aud": huge if hours == 41 else float(rng.randrange(10**6)),
+            },
+        )
+        for hours in range(70, 0, -1)
+        for _ in range(rng.choice((1, 2)))
+    ]
+    columns = RecentColumns(buckets, buckets[0].start, CONFIG)
+    for hours in range(-2, 75):
+        at = NOW - timedelta(hours=hours)
+        expected = AssessmentInputs.of([b for b in buckets if b.start < at], at, CONFIG)
+        got = columns.sums(at)
+        assert got.weighted == expected.recent_sums().weighted
+        assert got.window == expected.recent_sums().window
