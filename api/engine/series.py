@@ -11,7 +11,6 @@ stream by any amount sees the same shape.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -175,9 +174,16 @@ def _weighted_hours(config: EngineConfig) -> float:
 
 class RecentColumns:
     """`AssessmentInputs.recent_sums()` at many instants on the period grid, of buckets that are
-    each one whole period on it: each counter kept as a column (its periods and values in the
-    buckets' order), so an instant adds the values of its window only, with the same weights in
-    the same order (the same floats), instead of walking every counter of every bucket."""
+    each one whole period on it: each counter kept as a dense column (its value in every period
+    of the read, 0.0 where no bucket holds it), so an instant adds the slice of its window only,
+    with the same weights in the same order (the same floats), instead of walking every counter
+    of every bucket.
+
+    A column's zeros add nothing: a sum that starts at 0.0 and adds products of weights and
+    values is never -0.0, and x + 0.0 (or + -0.0) is x for any other x. Which counters a window
+    holds (those `recent_sums` names, even at 0.0) is counted apart, in a running count of the
+    buckets that hold each counter.
+    """
 
     def __init__(
         self, buckets: Sequence[AggregateBucket], origin: datetime, config: EngineConfig
@@ -186,16 +192,35 @@ class RecentColumns:
         self._period = period
         self._origin = origin
         self._weighted_hours = _weighted_hours(config)
-        columns: dict[str, tuple[list[int], list[float]]] = {}
+        length = 0
+        placed: list[tuple[int, AggregateBucket]] = []
         for bucket in buckets:
             index = int((bucket.start - origin).total_seconds()) // period
+            placed.append((index, bucket))
+            length = max(length, index + 1)
+        # Buckets of the same period (shards) are added one after the other, in their order:
+        # the k-th bucket of a period holding a counter writes the k-th layer of its column.
+        layers: dict[str, list[list[float]]] = {}
+        held: dict[str, list[int]] = {}
+        for index, bucket in placed:
             for name, value in bucket.counters.items():
-                column = columns.get(name)
+                column = layers.get(name)
                 if column is None:
-                    column = columns[name] = ([], [])
-                column[0].append(index)
-                column[1].append(value)
-        self._columns = columns
+                    column = layers[name] = []
+                    held[name] = [0] * (length + 1)
+                counts = held[name]
+                depth = counts[index + 1]
+                if depth == len(column):
+                    column.append([0.0] * length)
+                column[depth][index] = value
+                counts[index + 1] = depth + 1
+        for counts in held.values():
+            for index in range(length):
+                counts[index + 1] += counts[index]
+        self._length = length
+        self._columns = [
+            (name, layers[name], held[name], _exact_prefix(layers[name])) for name in layers
+        ]
         # The weight of the bucket `back` periods before the instant, as `recent_sums` computes
         # it (ages in seconds, no shift); the window ends where the middle of a bucket leaves it.
         decay = _decay(config)
@@ -209,27 +234,66 @@ class RecentColumns:
                 break
             weights.append(math.exp(-decay * middle))
         self._weights = weights
+        self._oldest_first = weights[::-1]
+        """The weights of a window's periods, oldest first: the order the sums add them."""
 
     def sums(self, at: datetime) -> RecentSums:
         end = int((at - self._origin).total_seconds()) // self._period
         first = end - len(self._weights)
-        weights = self._weights
+        low, high = max(first, 0), min(max(end, 0), self._length)
         totals: dict[str, float] = {}
         window_totals: dict[str, float] = {}
-        for name, (indices, values) in self._columns.items():
-            low = bisect_left(indices, first)
-            high = bisect_left(indices, end, low)
-            if low == high:
-                continue
+        if low >= high:
+            return RecentSums(totals, window_totals, self._weighted_hours)
+        weights = self._oldest_first[low - first : high - first]  # those of [low, high)
+        for name, column, held, prefix in self._columns:
+            if held[high] == held[low]:
+                continue  # no bucket of the window holds it
             total = plain = 0.0
-            for index in range(low, high):
-                value = values[index]
-                # `weight * value * kept` and `value * kept` with `kept` 1.0: the same floats.
-                total += weights[end - 1 - indices[index]] * value
-                plain += value
+            # `weight * value * kept` and `value * kept` with `kept` 1.0: the same floats.
+            if prefix is not None:
+                # Whole counts: every partial sum exact, so the plain sum is any difference.
+                plain = prefix[high] - prefix[low]
+                if len(column) == 1:
+                    for weight, value in zip(weights, column[0][low:high], strict=True):
+                        total += weight * value
+                else:
+                    shards = (layer[low:high] for layer in column)
+                    for weight, *values in zip(weights, *shards, strict=True):
+                        for value in values:
+                            total += weight * value
+            elif len(column) == 1:
+                for weight, value in zip(weights, column[0][low:high], strict=True):
+                    total += weight * value
+                    plain += value
+            else:
+                shards = (layer[low:high] for layer in column)
+                for weight, *values in zip(weights, *shards, strict=True):
+                    for value in values:
+                        total += weight * value
+                        plain += value
             totals[name] = total
             window_totals[name] = plain
         return RecentSums(totals, window_totals, self._weighted_hours)
+
+
+_EXACT_INTEGERS = 2.0**53
+"""Whole floats up to this are exact, and so is any sum of them that stays below it."""
+
+
+def _exact_prefix(layers: Sequence[Sequence[float]]) -> list[float] | None:
+    """The running plain sums of a column (all layers of each period), when every value is a
+    whole number and every sum of them is exact: then a window's sum, in whatever order it is
+    added, is the difference of two of them. None otherwise."""
+    prefix = [0.0]
+    running = 0.0
+    for values in zip(*layers, strict=True):
+        for value in values:
+            if not (value >= 0.0 and float(value).is_integer()):
+                return None
+            running += value
+        prefix.append(running)
+    return prefix if running < _EXACT_INTEGERS else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,8 +28,10 @@ are read on the 5-minute slots (`burst_reading`).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from bisect import bisect_left, insort
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from api.engine.config import EngineConfig
 from api.engine.scales import clamp01, ramp
@@ -111,12 +113,97 @@ def day_volumes(series: Sequence[float]) -> list[float]:
 
 class SharedProfiles:
     """What the windows of one longer series (a history's points) share: the 24 h volumes of
-    the longer series, and each hour's profile by what it reads (its hour of the longer series
-    and how many same-hour, day and week samples the window holds: the same samples)."""
+    the longer series, each hour's profile by what it reads (its hour of the longer series
+    and how many same-hour, day and week samples the window holds: the same samples), and the
+    spread's residuals of the last window that asked (`SlidingResiduals`)."""
 
     def __init__(self, series: Sequence[float]) -> None:
         self.day_volumes = day_volumes(series)
         self.profiles: dict[tuple[int, int], tuple[float, float, int]] = {}
+        self.residuals = SlidingResiduals()
+
+
+def _profile_age(history: int) -> int:
+    """The part of a profile's key set by the hours of history before it (see `_profile`)."""
+    return history // (_DAY // 2) if history > 0 else 0
+
+
+def _profile_ages(start: int, stop: int) -> list[int]:
+    """`_profile_age` of each history of [start, stop)."""
+    half = _DAY // 2
+    return [history // half if history > 0 else 0 for history in range(start, stop)]
+
+
+class SlidingResiduals:
+    """The spread's residuals of one window, kept sorted and carried to the next window.
+
+    Consecutive points of a history read the spread over nearly the same hours of the longer
+    series, and an hour's residual is set by its volume and its profile (its hour and its
+    `_profile_age`): the next window drops the hours it no longer reads, adds the new ones and
+    recomputes only those whose profile age moved. The median of the same values is the same
+    float whatever the order they came in, so the spread is the window's own.
+    """
+
+    def __init__(self) -> None:
+        self._hours: dict[int, tuple[int, float | None]] = {}
+        """Hour of the longer series -> (its profile age, its residual; None: not read)."""
+        self._sorted: list[float] = []
+        self._start = self._stop = self._first = 0
+        """The hours [start, stop) held, and their first active hour."""
+
+    def median(
+        self,
+        start: int,
+        stop: int,
+        first: int,
+        residual: Callable[[int], float | None],
+    ) -> float:
+        """The median residual of the hours [start, stop) of the longer series, whose first
+        active hour is `first`; `residual(hour)`: the hour's residual (None: not read)."""
+        hours, ordered = self._hours, self._sorted
+        kept_start, kept_stop = self._start, self._stop
+        if stop <= kept_start or start >= kept_stop:
+            hours.clear()
+            ordered.clear()
+            kept_start = kept_stop = start
+        for hour in range(kept_start, min(start, kept_stop)):
+            self._drop(hours.pop(hour)[1])
+        for hour in range(max(stop, kept_start), kept_stop):
+            self._drop(hours.pop(hour)[1])
+        # With the same first active hour, the hours kept keep their profile age: only the new
+        # ones are computed. Otherwise each kept hour is checked.
+        if first == self._first:
+            check = [*range(start, max(start, kept_start)), *range(max(start, kept_stop), stop)]
+        else:
+            check = [*range(start, stop)]
+        for hour in check:
+            age = _profile_age(hour - first)
+            known = hours.get(hour)
+            if known is not None:
+                if known[0] == age:
+                    continue
+                self._drop(known[1])
+            value = residual(hour)
+            hours[hour] = (age, value)
+            if value is not None:
+                insort(ordered, value)
+        self._start, self._stop, self._first = start, stop, first
+        return _median_of_sorted(ordered)
+
+    def _drop(self, value: float | None) -> None:
+        if value is not None:
+            ordered = self._sorted
+            del ordered[bisect_left(ordered, value)]
+
+
+def _median_of_sorted(ordered: Sequence[float]) -> float:
+    """`_median` of values already sorted."""
+    if not ordered:
+        return 0.0
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 class SeasonalBaseline:
@@ -174,7 +261,7 @@ class SeasonalBaseline:
             # history, so windows with the same 12-hour count of history read the same profile.
             offset, shared = self._shared
             history = index - self._first
-            key = (offset + index, history // (_DAY // 2) if history > 0 else 0)
+            key = (offset + index, _profile_age(history))
             known = shared.profiles.get(key)
             if known is not None:
                 self._cache[index] = known
@@ -185,15 +272,28 @@ class SeasonalBaseline:
             self._shared[1].profiles[key] = profile
         return profile
 
+    def _profiles(self, start: int, stop: int) -> list[tuple[float, float, int]]:
+        """`_profile` of each hour of [start, stop) (a loop of the stage and the spread): those
+        the windows share are read straight from them."""
+        profile = self._profile
+        if self._shared is None:
+            return [profile(index) for index in range(start, stop)]
+        offset, shared = self._shared
+        first = self._first
+        # The keys of `_profile`, built and looked up in C (zip, map): ~75 hours a point.
+        hours = range(offset + start, offset + stop)
+        ages = _profile_ages(start - first, stop - first)
+        found = list(map(shared.profiles.get, zip(hours, ages, strict=True)))
+        if None not in found:
+            return cast(list[tuple[float, float, int]], found)
+        return [
+            read if read is not None else profile(index)
+            for index, read in zip(range(start, stop), found, strict=True)
+        ]
+
     def _expected_many(self, start: int, stop: int) -> list[float]:
-        """`expected` of each hour of [start, stop) (a loop of the stage and the spread)."""
-        cache, profile = self._cache, self._profile
-        values = []
-        for index in range(start, stop):
-            known = cache.get(index)
-            level, weekly, _ = known if known is not None else profile(index)
-            values.append(level * weekly)
-        return values
+        """`expected` of each hour of [start, stop)."""
+        return [level * weekly for level, weekly, _ in self._profiles(start, stop)]
 
     def _computed_profile(self, index: int) -> tuple[float, float, int]:
         series, first = self._series, self._first
@@ -242,8 +342,23 @@ class SeasonalBaseline:
             config = self._config
             end = len(self._series) - 1  # the newest hour is tested, never learnt from
             start = max(self._first + config.seasonal_min_days * _DAY, end - config.spread_hours)
-            residuals = []
             series, least = self._series, config.spread_min_expected
+            if self._shared is not None and start < end:
+                # Hours of the longer series: the residuals of the previous window carry over.
+                offset, shared = self._shared
+
+                def residual(hour: int) -> float | None:
+                    expected = self.expected(hour - offset)
+                    if expected < least:
+                        return None
+                    return abs(series[hour - offset] - expected) / expected
+
+                median = shared.residuals.median(
+                    offset + start, offset + end, offset + self._first, residual
+                )
+                self._spread = _MAD_TO_SIGMA * median
+                return self._spread
+            residuals = []
             for j, expected in zip(range(start, end), self._expected_many(start, end), strict=True):
                 if expected >= least:
                     residuals.append(abs(series[j] - expected) / expected)
@@ -262,19 +377,31 @@ class SeasonalBaseline:
         """(`expected`, `deviation`) of each hour of [start, stop), None where not `warm`: what
         the stage reads hour by hour, the same floats, each expectation computed once."""
         config = self._config
-        expected = self._expected_many(start - 1, stop + 1)
+        profiles = self._profiles(start - 1, stop + 1)
+        expected = [level * weekly for level, weekly, _ in profiles]
         spread = self.spread()
         readings: list[tuple[float, float] | None] = []
-        cache, first = self._cache, self._first  # `_expected_many` cached every profile
         warmup, min_days = config.warmup_hours, config.seasonal_min_days
-        for offset, index in enumerate(range(start, stop)):
-            # `warm(index)`, inline: the same test on the same profile.
-            if float(max(0, index - first)) < warmup or cache[index][2] < min_days:
+        floor = config.spike_noise_floor
+        # `warm(index)`, inline: `history_hours(index)` = max(0, index - first) < warmup.
+        cold_until = self._first + warmup if warmup > 0 else start
+        sqrt = math.sqrt
+        # The stage replays ~75 hours a point: `deviation` inline, the same operations (max()
+        # keeps the first of equals, as these tests do).
+        for index, before, mean, after, profile in zip(
+            range(start, stop), expected, expected[1:], expected[2:], profiles[1:], strict=False
+        ):
+            if index < cold_until or profile[2] < min_days:
                 readings.append(None)
                 continue
-            mean = expected[offset + 1]
-            rate = max(mean, expected[offset], expected[offset + 2])
-            readings.append((mean, pooled_deviation(mean, rate, spread, config)))
+            rate = mean
+            if before > rate:
+                rate = before
+            if after > rate:
+                rate = after
+            # `pooled_deviation(mean, rate, spread, config)`
+            noise = sqrt((0.0 if rate < 0.0 else rate) + (spread * mean) ** 2)
+            readings.append((mean, noise if noise > floor else floor))
         return readings
 
     def at(self, index: int) -> Baseline:

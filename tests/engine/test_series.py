@@ -75,3 +75,50 @@ def test_recent_columns_are_the_recent_sums_of_every_point_on_the_grid() -> None
         assert got.weighted == expected.weighted
         assert got.window == expected.window
         assert got.weighted_hours == expected.weighted_hours
+
+
+def test_recent_columns_add_each_shard_in_order_past_either_end_of_the_read() -> None:
+    # Values whose sums depend on the order they are added in: the columns must add the same
+    # terms in the same order as `recent_sums`, zeros of absent periods and shards included.
+    rng = random.Random(12)
+    buckets = [
+        bucket(hours, {name: rng.uniform(0.0, 50.0) for name in rng.sample(NAMES, 5)})
+        for hours in range(90, 10, -1)
+        if rng.random() > 0.2  # gaps
+        for _ in range(rng.choice((1, 1, 2, 3)))  # shards of the hour
+    ]
+    columns = RecentColumns(buckets, buckets[0].start, CONFIG)
+    for hours in range(-30, 120):  # from after the last bucket to before the first
+        at = NOW - timedelta(hours=hours)
+        seen = [b for b in buckets if b.start < at]
+        expected = AssessmentInputs.of(seen, at, CONFIG).recent_sums()
+        got = columns.sums(at)
+        assert got.weighted == expected.weighted
+        assert got.window == expected.window
+
+
+def test_recent_columns_of_whole_counts_sum_as_recent_sums_do() -> None:
+    # Whole counts (ints or floats) take a shortcut for the plain sums; a column with one
+    # fraction, or too large for exact sums, does not: the same floats either way.
+    rng = random.Random(13)
+    huge = float(2**53)
+    buckets = [
+        bucket(
+            hours,
+            {
+                "n": rng.randrange(50),
+                "neg": float(rng.randrange(20)),
+                "neg_w": rng.randrange(20) + (0.5 if hours == 30 else 0.0),
+                "neg_aud": huge if hours == 41 else float(rng.randrange(10**6)),
+            },
+        )
+        for hours in range(70, 0, -1)
+        for _ in range(rng.choice((1, 2)))
+    ]
+    columns = RecentColumns(buckets, buckets[0].start, CONFIG)
+    for hours in range(-2, 75):
+        at = NOW - timedelta(hours=hours)
+        expected = AssessmentInputs.of([b for b in buckets if b.start < at], at, CONFIG)
+        got = columns.sums(at)
+        assert got.weighted == expected.recent_sums().weighted
+        assert got.window == expected.recent_sums().window

@@ -8,6 +8,8 @@ import random
 from api.engine.spike import (
     SeasonalBaseline,
     SharedProfiles,
+    SlidingResiduals,
+    _median,
     brand_baseline,
     burst_reading,
     burst_slot_floor,
@@ -204,3 +206,60 @@ def test_no_slot_under_the_burst_floor_is_at_the_bar() -> None:
     assert not under.burst
     over = burst_reading([*calm, 4 * floor, 4 * floor, 4 * floor], baseline, CONFIG)
     assert over.burst
+
+
+def test_sliding_residuals_hold_the_median_of_each_window() -> None:
+    rng = random.Random(5)
+    values = {
+        hour: rng.choice([None, *(rng.uniform(0, 3) for _ in range(5))]) for hour in range(900)
+    }
+    calls: list[int] = []
+
+    def residual(hour: int) -> float | None:
+        calls.append(hour)
+        return values[hour]
+
+    sliding = SlidingResiduals()
+    start, first = 100, 40
+    for _ in range(300):
+        # Mostly one hour on, sometimes a jump (back or forth) or a new first active hour.
+        move = rng.choice([1, 1, 1, 1, 0, 3, -5, 400, -400])
+        start = min(max(0, start + move), 700)
+        first = first + rng.choice([0, 0, 0, 1, 7]) if rng.random() < 0.3 else first
+        stop = start + rng.choice([168, 168, 168, 20, 0])
+        direct = [v for h in range(start, stop) if (v := values[h]) is not None]
+        calls.clear()
+        assert sliding.median(start, stop, first, residual) == _median(direct)
+    # The same window again computes nothing.
+    calls.clear()
+    sliding.median(start, stop, first, residual)
+    assert calls == []
+
+
+def test_consecutive_windows_sharing_profiles_read_their_own_spread() -> None:
+    # A brand born inside the longer series (the first active hour moves with each window
+    # until the windows are full) and one active all along: each window's spread, computed
+    # from the previous window's residuals, is the one it computes alone.
+    for series in ([0.0] * 200 + _noisy(500, 7), _noisy(700, 8)):
+        shared = SharedProfiles(series)
+        starts = [*range(0, len(series) - HOURS), 250, 3, 100, 101]
+        for start in starts:
+            window = series[start : start + HOURS]
+            alone = SeasonalBaseline(window, CONFIG)
+            assert SeasonalBaseline(window, CONFIG, (start, shared)).spread() == alone.spread()
+
+
+def test_the_replay_of_a_young_series_and_of_a_baseline_without_warm_up() -> None:
+    # Hours before the first active one, hours still warming up, hours of too few days and
+    # a window shared with a longer series: each reading is the baseline's own, hour by hour.
+    series = [0.0] * 150 + _noisy(HOURS - 150, 4)
+    for config in (CONFIG, CONFIG.model_copy(update={"warmup_hours": 0})):
+        for baseline in (
+            SeasonalBaseline(series, config),
+            SeasonalBaseline(series, config, (0, SharedProfiles(series))),
+        ):
+            for read, index in zip(baseline.replay(140, HOURS), range(140, HOURS), strict=True):
+                if baseline.warm(index):
+                    assert read == (baseline.expected(index), baseline.deviation(index))
+                else:
+                    assert read is None
