@@ -14,8 +14,6 @@ this script on each checkout. `val` is never read here.
 from __future__ import annotations
 
 import argparse
-import math
-import operator
 import random
 import statistics
 import sys
@@ -28,49 +26,7 @@ if str(PROJECT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(PROJECT))
 
 from bench.sentiment_accuracy import LABELS, f1_scores, load_deft, load_semeval  # noqa: E402
-from bench.sentiment_calibration import (  # noqa: E402
-    EPOCHS,
-    FOLDS,
-    LEARNING_RATE,
-    Matrix,
-    _evidence_rows,
-    predict,
-)
-
-
-def fit(rows: Sequence[Sequence[float]], labels: Sequence[int], penalty: float) -> Matrix:
-    """`sentiment_calibration.fit`, the same Adam steps, with the gradient taken column-wise
-    (X^T times the errors, in C-level sums): ~4x faster, equal weights to rounding."""
-    width = len(rows[0]) + 1
-    data = [[*row, 1.0] for row in rows]
-    columns = [list(column) for column in zip(*data, strict=True)]
-    targets = [[1.0 if label == k else 0.0 for label in labels] for k in range(len(LABELS))]
-    weights = [[0.0] * width for _ in LABELS]
-    first = [[0.0] * width for _ in LABELS]
-    second = [[0.0] * width for _ in LABELS]
-    count = len(data)
-    mul = operator.mul
-    for step in range(1, EPOCHS + 1):
-        logits = [[sum(map(mul, line, row)) for row in data] for line in weights]
-        errors: list[list[float]] = [[], [], []]
-        for z0, z1, z2, t0, t1, t2 in zip(*logits, *targets, strict=True):
-            top = max(z0, z1, z2)
-            e0, e1, e2 = math.exp(z0 - top), math.exp(z1 - top), math.exp(z2 - top)
-            norm = e0 + e1 + e2
-            errors[0].append(e0 / norm - t0)
-            errors[1].append(e1 / norm - t1)
-            errors[2].append(e2 / norm - t2)
-        for k in range(3):
-            for j in range(width):
-                g = sum(map(mul, errors[k], columns[j])) / count
-                if j < width - 1:
-                    g += penalty * weights[k][j]
-                first[k][j] = 0.9 * first[k][j] + 0.1 * g
-                second[k][j] = 0.999 * second[k][j] + 0.001 * g * g
-                unbiased = first[k][j] / (1 - 0.9**step)
-                scale = math.sqrt(second[k][j] / (1 - 0.999**step)) + 1e-8
-                weights[k][j] -= LEARNING_RATE * unbiased / scale
-    return weights
+from bench.sentiment_calibration import FOLDS, _evidence_rows, fit, predict  # noqa: E402
 
 
 def held_out(
