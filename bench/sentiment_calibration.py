@@ -1,6 +1,6 @@
 """Fit the sentiment calibration (`api/engine/lexicons/sentiment_calibration.json`) on train splits.
 
-Run: `.venv/bin/python bench/sentiment_calibration.py [--write]` (~10 min on a shared core; reads
+Run: `.venv/bin/python bench/sentiment_calibration.py [--write]` (~4-6 min on a shared core; reads
 `$VIGIE_SHARED_DIR/datasets`, default `<project>/../shared`).
 
 What it fits: a multinomial logistic regression over the engine's `FEATURES` (a dozen numbers
