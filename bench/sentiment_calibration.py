@@ -1,6 +1,6 @@
 """Fit the sentiment calibration (`api/engine/lexicons/sentiment_calibration.json`) on train splits.
 
-Run: `.venv/bin/python bench/sentiment_calibration.py [--write]` (~10 min on a shared core; reads
+Run: `.venv/bin/python bench/sentiment_calibration.py [--write]` (~4-6 min on a shared core; reads
 `$VIGIE_SHARED_DIR/datasets`, default `<project>/../shared`).
 
 What it fits: a multinomial logistic regression over the engine's `FEATURES` (a dozen numbers
@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import operator
 import random
 import re
 import sys
@@ -63,25 +64,34 @@ def _softmax(logits: Sequence[float]) -> list[float]:
 
 
 def fit(rows: Sequence[Sequence[float]], labels: Sequence[int], penalty: float) -> Matrix:
-    """Multinomial logistic regression, full-batch Adam; the bias (last column) is not penalised."""
+    """Multinomial logistic regression, full-batch Adam; the bias (last column) is not penalised.
+
+    The gradient is taken column-wise (the errors times each feature's column, in C-level sums):
+    ~1.5x faster than row by row, the same steps and weights."""
     width = len(rows[0]) + 1
+    data = [[*row, 1.0] for row in rows]
+    columns = [list(column) for column in zip(*data, strict=True)]
+    targets = [[1.0 if label == k else 0.0 for label in labels] for k in range(len(LABELS))]
     weights = [[0.0] * width for _ in LABELS]
     first = [[0.0] * width for _ in LABELS]
     second = [[0.0] * width for _ in LABELS]
-    data = [[*row, 1.0] for row in rows]
     count = len(data)
+    mul = operator.mul
     for step in range(1, EPOCHS + 1):
-        gradient = [[0.0] * width for _ in LABELS]
-        for row, label in zip(data, labels, strict=True):
-            logits = [sum(w * x for w, x in zip(weights[k], row, strict=True)) for k in range(3)]
-            for k, probability in enumerate(_softmax(logits)):
-                error = probability - (1.0 if k == label else 0.0)
-                line = gradient[k]
-                for j, x in enumerate(row):
-                    line[j] += error * x
+        logits = [[sum(map(mul, line, row)) for row in data] for line in weights]
+        errors: list[list[float]] = [[], [], []]
+        for z0, z1, z2, t0, t1, t2 in zip(*logits, *targets, strict=True):
+            top = max(z0, z1, z2)
+            e0, e1, e2 = math.exp(z0 - top), math.exp(z1 - top), math.exp(z2 - top)
+            norm = e0 + e1 + e2
+            errors[0].append(e0 / norm - t0)
+            errors[1].append(e1 / norm - t1)
+            errors[2].append(e2 / norm - t2)
         for k in range(3):
             for j in range(width):
-                g = gradient[k][j] / count + (penalty * weights[k][j] if j < width - 1 else 0.0)
+                g = sum(map(mul, errors[k], columns[j])) / count
+                if j < width - 1:
+                    g += penalty * weights[k][j]
                 first[k][j] = 0.9 * first[k][j] + 0.1 * g
                 second[k][j] = 0.999 * second[k][j] + 0.001 * g * g
                 unbiased = first[k][j] / (1 - 0.9**step)
