@@ -39,10 +39,13 @@ _CO_OCCURRENCES: Final = (
     ("privacy", "data", "data_loss"),
     ("discrimination", "group", "offence"),
 )
-# An order, ticket, booking or account reference: "n°48213", "#48213", "ref AB-12345", "12345678".
+# An order, ticket, booking or account reference: "n°48213", "#48213", "ref AB-12345", "12345678",
+# or a flight, train, order or file named by its code: "flight AC123", "vol AF1234", "dossier 882".
 _CASE_REFERENCE: Final = re.compile(
     r"(?:#(?!(?:19|20)\d\d\b)|\bn\s?°|\bno\.|\bnum(?:ero|ber)?\.?|\bref(?:erence)?\.?)\s?:?\s?[a-z]{0,3}-?\d{3,}"
-    r"|\b\d{5,}\b",
+    r"|\b\d{5,}\b"
+    r"|\b(?:flight|vol|train|booking|reservation|réservation|order|commande|ticket|billet|dossier|"
+    r"case|claim|parcel|colis|tracking)\s+(?:n\s?°\s?|no\.?\s?|#)?(?:[a-z]{1,3}-?\d{2,}|\d{3,})\b",
     re.IGNORECASE,
 )
 

@@ -47,5 +47,7 @@ MODEL_VERSION = "2026.12.8"
 #            complaints to private 42.6 % -> 46.4 %, watch 6.7 % -> 6.6 %; a device or an app
 #            misbehaving ("drains", "flickers", "keeps restarting", "deleted all my", "se
 #            vide", "clignote"), a change "without telling me" / "sans prévenir" and a parcel
-#            "marked delivered" / "indiqué comme livré" are problems in any domain.
+#            "marked delivered" / "indiqué comme livré" are problems in any domain; a flight,
+#            train, order or file named by its code ("flight AC123", "vol AF1234") is a case
+#            reference.
 MODEL_VERSION = "2026.12.9"

@@ -94,6 +94,12 @@ def test_case_reference_is_recognised() -> None:
     assert findings("Ticket #55231 still open").case_reference
     assert findings("ref AB-12345 please").case_reference
     assert not findings("Open 24/7, call us at noon").case_reference
+    # A flight, train, order or file named by its code is one traveller's or customer's case.
+    assert findings("flight AC123 cancelled, nobody tells us anything").case_reference
+    assert findings("vol AF1234 annulé").case_reference
+    assert findings("dossier 882 toujours pas traité").case_reference
+    assert not findings("train 8:15 delayed again").case_reference
+    assert not findings("my flight to Lisbon was great").case_reference
 
 
 def test_personal_case_comes_from_personal_topics_or_a_reference() -> None:
