@@ -14,11 +14,9 @@ this script on each checkout. `val` is never read here.
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import sys
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -26,25 +24,7 @@ if str(PROJECT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(PROJECT))
 
 from bench.sentiment_accuracy import LABELS, f1_scores, load_deft, load_semeval  # noqa: E402
-from bench.sentiment_calibration import FOLDS, _evidence_rows, fit, predict  # noqa: E402
-
-
-def held_out(
-    rows: Sequence[tuple[float, ...] | None], labels: Sequence[int], penalty: float, seed: int
-) -> list[int]:
-    """The label each post gets from a calibration fitted on the other folds."""
-    order = list(range(len(rows)))
-    random.Random(seed).shuffle(order)
-    predicted = [LABELS.index("neutral")] * len(rows)
-    for fold in range(FOLDS):
-        held = set(order[fold::FOLDS])
-        train = [i for i in order if i not in held and rows[i] is not None]
-        weights = fit([rows[i] or () for i in train], [labels[i] for i in train], penalty)
-        for i in held:
-            row = rows[i]
-            if row is not None:
-                predicted[i] = predict(weights, row)
-    return predicted
+from bench.sentiment_calibration import FOLDS, _evidence_rows, held_out  # noqa: E402
 
 
 def main() -> None:

@@ -10,10 +10,12 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from api.services import Services
-from tests.console.seeding import SeededBrand, seed_brand
+from tests.console.seeding import SeededBrand, seed_brand, signed_in
 from tests.live_server import LiveServer
 
 CHROMIUM = os.environ.get("VIGIE_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -51,6 +53,15 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
+
+
+@pytest.fixture
+def web(app: FastAPI, workspace: str) -> Iterator[TestClient]:
+    """A cookie-keeping client signed in to the console with a new key of the workspace."""
+    services: Services = app.state.services
+    with TestClient(app, follow_redirects=False) as client:
+        signed_in(client, services.api_keys.create(workspace))
+        yield client
 
 
 @pytest.fixture

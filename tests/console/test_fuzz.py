@@ -9,11 +9,9 @@ is fuzzed the day it is added.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -24,7 +22,7 @@ from api.console.app import build_console
 from api.console.session import SESSION_COOKIE
 from api.services import Services
 from api.workspaces.service import Principal
-from tests.console.seeding import csrf_of, signed_in
+from tests.console.seeding import csrf_of
 
 MARKER = '<script>alert("fz")</script>'
 _PARAMETER = re.compile(r"\{(\w+)\}")
@@ -125,14 +123,6 @@ def _requests(
             )
         request["content"] = body
     return request
-
-
-@pytest.fixture
-def web(app: FastAPI, workspace: str) -> Iterator[TestClient]:
-    services: Services = app.state.services
-    with TestClient(app, follow_redirects=False) as client:
-        signed_in(client, services.api_keys.create(workspace))
-        yield client
 
 
 def _console_routes(app: FastAPI) -> list[tuple[str, str]]:

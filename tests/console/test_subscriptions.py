@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 
-import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -20,14 +18,6 @@ from tests.console.seeding import csrf_of, signed_in
 from tests.subscriptions.receivers import Receiver
 
 HOSTILE = "<script>alert(1)</script> on-call"
-
-
-@pytest.fixture
-def web(app: FastAPI, workspace: str) -> Iterator[TestClient]:
-    services: Services = app.state.services
-    with TestClient(app, follow_redirects=False) as client:
-        signed_in(client, services.api_keys.create(workspace))
-        yield client
 
 
 def create(web: TestClient, **fields: str | list[str]) -> tuple[int, str]:

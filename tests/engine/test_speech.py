@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.engine import BrandContext, Tier, triage_mention
+from api.engine import BrandContext, MentionTriage, Tier, triage_mention
 from api.engine.speech import masked_aliases, speech_acts
 from tests.engine.factories import CONFIG, NOW, make_mention
 
@@ -101,9 +101,7 @@ def test_a_problem_with_the_subject_left_out_is_the_writers_own_case(
     ],
 )
 def test_a_device_or_service_misbehaving_for_the_writer_is_their_case(text: str) -> None:
-    triage = triage_mention(
-        make_mention(text, score=None, language=None), now=NOW, config=CONFIG, brand=ACME
-    )
+    triage = _triaged(text)
     assert triage.tier is Tier.move_to_private, triage.reasons
 
 
@@ -115,15 +113,19 @@ def test_a_device_or_service_misbehaving_for_the_writer_is_their_case(text: str)
     ],
 )
 def test_a_delivery_marked_done_that_never_came_is_answered(text: str) -> None:
-    triage = triage_mention(
-        make_mention(text, score=None, language=None), now=NOW, config=CONFIG, brand=ACME
-    )
+    triage = _triaged(text)
     assert triage.tier is not Tier.watch, triage.reasons
     assert signals_state_problem(text)
 
 
 def signals_state_problem(text: str) -> bool:
     return speech_acts(text, None, ACME).states_problem
+
+
+def _triaged(text: str) -> MentionTriage:
+    """Written to ACME, no sentiment given, language detected."""
+    mention = make_mention(text, score=None, language=None)
+    return triage_mention(mention, now=NOW, config=CONFIG, brand=ACME)
 
 
 @pytest.mark.parametrize(
@@ -154,8 +156,7 @@ def test_an_action_with_the_subject_left_out_is_no_problem_on_its_own(
     ],
 )
 def test_a_subjectless_case_written_to_the_brand_goes_private(text: str) -> None:
-    mention = make_mention(text, score=None, language=None)
-    triage = triage_mention(mention, now=NOW, config=CONFIG, brand=ACME)
+    triage = _triaged(text)
     assert triage.tier is Tier.move_to_private, triage.reasons
 
 
