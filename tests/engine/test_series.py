@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from api.engine import AggregateBucket
 from api.engine.series import AssessmentInputs, RecentColumns
 from tests.engine.factories import CONFIG, NOW, bucket
 
@@ -65,16 +66,7 @@ def test_recent_columns_are_the_recent_sums_of_every_point_on_the_grid() -> None
         for hours in range(60, 0, -1)
         for _ in range(rng.randrange(3))  # no bucket, one, or two shards of the hour
     ]
-    columns = RecentColumns(buckets, buckets[0].start, CONFIG)
-    for hours in range(0, 40):
-        at = NOW - timedelta(hours=hours)
-        seen = [b for b in buckets if b.start < at]
-        expected = AssessmentInputs.of(seen, at, CONFIG).recent_sums()
-        got = columns.sums(at)
-        # The same floats and the same counters (none at 0 for a counter the window lacks).
-        assert got.weighted == expected.weighted
-        assert got.window == expected.window
-        assert got.weighted_hours == expected.weighted_hours
+    _assert_columns_sum_as_recent_sums(buckets, range(0, 40))
 
 
 def test_recent_columns_add_each_shard_in_order_past_either_end_of_the_read() -> None:
@@ -87,14 +79,8 @@ def test_recent_columns_add_each_shard_in_order_past_either_end_of_the_read() ->
         if rng.random() > 0.2  # gaps
         for _ in range(rng.choice((1, 1, 2, 3)))  # shards of the hour
     ]
-    columns = RecentColumns(buckets, buckets[0].start, CONFIG)
-    for hours in range(-30, 120):  # from after the last bucket to before the first
-        at = NOW - timedelta(hours=hours)
-        seen = [b for b in buckets if b.start < at]
-        expected = AssessmentInputs.of(seen, at, CONFIG).recent_sums()
-        got = columns.sums(at)
-        assert got.weighted == expected.weighted
-        assert got.window == expected.window
+    # from after the last bucket to before the first
+    _assert_columns_sum_as_recent_sums(buckets, range(-30, 120))
 
 
 def test_recent_columns_of_whole_counts_sum_as_recent_sums_do() -> None:
@@ -122,3 +108,18 @@ def test_recent_columns_of_whole_counts_sum_as_recent_sums_do() -> None:
         got = columns.sums(at)
         assert got.weighted == expected.recent_sums().weighted
         assert got.window == expected.recent_sums().window
+
+
+def _assert_columns_sum_as_recent_sums(
+    buckets: list[AggregateBucket], hours_before_now: range
+) -> None:
+    columns = RecentColumns(buckets, buckets[0].start, CONFIG)
+    for hours in hours_before_now:
+        at = NOW - timedelta(hours=hours)
+        seen = [b for b in buckets if b.start < at]
+        expected = AssessmentInputs.of(seen, at, CONFIG).recent_sums()
+        got = columns.sums(at)
+        # The same floats and the same counters (none at 0 for a counter the window lacks).
+        assert got.weighted == expected.weighted
+        assert got.window == expected.window
+        assert got.weighted_hours == expected.weighted_hours
