@@ -191,7 +191,9 @@ _SUBJECTLESS_PROBLEM: Final = {
         _CLAUSE_OPENING
         + r"(?:just |now |still |also |again )?(?:been (?:waiting|trying|on hold|charged|billed|"
         r"stuck|overcharged|told|left|ignored|calling|chasing)|got (?:charged|billed|overcharged|"
-        r"scammed|stuck|disconnected|bumped|cut off|no|nothing|the wrong|hung up on)|"
+        r"scammed|stuck|disconnected|bumped|cut off|nothing|the wrong|hung up on|"
+        r"no (?:answer|reply|response|refund|help|email|confirmation|update|call|callback|signal|"
+        r"service|internet))|"
         r"can'?t|cant|cannot|couldn'?t|couldnt|unable to|never (?:got|received|heard|get|"
         r"receive)|still (?:waiting|haven'?t|havent|can'?t|cant|not|no|nothing|don'?t|dont|"
         r"didn'?t|didnt)|haven'?t (?:received|got|heard|been)|havent (?:received|got|heard|been)|"

@@ -68,6 +68,7 @@ def test_first_person_problems_in_any_domain(text: str, language: str) -> None:
     [
         ("been waiting 2 hours for a callback", "en"),
         ("got the wrong size, second time this month", "en"),
+        ("got no answer since Monday", "en"),
         ("ordered on the 3rd, still nothing", "en"),
         ("paid for express shipping and it took 10 days", "en"),
         ("hi, can't log in since yesterday", "en"),
@@ -140,6 +141,7 @@ def _triaged(text: str) -> MentionTriage:
         ("just booked our holiday!!", "en"),
         ("the team that ordered the recall was right", "en"),
         ("can't wait for the weekend", "en"),
+        ("got no words, what a launch", "en"),
         ("commandé hier, reçu ce matin, parfait", "fr"),
     ],
 )
