@@ -186,6 +186,7 @@ _FIRST_PERSON_PROBLEM: Final = {
 _CLAUSE_OPENING: Final = (
     r"(?:^|[.!?;:,] ?|\n)\s*(?:(?:hi|hey|hello|so|ok|okay|bonjour|salut|bon|alors)\W+)?"
 )
+_OPENING_MARKS: Final = " .,!?;:\n"
 _SUBJECTLESS_PROBLEM: Final = {
     "en": re.compile(
         _CLAUSE_OPENING
@@ -533,11 +534,17 @@ def _languages(language: str | None) -> Sequence[str]:
     return _LANGUAGES
 
 
-def _found(patterns: dict[str, re.Pattern[str]], text: str, languages: Sequence[str]) -> list[str]:
+def _found(
+    patterns: dict[str, re.Pattern[str]],
+    text: str,
+    languages: Sequence[str],
+    strip: str | None = None,
+) -> list[str]:
+    """Each distinct cue the patterns find, trimmed of `strip` (default: whitespace)."""
     hits: list[str] = []
     for language in languages:
         for match in patterns[language].finditer(text):
-            cue = match.group().strip()
+            cue = match.group().strip(strip)
             if cue and cue not in hits:
                 hits.append(cue)
     return hits
@@ -599,8 +606,9 @@ def speech_acts(
     stated = bool(first_person)
     # With the subject left out the case is the writer's, but inferred, as from a pronoun next
     # to a problem: it makes the post personal, not a problem "stated in so many words".
-    subjectless = _openings(_SUBJECTLESS_PROBLEM, words_only, languages)
-    actions = _openings(_SUBJECTLESS_ACTION, words_only, languages)
+    # Matched with the punctuation that opened the clause: cues without it.
+    subjectless = _found(_SUBJECTLESS_PROBLEM, words_only, languages, _OPENING_MARKS)
+    actions = _found(_SUBJECTLESS_ACTION, words_only, languages, _OPENING_MARKS)
     if subjectless or (actions and (problem or first_person or demands or negation or durations)):
         for cue in (*subjectless, *actions, *durations):
             if cue not in first_person:
@@ -625,19 +633,6 @@ def speech_acts(
         shared=bool(_found(_SHARED, words_only, languages)),
         negation=bool(negation),
     )
-
-
-def _openings(
-    patterns: dict[str, re.Pattern[str]], text: str, languages: Sequence[str]
-) -> list[str]:
-    """Cues found at the opening of a clause, without the punctuation that opened it."""
-    hits: list[str] = []
-    for language in languages:
-        for match in patterns[language].finditer(text):
-            cue = match.group().strip(" .,!?;:\n")
-            if cue and cue not in hits:
-                hits.append(cue)
-    return hits
 
 
 def _without_harmless_negations(text: str, languages: Sequence[str]) -> str:
