@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.engine import sentiment, triage_mention
-from api.engine.sentiment import FEATURES, NEGATIVE_BELOW, label_for_score, score_sentiment
+from api.engine.sentiment import (
+    FEATURES,
+    NEGATIVE_BELOW,
+    POSITIVE_ABOVE,
+    label_for_score,
+    score_sentiment,
+)
+from api.engine.speech import speech_acts
 from api.mentions.schemas import SentimentLabel
 from tests.engine.factories import CONFIG, NOW, make_mention
 
@@ -161,6 +168,25 @@ def test_a_polite_problem_is_still_negative_once_triaged(text: str, language: st
         make_mention(text, score=None, language=language), now=NOW, config=CONFIG
     )
     assert triage.sentiment.label is SentimentLabel.negative, triage.sentiment
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # Problem-like cues ("for the 5th time", "should have", "what happened") beside praise,
+        # without courtesy or irony: the floor is for politeness and sarcasm, not for every cue.
+        ("Seeing them live for the 5th time tomorrow, best band ever!", "en"),
+        ("I should have bought this blender years ago, it is wonderful", "en"),
+        ("Pour la troisième fois au concert ce soir, j'adore ce groupe !", "fr"),
+    ],
+)
+def test_praise_beside_a_problem_like_cue_stays_positive(text: str, language: str) -> None:
+    assert score_sentiment(text, language) > POSITIVE_ABOVE
+    assert speech_acts(text, language).states_problem  # the cue is there: the floor could act
+    triage = triage_mention(
+        make_mention(text, score=None, language=language), now=NOW, config=CONFIG
+    )
+    assert triage.sentiment.label is SentimentLabel.positive, triage.sentiment
 
 
 @pytest.mark.parametrize(
