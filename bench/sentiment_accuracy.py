@@ -10,7 +10,9 @@ never tuned on.
 
 Figures of the last run (2026-12-02, 2-core AMD EPYC, shared; Python 3.11; lexicons: EN 1,176
 entries + VADER's 5,504, FR 1,470 + Pattern's 998, symbols 175; calibrated by
-`bench/sentiment_calibration.py` on the train splits), language given; before = engine 2026.12.5:
+`bench/sentiment_calibration.py` on the train splits), language given; before = engine 2026.12.5.
+2026-12-03, engine 2026.12.11 (+ VADER-FR's 4,478 French words, refit): DEFT FR train 0.680
+(F1 0.777 / 0.648 / 0.615), val **0.671** (0.761 / 0.656 / 0.596); English unchanged:
 
     macro-F1 (human labels)             before   after    after: F1 neg   neu    pos
       SemEval-2017 EN train (fitted on)  0.637   0.652           0.712  0.591  0.654

@@ -12,9 +12,10 @@ package, loaded once at import):
 - contrast (`mais`, `but`): what follows weighs more than what precedes;
 - emoji and emoticons, split hashtags (`#ServiceClientNul`, `#worstservice`).
 
-Words the hand-written lexicons lack are looked up in two published ones, shipped with their
-licence (`sentiment_en_vader.json`: VADER, MIT; `sentiment_fr_pattern.json`: Pattern's French
-adjectives, PDDL): a second channel of evidence, never an override of ours.
+Words the hand-written lexicons lack are looked up in published ones, shipped with their licence
+(`sentiment_en_vader.json`: VADER, MIT; `sentiment_fr_pattern.json`: Pattern's French adjectives,
+PDDL; `sentiment_fr_vader.json`: VADER-FR, MIT, the words neither French one reaches): a second
+channel of evidence, never an override of ours.
 
 The evidence is then calibrated: a multinomial logistic regression over 15 features of it
 (strengths, counts, negation, `!`, `?`, courtesy, irony, link, length, contrast, the supplements'
@@ -251,9 +252,13 @@ def _merged(first: _Lexicon, second: _Lexicon) -> _Lexicon:
 
 _FR_ENTRIES: Final = _read_entries("sentiment_fr.txt")
 _EN_ENTRIES: Final = _read_entries("sentiment_en.txt")
-# Published lexicons (VADER, MIT; Pattern's French adjectives, PDDL), the words ours lack: see the
-# header of each file for its origin and licence.
-_FR_EXTRA: Final = _read_supplement("sentiment_fr_pattern.json")
+# Published lexicons (VADER, MIT; Pattern's French adjectives, PDDL; VADER-FR, MIT), the words
+# ours lack: see the header of each file for its origin and licence. VADER-FR holds only what
+# neither ours nor Pattern's reaches (scripts/import-fr-vader-lexicon.py).
+_FR_EXTRA: Final = {
+    **_read_supplement("sentiment_fr_vader.json"),
+    **_read_supplement("sentiment_fr_pattern.json"),
+}
 _EN_EXTRA: Final = _read_supplement("sentiment_en_vader.json")
 # Unknown language: English first on a clash (`hate`, `rage`), the rarer French reading loses.
 _FR_LEXICON: Final = _build_lexicon(_FR_ENTRIES, _FR_EXTRA)

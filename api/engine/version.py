@@ -57,3 +57,7 @@ MODEL_VERSION = "2026.12.9"
 #             negative: the API's computed sentiment, macro-F1 val SemEval EN 0.628 -> 0.642,
 #             DEFT FR 0.645 -> 0.648 (train 0.637 -> 0.652, 0.673 -> 0.674); tiers unchanged.
 MODEL_VERSION = "2026.12.10"
+# 2026.12.11: French words neither French lexicon reaches are read in VADER-FR (MIT, 4,478
+#             words, a third channel of supplementary evidence) and the calibration is refitted:
+#             DEFT FR train CV 0.6699 -> 0.6761, val 0.648 -> 0.671; English unchanged.
+MODEL_VERSION = "2026.12.11"

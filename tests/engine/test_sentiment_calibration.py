@@ -49,8 +49,45 @@ def test_french_supplement_names_its_authors_and_public_domain_dedication() -> N
     assert "opendatacommons.org/licenses/pddl" in str(data["licence_text"])
 
 
+def test_vader_fr_supplement_carries_its_mit_licence_and_translators() -> None:
+    data = _supplement("sentiment_fr_vader.json")
+    assert "Olivier Deprez" in str(data["source"])
+    assert "Thomas Ek" in str(data["source"])
+    assert "vaderSentiment-fr 1.3.4" in str(data["source"])
+    assert data["licence"] == "MIT"
+    assert "The above copyright notice and this permission notice shall be included" in str(
+        data["licence_text"]
+    )
+
+
+def test_vader_fr_holds_only_what_neither_french_lexicon_reaches() -> None:
+    vader_fr = _supplement("sentiment_fr_vader.json")["words"]
+    pattern = _supplement("sentiment_fr_pattern.json")["words"]
+    assert isinstance(vader_fr, dict)
+    assert isinstance(pattern, dict)
+    assert not vader_fr.keys() & pattern.keys()
+    # Operators of the rules are no opinion: "vraiment nul" stays stronger than "nul".
+    for word in ("vraiment", "tres", "trop", "pas", "jamais", "mais", "super", "si"):
+        assert word not in vader_fr, word
+    assert score_sentiment("Service vraiment nul", "fr") < score_sentiment("Service nul", "fr")
+
+
+def test_a_word_only_vader_fr_knows_is_french_evidence() -> None:
+    # Words of neither hand-written nor Pattern's lexicon, found by the third channel.
+    vader_fr = _supplement("sentiment_fr_vader.json")["words"]
+    assert isinstance(vader_fr, dict)
+    negative = next(w for w, v in sorted(vader_fr.items()) if float(v) <= -2.0)
+    assert sentiment._extra_valence(negative, "fr") <= -2.0
+    assert sentiment._extra_valence(negative, "en") == 0.0  # French evidence, not English
+
+
 @pytest.mark.parametrize(
-    ("name", "own"), [("sentiment_en_vader.json", "en"), ("sentiment_fr_pattern.json", "fr")]
+    ("name", "own"),
+    [
+        ("sentiment_en_vader.json", "en"),
+        ("sentiment_fr_pattern.json", "fr"),
+        ("sentiment_fr_vader.json", "fr"),
+    ],
 )
 def test_supplements_are_well_formed_and_never_override_our_lexicon(name: str, own: str) -> None:
     words = _supplement(name)["words"]
