@@ -12,7 +12,14 @@ from typing import Final
 
 from api.engine.config import EngineConfig
 from api.engine.counters import NEGATIVE_WEIGHT, POSITIVE_WEIGHT, UNKNOWN
-from api.engine.factors import brand_factors, gated_volume_series, tier_floor_factor
+from api.engine.factors import (
+    SPIKE,
+    FactorSheet,
+    brand_factors,
+    gated_volume_series,
+    tier_floor,
+    tier_floor_factor,
+)
 from api.engine.playbook import brand_playbook
 from api.engine.schemas import (
     AggregateBucket,
@@ -69,10 +76,6 @@ def assess_brand(
     return _assessed(inputs, volume, config, top_candidates)
 
 
-SPIKE_FACTOR: Final = "volume_spike"
-"""The factor whose points say the volume spikes (in the hour or a 5-minute burst)."""
-
-
 @dataclass(frozen=True, slots=True)
 class HistoryPoint:
     """What a point of a risk history shows of the assessment at that instant."""
@@ -90,7 +93,7 @@ class _Assessed:
     """An assessment before its presentation (playbook, window, top mentions)."""
 
     score: int
-    factors: list[Factor]
+    sheet: FactorSheet
     decision: TierDecision
     stage: StageReading
     topics: tuple[str, ...]
@@ -101,8 +104,15 @@ class _Assessed:
             level=level_for_score(self.score, config),
             tier=self.decision.tier,
             stage=self.stage.stage,
-            spike=_spiking(self.factors),
+            spike=self.sheet.earns(SPIKE),
         )
+
+    def factors(self, config: EngineConfig) -> list[Factor]:
+        """The factors as presented, sentences written, the tier's floor last if it lifts."""
+        factors = self.sheet.factors
+        score, decision = self.sheet.signals.score, self.decision
+        floor = tier_floor_factor(score, decision.tier, decision.message, config)
+        return [*factors, floor] if floor is not None else factors
 
 
 def history_point(assessment: BrandRiskAssessment) -> HistoryPoint:
@@ -117,7 +127,7 @@ def history_point(assessment: BrandRiskAssessment) -> HistoryPoint:
 
 
 def _spiking(factors: Sequence[Factor]) -> bool:
-    return any(f.name == SPIKE_FACTOR and f.contribution > 0 for f in factors)
+    return any(f.name == SPIKE and f.contribution > 0 for f in factors)
 
 
 def _assessed(
@@ -140,7 +150,7 @@ def _assessed(
         level=level_for_score(assessed.score, config),
         tier=decision.tier,
         stage=stage.stage,
-        factors=assessed.factors,
+        factors=assessed.factors(config),
         playbook=brand_playbook(decision.tier, stage.stage, assessed.topics, at, config),
         window=Window(from_=window_start, to=at),
         as_of=at,
@@ -185,13 +195,10 @@ def _scored(
         ),
         config,
     )
-    factors = sheet.factors
-    score = signals.score
-    floor = tier_floor_factor(score, decision.tier, decision.message, config)
-    if floor is not None:
-        factors = [*factors, floor]
-        score = max(0, min(100, score + round(floor.contribution)))
-    return _Assessed(score, factors, decision, stage, signals.topics)
+    # Below its tier's least score, the score is raised to it (a `tier_floor` factor says why).
+    floor = tier_floor(decision.tier, config)
+    score = signals.score if signals.score >= floor else max(0, min(100, floor))
+    return _Assessed(score, sheet, decision, stage, signals.topics)
 
 
 class HistoryAssessor:

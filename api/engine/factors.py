@@ -12,8 +12,9 @@ campaign makes volume jump but keeps that share low, so it is not a crisis.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from api.engine import counters as names
 from api.engine.config import EngineConfig
@@ -24,6 +25,9 @@ from api.engine.series import RecentSums
 from api.engine.spike import Baseline, BurstReading, SpikeReading
 
 _SOCIAL_EXCLUDED = frozenset({"news"})
+
+SPIKE: Final = "volume_spike"
+"""The factor whose points say the volume spikes (in the hour or a 5-minute burst)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +51,40 @@ class BrandSignals:
 
 
 @dataclass(frozen=True, slots=True)
+class FactorReading:
+    """A factor's value and points, its sentence written only when it is presented: a risk
+    history reads the points of hundreds of assessments and shows none of their sentences."""
+
+    name: str
+    value: float
+    points: float
+    describe: Callable[[], str]
+
+    @property
+    def contribution(self) -> float:
+        return round(self.points, 2)
+
+    def factor(self) -> Factor:
+        return Factor(
+            name=self.name,
+            value=round(self.value, 3),
+            contribution=self.contribution,
+            detail=self.describe(),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class FactorSheet:
-    factors: list[Factor]
+    readings: tuple[FactorReading, ...]
     signals: BrandSignals
+
+    @property
+    def factors(self) -> list[Factor]:
+        return [reading.factor() for reading in self.readings]
+
+    def earns(self, name: str) -> bool:
+        """The factor `name` earns points."""
+        return any(r.name == name and r.contribution > 0 for r in self.readings)
 
 
 def weighted_negative_share(negative: float, positive: float, config: EngineConfig) -> float:
@@ -112,7 +147,7 @@ def brand_factors(
     negative_rate = sums.rate(names.NEGATIVE_WEIGHT)
     sustained = sustained_negativity(sums, config)
     strength = max(spike.strength, burst.strength if burst else 0.0)
-    factors = [
+    readings = [
         _spike_factor(spike, burst, baseline, sums, config),
         _share_factor(share, negative_rate, sustained, config),
         _audience_factor(sums, gate, config),
@@ -121,12 +156,12 @@ def brand_factors(
         _author_factor(sums, config),
     ]
     topic_factor, topics, severe, major = _topic_factor(sums, gate, config)
-    factors.append(topic_factor)
-    factors.append(_spread_factor(sums, gate, config))
-    factors.append(_mentions_factor(sums, gate, config))
-    score = max(0, min(100, round(sum(factor.contribution for factor in factors))))
+    readings.append(topic_factor)
+    readings.append(_spread_factor(sums, gate, config))
+    readings.append(_mentions_factor(sums, gate, config))
+    score = max(0, min(100, round(sum(reading.contribution for reading in readings))))
     return FactorSheet(
-        factors=factors,
+        readings=tuple(readings),
         signals=BrandSignals(
             score=score,
             negative_gate=gate,
@@ -173,27 +208,28 @@ def unknown_certainty(sums: RecentSums, config: EngineConfig) -> float:
     return (negative + config.unknown_score_weight * unknown) / (negative + unknown)
 
 
-def tier_floor_factor(score: int, tier: Tier, reason: str, config: EngineConfig) -> Factor | None:
-    """The points that bring the score up to its tier's level, with the tier's reason in words:
-    a tier chosen by a rule (a severe issue in the press) never sits beside a low score."""
-    floor = {
+def tier_floor(tier: Tier, config: EngineConfig) -> int:
+    """The least score of a tier: a tier chosen by a rule (a severe issue in the press) never
+    sits beside a low score."""
+    return {
         Tier.executive_statement: config.executive_min_score,
         Tier.respond_publicly: config.respond_min_score,
         Tier.move_to_private: config.respond_min_score,
         Tier.watch: 0,
     }[tier]
+
+
+def tier_floor_factor(score: int, tier: Tier, reason: str, config: EngineConfig) -> Factor | None:
+    """The points that bring the score up to its tier's level, with the tier's reason in words."""
+    floor = tier_floor(tier, config)
     if score >= floor:
         return None
-    return _factor(
+    return FactorReading(
         "tier_floor",
         floor,
         floor - score,
-        f"Raised from {score} to {floor}, the least score of `{tier.value}`: {reason}",
-    )
-
-
-def _factor(name: str, value: float, points: float, detail: str) -> Factor:
-    return Factor(name=name, value=round(value, 3), contribution=round(points, 2), detail=detail)
+        lambda: f"Raised from {score} to {floor}, the least score of `{tier.value}`: {reason}",
+    ).factor()
 
 
 def _spike_factor(
@@ -202,7 +238,7 @@ def _spike_factor(
     baseline: Baseline,
     sums: RecentSums,
     config: EngineConfig,
-) -> Factor:
+) -> FactorReading:
     gate = volume_gate(
         sums[names.NEGATIVE_WEIGHT], sums[names.UNKNOWN], sums[names.POSITIVE_WEIGHT], config
     )
@@ -210,13 +246,14 @@ def _spike_factor(
     bursting = burst is not None and burst.strength > spike.strength
     strength = burst.strength if burst is not None and bursting else spike.strength
     points = config.weight_spike * strength * gate * certainty
-    if not baseline.warm:
-        detail = (
-            f"Warming up: {baseline.history_hours:.0f} h of history, "
-            f"{config.warmup_hours} h and {config.seasonal_min_days} days of the same hour "
-            "needed before a spike is reported."
-        )
-    else:
+
+    def describe() -> str:
+        if not baseline.warm:
+            return (
+                f"Warming up: {baseline.history_hours:.0f} h of history, "
+                f"{config.warmup_hours} h and {config.seasonal_min_days} days of the same hour "
+                "needed before a spike is reported."
+            )
         detail = (
             f"Last hour: {spike.volume:.1f} mentions to look at (negative or of unknown "
             f"sentiment), {spike.ratio:.1f}x the {baseline.mean:.1f} usual at this hour and "
@@ -235,81 +272,102 @@ def _spike_factor(
             )
         if strength > 0 and gate < 1:
             detail += f" Muted to {gate:.0%}: most recent mentions are not negative."
+        return detail
+
     value = burst.z if burst is not None and bursting else spike.z
-    return _factor("volume_spike", value, points, detail)
+    return FactorReading(SPIKE, value, points, describe)
 
 
 def _share_factor(
     share: float, negative_rate: float, sustained: bool, config: EngineConfig
-) -> Factor:
+) -> FactorReading:
     points = (
         config.weight_negative_share
         * ramp(share, config.negative_share_low, 1.0)
         * ramp(negative_rate, 0.0, config.share_min_volume)
     )
-    detail = (
-        f"{share:.0%} of recent mentions are negative once negativity weighs "
-        f"{config.negativity_weight:g} times praise ({negative_rate:.1f} negative per hour)."
-    )
-    if sustained:
-        detail += " Most mentions of the day are negative: a crisis even without a spike."
-    return _factor("negative_share", share, points, detail)
+
+    def describe() -> str:
+        detail = (
+            f"{share:.0%} of recent mentions are negative once negativity weighs "
+            f"{config.negativity_weight:g} times praise ({negative_rate:.1f} negative per hour)."
+        )
+        if sustained:
+            detail += " Most mentions of the day are negative: a crisis even without a spike."
+        return detail
+
+    return FactorReading("negative_share", share, points, describe)
 
 
-def _audience_factor(sums: RecentSums, gate: float, config: EngineConfig) -> Factor:
+def _audience_factor(sums: RecentSums, gate: float, config: EngineConfig) -> FactorReading:
     audience = sums[names.NEGATIVE_AUDIENCE]
     points = (
         config.weight_audience
         * ramp(math.log10(1 + audience), config.audience_log_low, config.audience_log_high)
         * gate
     )
-    detail = f"Negative mentions recently reached an audience of about {audience:,.0f}."
-    return _factor("audience", audience, points, detail)
+    return FactorReading(
+        "audience",
+        audience,
+        points,
+        lambda: f"Negative mentions recently reached an audience of about {audience:,.0f}.",
+    )
 
 
-def _engagement_factor(sums: RecentSums, gate: float, config: EngineConfig) -> Factor:
+def _engagement_factor(sums: RecentSums, gate: float, config: EngineConfig) -> FactorReading:
     velocity = sums.rate(names.NEGATIVE_REACTIONS)
     points = (
         config.weight_engagement
         * ramp(math.log10(1 + velocity), config.engagement_log_low, config.engagement_log_high)
         * gate
     )
-    detail = f"Negative mentions gather about {velocity:,.0f} reactions per hour."
-    return _factor("engagement_velocity", velocity, points, detail)
+    return FactorReading(
+        "engagement_velocity",
+        velocity,
+        points,
+        lambda: f"Negative mentions gather about {velocity:,.0f} reactions per hour.",
+    )
 
 
-def _virality_factor(sums: RecentSums, gate: float, config: EngineConfig) -> Factor:
+def _virality_factor(sums: RecentSums, gate: float, config: EngineConfig) -> FactorReading:
     per_network = sums.with_prefix(names.NEGATIVE_NETWORK_PREFIX)
     viral = sum(
         config.network_virality.get(network, 0.5) * value for network, value in per_network.items()
     )
     points = config.weight_virality * saturating(viral, config.virality_scale) * gate
-    fastest = sorted(
-        per_network, key=lambda n: (-config.network_virality.get(n, 0.5), -per_network[n], n)
-    )[:2]
-    where = f" (mostly on {', '.join(fastest)})" if fastest else ""
-    detail = (
-        f"Virality-weighted negative volume {viral:.1f}{where}: X spreads faster than Facebook."
-    )
-    return _factor("network_virality", viral, points, detail)
+
+    def describe() -> str:
+        fastest = sorted(
+            per_network, key=lambda n: (-config.network_virality.get(n, 0.5), -per_network[n], n)
+        )[:2]
+        where = f" (mostly on {', '.join(fastest)})" if fastest else ""
+        return (
+            f"Virality-weighted negative volume {viral:.1f}{where}: X spreads faster than Facebook."
+        )
+
+    return FactorReading("network_virality", viral, points, describe)
 
 
-def _author_factor(sums: RecentSums, config: EngineConfig) -> Factor:
+def _author_factor(sums: RecentSums, config: EngineConfig) -> FactorReading:
     press = sums[names.PRESS_ISSUE]
     influencers = sums[names.INFLUENCER_ISSUE]
     points = config.weight_authors * saturating(
         config.press_author_multiplier * press + influencers, config.author_scale
     )
-    detail = (
-        f"Journalists and media: {press:.1f}, influencers: {influencers:.1f} recent mentions "
-        "carrying the issue."
+    return FactorReading(
+        "author_kinds",
+        press + influencers,
+        points,
+        lambda: (
+            f"Journalists and media: {press:.1f}, influencers: {influencers:.1f} recent mentions "
+            "carrying the issue."
+        ),
     )
-    return _factor("author_kinds", press + influencers, points, detail)
 
 
 def _topic_factor(
     sums: RecentSums, gate: float, config: EngineConfig
-) -> tuple[Factor, tuple[str, ...], float, float]:
+) -> tuple[FactorReading, tuple[str, ...], float, float]:
     weights: dict[str, float] = {}
     severe = 0.0
     major = 0.0
@@ -331,38 +389,46 @@ def _topic_factor(
         for topic, weight in sorted(weights.items(), key=lambda item: (-item[1], item[0]))
         if weight >= config.brand_topic_min_mass
     )[:5]
-    detail = (
-        f"Risk topics: {', '.join(ranked)} (severity-weighted mass {mass:.1f})."
-        if ranked
-        else "No risk topic stands out in recent mentions."
-    )
-    return _factor("risk_topics", mass, points, detail), ranked, severe, major
+
+    def describe() -> str:
+        if not ranked:
+            return "No risk topic stands out in recent mentions."
+        return f"Risk topics: {', '.join(ranked)} (severity-weighted mass {mass:.1f})."
+
+    return FactorReading("risk_topics", mass, points, describe), ranked, severe, major
 
 
-def _spread_factor(sums: RecentSums, gate: float, config: EngineConfig) -> Factor:
+def _spread_factor(sums: RecentSums, gate: float, config: EngineConfig) -> FactorReading:
     # Networks are counted on the window's plain sums: two networks carrying criticism all day
     # are two networks, whatever the recency weighting of the points.
-    per_network = {
-        name[len(names.NEGATIVE_NETWORK_PREFIX) :]: value
-        for name, value in sorted(sums.window.items())
-        if name.startswith(names.NEGATIVE_NETWORK_PREFIX)
-    }
-    carrying = sorted(n for n, v in per_network.items() if v >= config.spread_min_mentions)
+    prefix = names.NEGATIVE_NETWORK_PREFIX
+    carrying = sorted(
+        name[len(prefix) :]
+        for name, value in sums.window.items()
+        if name.startswith(prefix) and value >= config.spread_min_mentions
+    )
     social = [n for n in carrying if n not in _SOCIAL_EXCLUDED]
     press = sums[names.PRESS_ISSUE]
     percolation = saturating(press, config.percolation_scale) if social else 0.0
     cross_network = ramp(len(carrying), 1, config.spread_networks_max) * gate
     share = config.spread_percolation_share
     points = config.weight_spread * ((1 - share) * cross_network + share * percolation)
-    detail = (
-        f"Criticism carried by {len(carrying)} network(s)"
-        + (f" ({', '.join(carrying)})" if carrying else "")
-        + ("; it has percolated from social networks to the press." if percolation >= 0.5 else ".")
-    )
-    return _factor("spread", len(carrying) + percolation, points, detail)
+
+    def describe() -> str:
+        return (
+            f"Criticism carried by {len(carrying)} network(s)"
+            + (f" ({', '.join(carrying)})" if carrying else "")
+            + (
+                "; it has percolated from social networks to the press."
+                if percolation >= 0.5
+                else "."
+            )
+        )
+
+    return FactorReading("spread", len(carrying) + percolation, points, describe)
 
 
-def _mentions_factor(sums: RecentSums, gate: float, config: EngineConfig) -> Factor:
+def _mentions_factor(sums: RecentSums, gate: float, config: EngineConfig) -> FactorReading:
     executive = sums[names.TIER_COUNTERS[Tier.executive_statement]]
     answered = (
         sums[names.TIER_COUNTERS[Tier.respond_publicly]]
@@ -372,8 +438,12 @@ def _mentions_factor(sums: RecentSums, gate: float, config: EngineConfig) -> Fac
         config.mentions_executive_share * saturating(executive, config.executive_mentions_scale)
         + (1 - config.mentions_executive_share) * gate * saturating(answered, config.mentions_scale)
     )
-    detail = (
-        f"Recent mentions calling for the leadership: {executive:.1f}; "
-        f"for an answer: {answered:.1f}."
+    return FactorReading(
+        "mention_tiers",
+        executive + answered,
+        points,
+        lambda: (
+            f"Recent mentions calling for the leadership: {executive:.1f}; "
+            f"for an answer: {answered:.1f}."
+        ),
     )
-    return _factor("mention_tiers", executive + answered, points, detail)
