@@ -22,10 +22,11 @@ What it does:
   reference or name an order, account, booking or bill; their `move_to_private` share is printed
   (no target: the playbook sends them to private, a visible one may be answered in public).
 - Sentiment macro-F1 of the computed sentiment the API returns (the triage's, problem floor
-  included; each post as an unaddressed tweet) on SemEval-2017 EN and DEFT 2017 FR, with
-  `score_sentiment` alone (the text's fallback) beside it. The split is fixed
-  up front: rules and lexicons were adjusted on aggregate figures of the `train` splits only; the
-  targets (>= 0.65) are read on the `val` splits, never looked at while tuning.
+  included; each post as a tweet to no brand, the brand's handle registered) on SemEval-2017 EN
+  and DEFT 2017 FR, with `score_sentiment` alone (the text's fallback) beside it; and how the
+  triage reads X-CI's complaints and non-complaints (negative, neutral, positive). The split is
+  fixed up front: rules and lexicons were adjusted on aggregate figures of the `train` splits
+  only; the targets (>= 0.65) are read on the `val` splits, never looked at while tuning.
 
 `--compare REF` runs the same measures with the engine of git ref REF (its `api/` extracted with
 `git archive` into a temporary folder, run in a subprocess that puts that folder first on its
@@ -115,11 +116,22 @@ def care_accounts(rows: Sequence[dict[str, str]]) -> list[str]:
 
 
 def _sentiment_function() -> Any:
-    """The computed sentiment label a triage returns for a text (language given or None)."""
+    """The computed sentiment label a triage returns for a text (language given or None).
+
+    The posts are written to no brand: they are triaged for a brand that registered its handle
+    (`@listened_brand`, named by none of them), as a deployment does. Without any registered
+    handle a post opening on an @account would count as written to the brand (the fallback of
+    `speech._addressed_by`), and a problem told to the brand sets its sentiment.
+    """
     from api.engine import EngineConfig, triage_mention
     from api.engine.mention import Mention
 
     config = EngineConfig()
+    extra: dict[str, Any] = {}
+    if "brand" in inspect.signature(triage_mention).parameters:
+        from api.engine import BrandContext  # type: ignore[attr-defined,unused-ignore]
+
+        extra["brand"] = BrandContext(handles=("@listened_brand",), aliases=())
 
     def label(index: int, text: str, language: str | None) -> str:
         mention = Mention.model_validate(
@@ -133,7 +145,7 @@ def _sentiment_function() -> Any:
                 "post_type": "post",
             }
         )
-        return str(triage_mention(mention, now=NOW, config=config).sentiment.label.value)
+        return str(triage_mention(mention, now=NOW, config=config, **extra).sentiment.label.value)
 
     return label
 
@@ -177,6 +189,8 @@ def measure(all_handles: bool) -> dict[str, Any]:
     triage_one = _triage_function()
     tiers_by_group: dict[str, Counter[str]] = defaultdict(Counter)
     hidden: Counter[str] = Counter()
+    # The sentiment the triage computed, by complaint label (X-CI's own column is a machine's).
+    read_as: dict[str, Counter[str]] = defaultdict(Counter)
     personal: Counter[str] = Counter()
     for index, row in enumerate(rows):
         text = row["tweet"]
@@ -201,6 +215,7 @@ def measure(all_handles: bool) -> dict[str, Any]:
             hidden["non-complaints"] += 1
         if complaint and _FIRST_PERSON.search(text) and _PERSONAL_OBJECT.search(text):
             personal[tier] += 1
+        read_as["complaints" if complaint else "non-complaints"][triage.sentiment.label.value] += 1
 
     # The sentiment the API returns for a mention sent without one (the triage's, problem floor
     # included), as an unaddressed post; `score_sentiment` alone (the text's fallback) beside it.
@@ -236,6 +251,7 @@ def measure(all_handles: bool) -> dict[str, Any]:
         "tiers": {group: dict(counts) for group, counts in tiers_by_group.items()},
         "hidden": dict(hidden),
         "personal": dict(personal),
+        "read_as": {group: dict(counts) for group, counts in read_as.items()},
         "sentiment": sentiment,
     }
 
@@ -370,6 +386,11 @@ def report(result: dict[str, Any], title: str) -> bool:
         f"  hidden: complaints {result['hidden'].get('complaints', 0)}, non-complaints "
         f"{result['hidden'].get('non-complaints', 0)}"
     )
+    for group, counts in result.get("read_as", {}).items():
+        print(
+            f"  X-CI {group} read (computed sentiment): negative {_share(counts, 'negative'):.1%}"
+            f", neutral {_share(counts, 'neutral'):.1%}, positive {_share(counts, 'positive'):.1%}"
+        )
     print("  sentiment macro-F1 (tuned on train only; targets on val):")
     for name, figures in result["sentiment"].items():
         print(f"    {name:<44} {figures['macro_f1']:.3f}  (n={figures['n']})")
@@ -420,6 +441,14 @@ def side_by_side(before: dict[str, Any], after: dict[str, Any]) -> None:
             f"  {'hidden ' + group:<60} {before['hidden'].get(group, 0):>8}"
             f" {after['hidden'].get(group, 0):>8}"
         )
+    for group in ("complaints", "non-complaints"):
+        for label in ("negative", "positive"):
+            counts_before = before.get("read_as", {}).get(group, {})
+            counts_after = after.get("read_as", {}).get(group, {})
+            print(
+                f"  {'X-CI ' + group + ' read ' + label:<60}"
+                f" {_share(counts_before, label):>8.1%} {_share(counts_after, label):>8.1%}"
+            )
     print("  sentiment macro-F1:")
     for name, figures in after["sentiment"].items():
         old = before["sentiment"].get(name, {}).get("macro_f1")

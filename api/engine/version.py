@@ -61,3 +61,8 @@ MODEL_VERSION = "2026.12.10"
 #             words, a third channel of supplementary evidence) and the calibration is refitted:
 #             DEFT FR train CV 0.6699 -> 0.6761, val 0.648 -> 0.671; English unchanged.
 MODEL_VERSION = "2026.12.11"
+# 2026.12.12: a problem told to the brand (handle, reply, vendor flag) sets the computed sentiment
+#             too, not only beside courtesy or irony: X-CI complaints read negative 58.1 % ->
+#             72.6 % (positive 8.1 % -> 4.7 %), non-complaints 17.1 % -> 18.8 %; SemEval and
+#             DEFT (posts to no brand) unchanged, 0.642 / 0.671.
+MODEL_VERSION = "2026.12.12"

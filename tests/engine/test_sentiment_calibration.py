@@ -18,7 +18,7 @@ from api.engine.sentiment import (
     label_for_score,
     score_sentiment,
 )
-from api.engine.speech import speech_acts
+from api.engine.speech import BrandContext, speech_acts
 from api.mentions.schemas import SentimentLabel
 from tests.engine.factories import CONFIG, NOW, make_mention
 
@@ -205,6 +205,25 @@ def test_a_polite_problem_is_still_negative_once_triaged(text: str, language: st
         make_mention(text, score=None, language=language), now=NOW, config=CONFIG
     )
     assert triage.sentiment.label is SentimentLabel.negative, triage.sentiment
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@acme my new card was supposed to come last week, nothing yet",
+        "@acme the new update logged me out of my account, can't get back in",
+    ],
+)
+def test_a_problem_told_to_the_brand_is_negative_without_an_opinion_word(text: str) -> None:
+    # No lexicon word: the text alone reads neutral. Written to the brand, it is a customer's
+    # case, and the problem sets its sentiment; about the brand, the lexicon's reading stands.
+    assert score_sentiment(text, "en") == 0.0
+    acme = BrandContext(handles=("@acme",), aliases=())
+    told = triage_mention(make_mention(text, score=None), now=NOW, config=CONFIG, brand=acme)
+    assert told.sentiment.label is SentimentLabel.negative, told.sentiment
+    about = text.replace("@acme ", "")
+    untold = triage_mention(make_mention(about, score=None), now=NOW, config=CONFIG, brand=acme)
+    assert untold.sentiment.label is SentimentLabel.neutral, untold.sentiment
 
 
 @pytest.mark.parametrize(
