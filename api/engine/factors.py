@@ -299,33 +299,34 @@ def _share_factor(
     return FactorReading("negative_share", share, points, describe)
 
 
+def _magnitude_factor(
+    name: str, value: float, weight: float, logs: tuple[float, float], gate: float, sentence: str
+) -> FactorReading:
+    """Points that grow with the order of magnitude of `value` (log10 from `logs[0]` to
+    `logs[1]`), muted by the negativity gate; `sentence` formats the value as `{value:,.0f}`."""
+    points = weight * ramp(math.log10(1 + value), *logs) * gate
+    return FactorReading(name, value, points, lambda: sentence.format(value=value))
+
+
 def _audience_factor(sums: RecentSums, gate: float, config: EngineConfig) -> FactorReading:
-    audience = sums[names.NEGATIVE_AUDIENCE]
-    points = (
-        config.weight_audience
-        * ramp(math.log10(1 + audience), config.audience_log_low, config.audience_log_high)
-        * gate
-    )
-    return FactorReading(
+    return _magnitude_factor(
         "audience",
-        audience,
-        points,
-        lambda: f"Negative mentions recently reached an audience of about {audience:,.0f}.",
+        sums[names.NEGATIVE_AUDIENCE],
+        config.weight_audience,
+        (config.audience_log_low, config.audience_log_high),
+        gate,
+        "Negative mentions recently reached an audience of about {value:,.0f}.",
     )
 
 
 def _engagement_factor(sums: RecentSums, gate: float, config: EngineConfig) -> FactorReading:
-    velocity = sums.rate(names.NEGATIVE_REACTIONS)
-    points = (
-        config.weight_engagement
-        * ramp(math.log10(1 + velocity), config.engagement_log_low, config.engagement_log_high)
-        * gate
-    )
-    return FactorReading(
+    return _magnitude_factor(
         "engagement_velocity",
-        velocity,
-        points,
-        lambda: f"Negative mentions gather about {velocity:,.0f} reactions per hour.",
+        sums.rate(names.NEGATIVE_REACTIONS),
+        config.weight_engagement,
+        (config.engagement_log_low, config.engagement_log_high),
+        gate,
+        "Negative mentions gather about {value:,.0f} reactions per hour.",
     )
 
 

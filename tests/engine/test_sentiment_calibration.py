@@ -229,8 +229,9 @@ def test_a_problem_told_to_the_brand_is_negative_without_an_opinion_word(text: s
 @pytest.mark.parametrize(
     ("text", "language"),
     [
-        # Problem-like cues ("for the 5th time", "should have", "what happened") beside praise,
-        # without courtesy or irony: the floor is for politeness and sarcasm, not for every cue.
+        # Problem-like cues ("for the 5th time", "should have") beside praise, in posts to no
+        # brand, without courtesy or irony: the floor is for a problem told to the brand and
+        # for politeness and sarcasm, not for every cue.
         ("Seeing them live for the 5th time tomorrow, best band ever!", "en"),
         ("I should have bought this blender years ago, it is wonderful", "en"),
         ("Pour la troisième fois au concert ce soir, j'adore ce groupe !", "fr"),
