@@ -31,6 +31,7 @@ try:
     from api.observability import publish_metrics_with
     from api.problems import PROBLEM_MEDIA_TYPE, MalformedJSON
     from api.redaction import redact_lambda_logs
+    from api.request_id import HEADER, event_request_id
 
     LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
@@ -93,9 +94,12 @@ def _undecodable_body(event: dict[str, Any]) -> dict[str, Any]:
         "base64: nothing was read."
     )
     path = event.get("rawPath") if isinstance(event.get("rawPath"), str) else None
+    # Answered outside the app: the request id its middleware would have echoed, by hand.
+    request_id = event_request_id(event)
+    problem = refused.to_problem(instance=path).model_copy(update={"request_id": request_id})
     return {
         "statusCode": refused.status,
-        "headers": {"content-type": PROBLEM_MEDIA_TYPE},
-        "body": refused.to_problem(instance=path).model_dump_json(exclude_none=True),
+        "headers": {"content-type": PROBLEM_MEDIA_TYPE, HEADER.lower(): request_id},
+        "body": problem.model_dump_json(exclude_none=True),
         "isBase64Encoded": False,
     }

@@ -38,7 +38,10 @@ def _from_client(scope: Scope) -> str | None:
 
 
 def _from_api_gateway(scope: Scope) -> str | None:
-    event: Any = scope.get("aws.event")
+    return _from_event_context(scope.get("aws.event"))
+
+
+def _from_event_context(event: Any) -> str | None:
     if isinstance(event, dict):
         context = event.get("requestContext")
         if isinstance(context, dict):
@@ -46,6 +49,19 @@ def _from_api_gateway(scope: Scope) -> str | None:
             if isinstance(request_id, str) and _SANE.fullmatch(request_id):
                 return request_id
     return None
+
+
+def event_request_id(event: dict[str, Any]) -> str:
+    """The id of an API Gateway event answered before the app saw it, by the middleware's rules:
+    the client's `X-Request-Id` when sane, else API Gateway's request id, else a new one."""
+    headers = event.get("headers")
+    if isinstance(headers, dict):
+        for name, value in headers.items():
+            if isinstance(name, str) and name.lower() == HEADER.lower() and isinstance(value, str):
+                text = value.strip()
+                if _SANE.fullmatch(text):
+                    return text
+    return _from_event_context(event) or secrets.token_hex(16)
 
 
 class RequestIdMiddleware:

@@ -243,7 +243,25 @@ def test_an_event_whose_base64_body_is_not_base64_is_a_problem_not_a_crash(
     problem = response_json(response)
     assert problem["type"].endswith("/malformed-json")
     assert "base64" in problem["detail"]
+    # Answered before the app: the request id is still there, API Gateway's, in both places.
+    assert problem["request_id"] == event["requestContext"]["requestId"]
+    assert response["headers"]["x-request-id"] == problem["request_id"]
     assert client.get(f"/v1/brands/{CAPTURED_BRAND}/mentions").json()["items"] == []
+
+
+def test_an_undecodable_event_echoes_a_sane_client_request_id_only(
+    lambda_module: ModuleType, client: TestClient, api_key: str
+) -> None:
+    event = captured_event("http_api_post_mentions_base64", api_key=api_key)
+    event["body"] = "!!!not base64$$"
+    event["headers"]["x-request-id"] = "client-42"
+    response = invoke(lambda_module, event)
+    assert response["headers"]["x-request-id"] == "client-42"
+    assert response_json(response)["request_id"] == "client-42"
+
+    event["headers"]["x-request-id"] = "evil\r\nSet-Cookie: a=b"
+    response = invoke(lambda_module, event)
+    assert response["headers"]["x-request-id"] == event["requestContext"]["requestId"]
 
 
 def test_captured_query_string_reaches_the_app(
