@@ -306,6 +306,10 @@ _PROBLEM: Final = {
             r"not good enough|not ok|not okay|not acceptable|"
             r"fleeced|ripped off|scammed|nobody (?:cares|answers|helps|responds)|no one "
             r"(?:cares|answers|helps|responds)",
+            # asked again and again, and it goes on: "tried to cancel 3 times, still billed"
+            rf"(?:tried|asked|called|rang|emailed|messaged|wrote|written|requested|chased|"
+            rf"complained|contacted \w+)(?: \w+){{0,4}} (?:{_NUMBER_WORDS} times|twice)",
+            r"still (?:getting|being) (?:billed|charged|debited|overcharged|invoiced)",
         ]
     ),
     "fr": _compile(
@@ -334,6 +338,10 @@ _PROBLEM: Final = {
             r"couleur|adresse|montant|colis|pointure|modele)|(?:la|une) (?:deuxieme|troisieme|"
             r"\w+eme) fois|j'?en peux plus|ras le bol|marre|ecrase\w*|froid\w*|abime\w*|"
             r"dechire\w*|attente",
+            # redemande, relance, et rien ne change : "demandé 3 fois la résiliation"
+            rf"(?:demande|appele|relance|ecrit|essaye|reclame|contacte)(?: [\w']+){{0,4}} "
+            rf"(?:{_NUMBER_WORDS}) fois",
+            r"toujours (?:preleve|facture|debite)\w*",
         ]
     ),
 }

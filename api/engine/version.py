@@ -66,3 +66,8 @@ MODEL_VERSION = "2026.12.11"
 #             72.6 % (positive 8.1 % -> 4.7 %), non-complaints 17.1 % -> 18.8 %; SemEval and
 #             DEFT (posts to no brand) unchanged, 0.642 / 0.671.
 MODEL_VERSION = "2026.12.12"
+# 2026.12.13: attempts counted ("tried to cancel 3 times", "asked twice", "demandé 3 fois") and a
+#             charge that goes on ("still getting billed", "toujours prélevé") are problems:
+#             written to the brand, the writer's case goes private. X-CI unchanged but for one
+#             complaint (respond_publicly -> move_to_private).
+MODEL_VERSION = "2026.12.13"

@@ -104,6 +104,11 @@ def test_a_problem_with_the_subject_left_out_is_the_writers_own_case(
         "@acme ordered on the 3rd, still nothing",
         "@acme paid for express shipping and it took 10 days",
         "@acme payé la livraison express, reçu 10 jours après",
+        # asked again and again, and it goes on
+        "@acme tried to cancel 3 times, still getting billed",
+        "@acme I asked twice to close my account and I am still being charged",
+        "@acme j'ai demandé 3 fois la résiliation et je suis toujours prélevé",
+        "@acme j'ai écrit plusieurs fois au service client",
     ],
 )
 def test_the_writers_own_case_written_to_the_brand_goes_private(text: str) -> None:
@@ -190,6 +195,10 @@ def test_demands(text: str, language: str) -> None:
         ("Pas de souci, merci", "fr"),
         ("Got my refund, thanks a lot", "en"),
         ("I have been a customer for 10 years", "en"),
+        # counted times that are no attempt at anything
+        ("Been to this place many times, love it", "en"),
+        ("I have watched it 3 times already, amazing", "en"),
+        ("Vu trois fois au cinéma, toujours aussi bien", "fr"),
     ],
 )
 def test_idioms_and_praise_state_no_problem(text: str, language: str) -> None:
