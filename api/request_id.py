@@ -29,39 +29,40 @@ def current_request_id() -> str | None:
     return _current.get()
 
 
+def _sane(text: str) -> str | None:
+    text = text.strip()
+    return text if _SANE.fullmatch(text) else None
+
+
 def _from_client(scope: Scope) -> str | None:
     for name, value in scope.get("headers", ()):
         if name == _HEADER_KEY:
-            text = value.decode("latin-1").strip()
-            return text if _SANE.fullmatch(text) else None
+            return _sane(value.decode("latin-1"))
     return None
 
 
-def _from_api_gateway(scope: Scope) -> str | None:
-    return _from_event_context(scope.get("aws.event"))
-
-
-def _from_event_context(event: Any) -> str | None:
+def _chosen(from_client: str | None, event: Any) -> str:
+    """The client's id when sane, else API Gateway's request id (on Lambda), else a new one."""
+    if from_client is not None:
+        return from_client
     if isinstance(event, dict):
         context = event.get("requestContext")
         if isinstance(context, dict):
             request_id = context.get("requestId")
             if isinstance(request_id, str) and _SANE.fullmatch(request_id):
                 return request_id
-    return None
+    return secrets.token_hex(16)
 
 
 def event_request_id(event: dict[str, Any]) -> str:
-    """The id of an API Gateway event answered before the app saw it, by the middleware's rules:
-    the client's `X-Request-Id` when sane, else API Gateway's request id, else a new one."""
+    """The id of an API Gateway event answered before the app saw it, by the same rule."""
     headers = event.get("headers")
+    from_client = None
     if isinstance(headers, dict):
         for name, value in headers.items():
-            if isinstance(name, str) and name.lower() == HEADER.lower() and isinstance(value, str):
-                text = value.strip()
-                if _SANE.fullmatch(text):
-                    return text
-    return _from_event_context(event) or secrets.token_hex(16)
+            if isinstance(name, str) and isinstance(value, str) and name.lower() == HEADER.lower():
+                from_client = _sane(value)
+    return _chosen(from_client, event)
 
 
 class RequestIdMiddleware:
@@ -75,7 +76,7 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _from_client(scope) or _from_api_gateway(scope) or secrets.token_hex(16)
+        request_id = _chosen(_from_client(scope), scope.get("aws.event"))
         token = _current.set(request_id)
         encoded = request_id.encode()
 

@@ -123,29 +123,10 @@ def _sentiment_function() -> Any:
     handle a post opening on an @account would count as written to the brand (the fallback of
     `speech._addressed_by`), and a problem told to the brand sets its sentiment.
     """
-    from api.engine import EngineConfig, triage_mention
-    from api.engine.mention import Mention
-
-    config = EngineConfig()
-    extra: dict[str, Any] = {}
-    if "brand" in inspect.signature(triage_mention).parameters:
-        from api.engine import BrandContext  # type: ignore[attr-defined,unused-ignore]
-
-        extra["brand"] = BrandContext(handles=("@listened_brand",), aliases=())
+    triage = _triage_function()
 
     def label(index: int, text: str, language: str | None) -> str:
-        mention = Mention.model_validate(
-            {
-                "external_id": f"post-{index}",
-                "network": "twitter",
-                "published_at": NOW.isoformat(),
-                "text": text,
-                "language": language,
-                "author": {"handle": "@someone", "followers": FOLLOWERS, "kind": "person"},
-                "post_type": "post",
-            }
-        )
-        return str(triage_mention(mention, now=NOW, config=config, **extra).sentiment.label.value)
+        return str(triage(index, text, ("@listened_brand",), language).sentiment.label.value)
 
     return label
 
@@ -158,13 +139,14 @@ def _triage_function() -> Any:
     # The engine before issue 10 knows no brand context: it is triaged without one.
     takes_brand = "brand" in inspect.signature(triage_mention).parameters
 
-    def triage(index: int, text: str, handles: Sequence[str]) -> Any:
+    def triage(index: int, text: str, handles: Sequence[str], language: str | None = None) -> Any:
         mention = Mention.model_validate(
             {
-                "external_id": f"xci-{index}",
+                "external_id": f"post-{index}",
                 "network": "twitter",
                 "published_at": NOW.isoformat(),
                 "text": text,
+                "language": language,
                 "author": {"handle": "@customer", "followers": FOLLOWERS, "kind": "person"},
                 "post_type": "post",
             }
