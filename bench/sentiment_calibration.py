@@ -3,10 +3,11 @@
 Run: `.venv/bin/python bench/sentiment_calibration.py [--write]` (~4-6 min on a shared core; reads
 `$VIGIE_SHARED_DIR/datasets`, default `<project>/../shared`).
 
-What it fits: a multinomial logistic regression over the engine's `FEATURES` (a dozen numbers
+What it fits: a multinomial logistic regression over the engine's `FEATURES` (16 numbers
 derived from the lexicons' evidence: positive and negative strength and counts, negation,
-exclamations, question, courtesy, irony tag, link, length, contrast, and the strength of the
-supplementary published lexicons), one model per lexicon:
+exclamations, question, courtesy, irony tag, link, length, contrast, the strength of the
+supplementary published lexicons and of the English topical words, whether an opinion word
+speaks), one model per lexicon:
 
 - `en` on the SemEval-2017 EN `train` split, language given;
 - `fr` on the DEFT 2017 FR `train` split, language given;
@@ -15,7 +16,7 @@ supplementary published lexicons), one model per lexicon:
 Posts where no lexicon finds anything stay neutral at 0.0 in the engine, so they are left out of
 the fit. The `val` splits are never read here: hyper-parameters (the L2 penalty) are chosen by a
 5-fold cross-validation inside `train`, whose macro-F1 is printed beside the uncalibrated rules'.
-No word-level weight is learned: the model weighs kinds of evidence, so its 48 numbers per
+No word-level weight is learned: the model weighs kinds of evidence, so its 51 numbers per
 lexicon carry nothing of the data sets' text (they are research-only and never shipped).
 
 `--write` writes the JSON file; without it the script only prints the cross-validation.

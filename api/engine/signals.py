@@ -73,6 +73,10 @@ class MentionSignals:
 
     @property
     def positivity(self) -> float:
+        """How positive a mention labelled positive is, 0 otherwise: the lean of a neutral score
+        (one glad thing named, +0.004) is no praise, and switches no complaint rule off."""
+        if self.sentiment.label is not SentimentLabel.positive:
+            return 0.0
         return max(0.0, self.sentiment.score)
 
     @property

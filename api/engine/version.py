@@ -71,3 +71,11 @@ MODEL_VERSION = "2026.12.12"
 #             written to the brand, the writer's case goes private. X-CI unchanged but for one
 #             complaint (respond_publicly -> move_to_private).
 MODEL_VERSION = "2026.12.13"
+# 2026.12.14: English everyday words (labMT 1.0, CC BY, 4,767 words: "weekend", "concert",
+#             "debt") are a topical channel of evidence: they tip a post where no opinion word
+#             speaks and only reinforce the side opinion words take; the calibration gains an
+#             `opinion` feature and reads a link only beside opinion words, and is refitted.
+#             A neutral score's lean is no praise (`MentionSignals.positivity`). SemEval EN
+#             train CV 0.6469 -> 0.6527, the API's val 0.642 -> 0.665; DEFT FR unchanged
+#             (0.671); X-CI complaints on watch 6.6 % -> 6.5 %, random tweets 95.5 % -> 95.2 %.
+MODEL_VERSION = "2026.12.14"

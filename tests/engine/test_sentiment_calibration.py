@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from importlib import resources
 
 import pytest
@@ -72,6 +73,27 @@ def test_vader_fr_holds_only_what_neither_french_lexicon_reaches() -> None:
     assert score_sentiment("Service vraiment nul", "fr") < score_sentiment("Service nul", "fr")
 
 
+def test_labmt_supplement_carries_its_cc_by_attribution() -> None:
+    data = _supplement("sentiment_en_labmt.json")
+    assert data["licence"] == "CC BY"
+    source = str(data["source"])
+    # CC BY asks for attribution: the authors, the article and where the list was read.
+    for part in ("Dodds PS", "Danforth CM", "PLoS ONE 6(12): e26752", "labMTsimple 2.8.8"):
+        assert part in source, part
+
+
+def test_labmt_holds_only_everyday_words_no_opinion_lexicon_reaches() -> None:
+    words = _supplement("sentiment_en_labmt.json")["words"]
+    assert isinstance(words, dict)
+    for word in words:
+        assert sentiment._extra_valence(word, "en") == 0.0, word  # VADER keeps its own words
+    # Operators of the rules are no topic: a valence would count them twice.
+    for word in ("not", "never", "very", "really", "but", "would", "pretty", "without"):
+        assert word not in words, word
+    # The weakest channel: under VADER's strong words (±2 and beyond), never over them.
+    assert max(abs(float(value)) for value in words.values()) < 2.0
+
+
 def test_a_word_only_vader_fr_knows_is_french_evidence() -> None:
     # Words of neither hand-written nor Pattern's lexicon, found by the third channel.
     vader_fr = _supplement("sentiment_fr_vader.json")["words"]
@@ -87,6 +109,7 @@ def test_a_word_only_vader_fr_knows_is_french_evidence() -> None:
         ("sentiment_en_vader.json", "en"),
         ("sentiment_fr_pattern.json", "fr"),
         ("sentiment_fr_vader.json", "fr"),
+        ("sentiment_en_labmt.json", "en"),
     ],
 )
 def test_supplements_are_well_formed_and_never_override_our_lexicon(name: str, own: str) -> None:
@@ -215,9 +238,10 @@ def test_a_polite_problem_is_still_negative_once_triaged(text: str, language: st
     ],
 )
 def test_a_problem_told_to_the_brand_is_negative_without_an_opinion_word(text: str) -> None:
-    # No lexicon word: the text alone reads neutral. Written to the brand, it is a customer's
-    # case, and the problem sets its sentiment; about the brand, the lexicon's reading stands.
-    assert score_sentiment(text, "en") == 0.0
+    # No opinion word: the text alone reads neutral (its everyday words, "new", "update", lean
+    # it by less than 0.01). Written to the brand, it is a customer's case, and the problem sets
+    # its sentiment; about the brand, the lexicon's reading stands.
+    assert label_for_score(score_sentiment(text, "en")) is SentimentLabel.neutral
     acme = BrandContext(handles=("@acme",), aliases=())
     told = triage_mention(make_mention(text, score=None), now=NOW, config=CONFIG, brand=acme)
     assert told.sentiment.label is SentimentLabel.negative, told.sentiment
@@ -266,5 +290,53 @@ def test_marks_weigh_the_evidence_never_reverse_it(
 
 def test_no_evidence_stays_exactly_neutral_whatever_the_marks() -> None:
     # A question, a link or exclamations alone carry no sentiment: the calibration is not asked.
-    for text in ("where is it?", "see http://example.com/x !!!", "@brand #order 1234"):
+    for text in ("where is it?", "http://example.com/x !!!", "@brand #order 1234"):
         assert score_sentiment(text, "en") == 0.0
+
+
+def test_the_things_a_post_names_speak_where_no_opinion_word_does() -> None:
+    # No word of ours or VADER's: read 0.0 before the topical channel ("concert", "weekend").
+    text = "Guess who is going to see Foo Fighters in concert this weekend!!!"
+    evidence = sentiment._evidence(text, "en")
+    assert evidence is not None
+    assert not evidence.opinion
+    assert label_for_score(score_sentiment(text, "en")) is SentimentLabel.positive
+
+
+@pytest.mark.parametrize("text", ["Taxes and bills again", "Flu, fever and a cough since Monday"])
+def test_the_things_a_post_names_reinforce_a_mild_opinion(text: str) -> None:
+    # One mild blame word ("again", VADER's "cough"): neutral (-0.02) before the topical channel.
+    assert label_for_score(score_sentiment(text, "en")) is SentimentLabel.negative
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Glad things named beside blame: the blame is all that counts.
+        ("@acme photos of the damage", SentimentLabel.negative),
+        ("My birthday weekend was ruined by a cancelled flight", SentimentLabel.negative),
+        ("Worst concert ever", SentimentLabel.negative),
+        # A sad thing named beside praise: the praise is all that counts.
+        ("Great news, my dad is out of hospital", SentimentLabel.positive),
+    ],
+)
+def test_a_thing_named_never_outweighs_what_the_author_says_of_it(
+    text: str, expected: SentimentLabel
+) -> None:
+    evidence = sentiment._evidence(text, "en")
+    assert evidence is not None
+    words = [sentiment._normalise(word) for word in re.findall(r"[A-Za-z]+", text)]
+    topical = [sentiment._topical_valence(word, "en") for word in words]
+    side = 1.0 if expected is SentimentLabel.positive else -1.0
+    # The topical channel knows words of the other side here ...
+    assert any(value * side < 0 for value in topical), topical
+    # ... and none of them joins the evidence.
+    assert all(value * side > 0 for value in (*evidence.values, *evidence.extra) if value)
+    assert label_for_score(score_sentiment(text, "en")) is expected
+
+
+def test_french_posts_get_no_english_topical_reading() -> None:
+    # labMT's French list lowered DEFT's cross-validated macro-F1: French has no topical channel.
+    assert sentiment._topical_valence("weekend", "fr") == 0.0
+    assert score_sentiment("Le concert de samedi à la plage", "fr") == 0.0
+    assert sentiment._topical_valence("weekend", "en") > 0
