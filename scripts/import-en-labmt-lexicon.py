@@ -44,17 +44,9 @@ def main() -> None:
     if len(sys.argv) != 2:
         raise SystemExit(__doc__)
     source = Path(sys.argv[1]) / "labMTsimple" / "data" / "LabMT" / "labMT1.txt"
-    operators = (
-        sentiment._BOOSTERS.keys()
-        | sentiment._NEGATORS
-        | sentiment._POST_NEGATORS
-        | sentiment._DUAL_BOOSTERS
-        | sentiment._IRREALIS
-        | sentiment._CONTRASTS
-    )
 
     def covered(word: str) -> bool:
-        if word in operators or sentiment._booster(word) is not None:
+        if word in sentiment.OPERATORS or sentiment._booster(word) is not None:
             return True
         # ours (stems and plurals included), then VADER's
         return sentiment._valence(word, "en") != 0.0 or sentiment._extra_valence(word, "en") != 0.0

@@ -48,19 +48,8 @@ def main() -> None:
         if separator and _WORD.fullmatch(folded):
             valences.setdefault(folded, []).append(float(value))
 
-    # Words the rules read as operators, not opinions: a valence would count them twice
-    # (VADER-FR gives "vraiment" +1.9, which would make "vraiment nul" less negative than "nul").
-    operators = (
-        sentiment._BOOSTERS.keys()
-        | sentiment._NEGATORS
-        | sentiment._POST_NEGATORS
-        | sentiment._DUAL_BOOSTERS
-        | sentiment._IRREALIS
-        | sentiment._CONTRASTS
-    )
-
     def covered(word: str) -> bool:
-        if word in operators or sentiment._booster(word) is not None:
+        if word in sentiment.OPERATORS or sentiment._booster(word) is not None:
             return True
         if sentiment._valence(word, "fr") != 0.0:  # ours, stems and inflections included
             return True

@@ -163,6 +163,12 @@ _BLAME: Final = -1.0
 _CONTRASTS: Final = frozenset(
     {"mais", "cependant", "pourtant", "toutefois", "neanmoins", "but", "however"}
 )
+# Words the rules read as operators, not opinions: a published list that rates one would have it
+# count twice (VADER-FR gives "vraiment" +1.9, which would make "vraiment nul" weaker than "nul").
+# The import scripts leave them out (`scripts/import-*-lexicon.py`).
+OPERATORS: Final = frozenset(
+    _BOOSTERS.keys() | _NEGATORS | _POST_NEGATORS | _DUAL_BOOSTERS | _IRREALIS | _CONTRASTS
+)
 
 _LEXICON_DIR: Final = resources.files("api.engine.lexicons")
 
@@ -516,30 +522,26 @@ def _valence(word: str, lexicon_key: str) -> float:
     return 0.0
 
 
-@lru_cache(maxsize=65536)
-def _extra_valence(word: str, lexicon_key: str) -> float:
-    extra = _LEXICONS[lexicon_key].extra
-    found = extra.get(word)
+def _looked_up(table: Mapping[str, float], word: str, lexicon_key: str) -> float:
+    """A published list's valence of a word, as written or in a dictionary form of it."""
+    found = table.get(word)
     if found is not None:
         return found
     for form in _inflections(word, lexicon_key):
-        found = extra.get(form)
+        found = table.get(form)
         if found is not None:
             return found
     return 0.0
+
+
+@lru_cache(maxsize=65536)
+def _extra_valence(word: str, lexicon_key: str) -> float:
+    return _looked_up(_LEXICONS[lexicon_key].extra, word, lexicon_key)
 
 
 @lru_cache(maxsize=65536)
 def _topical_valence(word: str, lexicon_key: str) -> float:
-    topical = _LEXICONS[lexicon_key].topical
-    found = topical.get(word)
-    if found is not None:
-        return found
-    for form in _inflections(word, lexicon_key):
-        found = topical.get(form)
-        if found is not None:
-            return found
-    return 0.0
+    return _looked_up(_LEXICONS[lexicon_key].topical, word, lexicon_key)
 
 
 def _lexicon_key(text: str, language: str | None) -> str:

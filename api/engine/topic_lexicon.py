@@ -236,8 +236,13 @@ TOPIC_BLOCKS: Final[dict[str, str]] = {
     "billing": (
         """
         # en
-        charged twice, double charged, charged me, overcharged, billing, bill, invoice*, refund*,
-        debited, direct debit, money back, reimburs*, chargeback
+        charged twice, double charged, charged me, overcharged, billing, invoice*, refund*,
+        debited, direct debit, money back, reimburs*, chargeback,
+        my bill, our bill, your bill, his bill, her bill, their bill, bill was, bill is,
+        phone bill, mobile bill, electric bill, electricity bill, energy bill, gas bill,
+        water bill, cable bill, internet bill, monthly bill, final bill, first bill, last bill,
+        bill shock, huge bill, high bill, higher bill, bills are, bills were, on the bill,
+        send the bill, sent the bill, pay the bill, paid the bill, got the bill, received the bill
         # fr
         debite*, preleve*, prelevement*, facture*, facturation, rembourse*, paye deux fois,
         double paiement, trop percu

@@ -65,6 +65,34 @@ def test_english_words_are_not_read_in_french_text() -> None:
     assert "billing" in topics("My bill doubled this month", "en")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bill does not end chain migration, oppose it",  # a law
+        "Can you confirm this is from the Bills game last night?",  # a team
+        "Just finished collecting a complete set of limited edition collectors bills",  # notes
+        "Bill Gates gave a talk at the conference",  # a name
+    ],
+)
+def test_a_bill_that_is_nobodys_bill_is_not_billing(text: str) -> None:
+    # A bare "bill" sent law, teams, banknotes and names to private as personal billing cases.
+    assert "billing" not in topics(text, "en")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@acme my phone bill is wrong again",
+        "Again a huge bill shock despite all the earlier calls",
+        "You charged me twice on the bill",
+        "why are my bills so high since March",
+        "The electricity bill was 300 euros this month",
+    ],
+)
+def test_somebodys_bill_is_billing(text: str) -> None:
+    assert "billing" in topics(text, "en")
+
+
 def test_stems_match_word_starts_only() -> None:
     # `nique*` (French insult) must not fire inside "technique"; `penal` not inside "repenalise".
     triage = triage_mention(
