@@ -26,7 +26,7 @@ from api import observability
 from api.brands.schemas import Brand
 from api.engine.schemas import BrandRiskAssessment
 from api.pagination import InvalidCursor, decode_cursor, encode_cursor
-from api.problems import Conflict, InvalidParam, NotFound, ValidationFailed
+from api.problems import Conflict, InvalidParam, NotFound, ServiceBusy, ValidationFailed
 from api.settings import Settings
 from api.storage.keys import format_instant
 from api.subscriptions import events as ev
@@ -58,7 +58,13 @@ from api.subscriptions.schemas import (
     SubscriptionWithSecret,
 )
 from api.subscriptions.secrets import MasterKey, derive_secret, key_id_of, new_credential_id
-from api.subscriptions.ssrf import UnsafeURLError, allowed_networks, check_url
+from api.subscriptions.ssrf import (
+    RESOLVE_TIMEOUT_SECONDS,
+    LookupTimedOut,
+    UnsafeURLError,
+    allowed_networks,
+    check_url,
+)
 from api.workspaces.service import Principal
 
 log = logging.getLogger(__name__)
@@ -427,6 +433,14 @@ class SubscriptionService:
             check_url(
                 record["url"], allowed_networks(self._settings.outbound_allow_cidrs), resolve=True
             )
+        except LookupTimedOut:
+            # The resolver, not the URL, failed us: nothing is known of the host yet.
+            raise ServiceBusy(
+                f"The name lookup of subscription '{subscription_id}''s host took longer than "
+                f"{RESOLVE_TIMEOUT_SECONDS:g} s; nothing was queued. Retry after the delay in "
+                "`Retry-After`.",
+                retry_after_seconds=5,
+            ) from None
         except UnsafeURLError as error:
             # The request is fine; the stored URL no longer is (DNS changed): a state conflict,
             # like a disabled subscription, not a 422 on a request without a body.

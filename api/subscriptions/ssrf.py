@@ -22,9 +22,11 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import threading
+import time
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import Final
+from typing import Any, Final
 from urllib.parse import SplitResult, urlsplit
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -58,6 +60,50 @@ class UnsafeURLError(ValueError):
 
 class BlockedAddressError(OSError):
     """A connection to this address was refused before any packet was sent."""
+
+
+class LookupTimedOut(OSError):
+    """The resolver gave no answer in the time allowed (the lookup is left to finish alone)."""
+
+
+# How long the API waits for a name it checks on a request (`check_url(..., resolve=True)`);
+# the dispatcher waits for the time its delivery has left instead.
+RESOLVE_TIMEOUT_SECONDS: Final = 3.0
+# Lookups that may wait at once: a resolver that stalls every one holds no more threads.
+_MAX_PENDING_LOOKUPS: Final = 16
+_PENDING_LOOKUPS: Final = threading.BoundedSemaphore(_MAX_PENDING_LOOKUPS)
+
+
+def lookup(host: str, port: int, timeout: float) -> list[Any]:
+    """`socket.getaddrinfo(host, port)` for TCP, waited for `timeout` seconds at most.
+
+    getaddrinfo cannot be interrupted, and obeys only the resolver's own limits (resolv.conf's
+    5 s x attempts x servers; none for a stalled NSS module): a delivery's deadline or an API
+    request would wait for them. It runs on a daemon thread, which the process may exit without,
+    and `LookupTimedOut` is raised when the answer is late; at most 16 lookups wait at once.
+    """
+    deadline = time.monotonic() + max(0.0, timeout)
+    if not _PENDING_LOOKUPS.acquire(timeout=max(0.0, timeout)):
+        raise LookupTimedOut(f"{host}: too many name lookups pending")
+    answer: list[Any] = []
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def resolve() -> None:
+        try:
+            answer.extend(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except BaseException as error:  # handed to the caller, whatever it is
+            failure.append(error)
+        finally:
+            done.set()
+            _PENDING_LOOKUPS.release()
+
+    threading.Thread(target=resolve, name=f"vigie-lookup-{host}"[:64], daemon=True).start()
+    if not done.wait(max(0.0, deadline - time.monotonic())):
+        raise LookupTimedOut(f"{host} did not resolve within {timeout:.1f} s")
+    if failure:
+        raise failure[0]
+    return answer
 
 
 def parse_allow_cidrs(value: str) -> tuple[Network, ...]:
@@ -195,9 +241,12 @@ def check_url(url: str, allowed: Sequence[Network] = (), *, resolve: bool = Fals
 
 
 def resolve_host(host: str, port: int) -> list[str]:
-    """Every address `host` resolves to (TCP); `UnsafeURLError` when it does not resolve."""
+    """Every address `host` resolves to (TCP); `UnsafeURLError` when it does not resolve,
+    `LookupTimedOut` when the resolver does not answer within `RESOLVE_TIMEOUT_SECONDS`."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = lookup(host, port, RESOLVE_TIMEOUT_SECONDS)
+    except LookupTimedOut:
+        raise
     except (OSError, UnicodeError):
         raise UnsafeURLError(f"'{host}' does not resolve.") from None
     return list(dict.fromkeys(str(info[4][0]) for info in infos))

@@ -16,14 +16,14 @@ becomes a connection.
 httpx timeouts bound each connect, read and write, not the exchange: a receiver that trickles
 one byte every few seconds would hold a delivery for hours. The same seam enforces one deadline
 for the whole POST: every stream the backend opens caps each operation by the time left
-(`_DEADLINE`, set by `HttpSender.post` for the calling thread).
+(`_DEADLINE`, set by `HttpSender.post` for the calling thread), and the name lookup before it is
+waited for no longer than that (`ssrf.lookup`: getaddrinfo itself cannot be interrupted).
 """
 
 from __future__ import annotations
 
 import contextvars
 import ipaddress
-import socket
 import ssl
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -35,8 +35,10 @@ import httpx
 
 from api.subscriptions.ssrf import (
     BlockedAddressError,
+    LookupTimedOut,
     Network,
     UnsafeURLError,
+    lookup,
     refusal_reason,
     split_url,
 )
@@ -49,6 +51,8 @@ MAX_RETRY_AFTER_SECONDS: Final = 24 * 3600.0
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "vigie_outbound_deadline", default=None
 )
+# A name lookup made outside any deadline and without a connect timeout still ends.
+_NO_DEADLINE_LOOKUP: Final = 30.0
 
 
 def _time_left(timeout: float | None) -> float | None:
@@ -105,7 +109,11 @@ class GuardedBackend(httpcore.SyncBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
         try:
-            infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+            # Within the delivery's deadline: a stalled resolver is a timed-out attempt.
+            left = _time_left(timeout)
+            infos = lookup(host.strip("[]"), port, _NO_DEADLINE_LOOKUP if left is None else left)
+        except LookupTimedOut as error:
+            raise httpcore.ConnectTimeout(str(error)) from None
         except (OSError, UnicodeError) as error:
             raise httpcore.ConnectError(f"{host} does not resolve: {error}") from None
         addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -105,3 +106,22 @@ def wait_for_log(client: TestClient, subscription_id: str, count: int) -> list[d
         if time.monotonic() > deadline:
             raise AssertionError(f"{len(items)} of {count} attempts logged")
         time.sleep(0.05)
+
+
+class StalledResolver:
+    """`socket.getaddrinfo` that gives no answer for names under `stalled.test` until released
+    (or 20 s pass): the fault of a resolver that stalls. Other names resolve for real."""
+
+    def __init__(self, real: Callable[..., Any]) -> None:
+        self._real = real
+        self.asked = threading.Event()
+        self.released = threading.Event()
+        self.answered = threading.Event()
+
+    def __call__(self, host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if not str(host).rstrip(".").endswith("stalled.test"):
+            return self._real(host, port, *args, **kwargs)
+        self.asked.set()
+        self.released.wait(20)
+        self.answered.set()
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")

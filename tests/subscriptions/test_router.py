@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +12,8 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 from api.local.dispatch_loop import LocalWorker
 from api.services import Services
-from tests.subscriptions.receivers import Receiver, subscribe, wait_for_log
+from api.subscriptions import ssrf
+from tests.subscriptions.receivers import Receiver, StalledResolver, subscribe, wait_for_log
 
 pytestmark = pytest.mark.usefixtures("dynamodb")
 
@@ -143,6 +146,34 @@ def test_a_test_event_to_a_url_that_no_longer_resolves_is_a_conflict(
     assert response.status_code == 409, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert "does not resolve" in response.json()["detail"]
+
+
+@pytest.fixture
+def stalled(monkeypatch: pytest.MonkeyPatch) -> Iterator[StalledResolver]:
+    resolver = StalledResolver(socket.getaddrinfo)
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    monkeypatch.setattr(ssrf, "RESOLVE_TIMEOUT_SECONDS", 0.3)
+    yield resolver
+    resolver.released.set()
+
+
+def test_a_test_event_whose_name_lookup_stalls_is_a_503_and_queues_nothing(
+    client: TestClient, stalled: StalledResolver
+) -> None:
+    created = client.post(
+        "/v1/subscriptions",
+        json={"url": "https://hooks.stalled.test/h", "events": ["subscription.test"]},
+    )
+    assert created.status_code == 201, created.text
+    path = f"/v1/subscriptions/{created.json()['id']}"
+    response = client.post(f"{path}/test")
+    assert stalled.asked.is_set()
+    assert not stalled.answered.is_set()  # answered before the resolver did
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert int(response.headers["retry-after"]) > 0
+    assert "name lookup" in response.json()["detail"]
+    assert client.get(f"{path}/deliveries").json()["items"] == []
 
 
 def test_test_event_arrives_signed_and_is_logged(

@@ -12,7 +12,7 @@ import pytest
 
 from api.subscriptions.ssrf import parse_allow_cidrs
 from api.subscriptions.transport import MAX_RETRY_AFTER_SECONDS, HttpSender, parse_retry_after
-from tests.subscriptions.receivers import Receiver
+from tests.subscriptions.receivers import Receiver, StalledResolver
 
 
 @dataclass
@@ -70,6 +70,27 @@ def test_a_receiver_trickling_its_answer_is_cut_at_one_deadline(sender: HttpSend
         assert trickle.sent < trickle.total  # hung up on, not read to the end
     finally:
         trickle.close()
+
+
+@pytest.fixture
+def stalled(monkeypatch: pytest.MonkeyPatch) -> Iterator[StalledResolver]:
+    resolver = StalledResolver(socket.getaddrinfo)
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    yield resolver
+    resolver.released.set()
+
+
+def test_a_stalled_name_lookup_is_cut_at_the_delivery_deadline(
+    sender: HttpSender, stalled: StalledResolver
+) -> None:
+    # getaddrinfo obeys only the resolver's own limits: without the deadline around it, this
+    # attempt would wait for the resolver (here until it gives up, in the wild 5 s x attempts x
+    # servers or forever) and end as "does not resolve".
+    result = sender.post("http://hooks.stalled.test/hook", {}, b"{}")
+    assert stalled.asked.is_set()
+    assert result.status is None
+    assert result.error == "timed out"
+    assert not stalled.answered.is_set()  # it returned while the resolver was still silent
 
 
 HOSTILE_RETRY_AFTER = [
