@@ -62,8 +62,11 @@ class BlockedAddressError(OSError):
     """A connection to this address was refused before any packet was sent."""
 
 
-class LookupTimedOut(OSError):
-    """The resolver gave no answer in the time allowed (the lookup is left to finish alone)."""
+class LookupTimedOut(Exception):
+    """The resolver gave no answer in the time allowed (the lookup is left to finish alone).
+
+    Not an OSError: a late answer is not a name that does not resolve, and no `except OSError`
+    on the way may turn it into one."""
 
 
 # How long the API waits for a name it checks on a request (`check_url(..., resolve=True)`);
@@ -245,8 +248,6 @@ def resolve_host(host: str, port: int) -> list[str]:
     `LookupTimedOut` when the resolver does not answer within `RESOLVE_TIMEOUT_SECONDS`."""
     try:
         infos = lookup(host, port, RESOLVE_TIMEOUT_SECONDS)
-    except LookupTimedOut:
-        raise
     except (OSError, UnicodeError):
         raise UnsafeURLError(f"'{host}' does not resolve.") from None
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
